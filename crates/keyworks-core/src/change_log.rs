@@ -1,0 +1,196 @@
+//! The change log: every insert, update and delete made through KeyWorks writes a row,
+//! in the same transaction, with the fields' before and after values.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::model::ChangeRecord;
+
+/// Who makes a change and when. Built at the edge (CLI, app) and passed in,
+/// so that the core never reads the clock or the OS user itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    author: String,
+    at: DateTime<FixedOffset>,
+}
+
+impl Stamp {
+    pub fn new(author: &str, at: DateTime<FixedOffset>) -> Result<Self> {
+        let author = author.trim();
+        if author.is_empty() {
+            return Err(Error::invalid("author", author, "作者不能为空，请填写姓名"));
+        }
+        Ok(Stamp {
+            author: author.to_owned(),
+            at,
+        })
+    }
+
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    pub fn at(&self) -> DateTime<FixedOffset> {
+        self.at
+    }
+
+    /// RFC 3339 with the offset kept, e.g. `2021-06-11T09:30:00+08:00`.
+    pub fn at_text(&self) -> String {
+        self.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Op {
+    fn code(self) -> &'static str {
+        match self {
+            Op::Insert => "insert",
+            Op::Update => "update",
+            Op::Delete => "delete",
+        }
+    }
+}
+
+fn fields<T: Serialize>(row: &T) -> Result<Map<String, Value>> {
+    match serde_json::to_value(row) {
+        Ok(Value::Object(mut m)) => {
+            m.remove("id");
+            Ok(m)
+        }
+        Ok(other) => Err(Error::Seed(format!(
+            "row did not serialise to an object: {other}"
+        ))),
+        Err(e) => Err(Error::Seed(format!("row did not serialise: {e}"))),
+    }
+}
+
+/// `{field: [before, after]}` for the fields that differ; all fields for an insert or delete.
+fn diff(
+    before: Option<&Map<String, Value>>,
+    after: Option<&Map<String, Value>>,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    let keys = before.into_iter().chain(after).flat_map(|m| m.keys());
+    for key in keys {
+        if out.contains_key(key) {
+            continue;
+        }
+        let b = before
+            .and_then(|m| m.get(key))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let a = after
+            .and_then(|m| m.get(key))
+            .cloned()
+            .unwrap_or(Value::Null);
+        if before.is_none() || after.is_none() || a != b {
+            out.insert(key.clone(), Value::Array(vec![b, a]));
+        }
+    }
+    out
+}
+
+/// Writes one change row. For an update that changed nothing, writes nothing and returns false.
+pub(crate) fn record<T: Serialize>(
+    tx: &Transaction<'_>,
+    stamp: &Stamp,
+    table: &str,
+    row_id: i64,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<bool> {
+    let op = match (before, after) {
+        (None, Some(_)) => Op::Insert,
+        (Some(_), Some(_)) => Op::Update,
+        (Some(_), None) => Op::Delete,
+        (None, None) => return Ok(false),
+    };
+    let b = before.map(fields).transpose()?;
+    let a = after.map(fields).transpose()?;
+    let changes = diff(b.as_ref(), a.as_ref());
+    if op == Op::Update && changes.is_empty() {
+        return Ok(false);
+    }
+    tx.execute(
+        "INSERT INTO change_log (at, author, op, table_name, row_id, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            stamp.at_text(),
+            stamp.author(),
+            op.code(),
+            table,
+            row_id,
+            Value::Object(changes).to_string()
+        ],
+    )?;
+    Ok(true)
+}
+
+impl Db {
+    /// The most recent `limit` changes, newest first.
+    pub fn change_log(&self, limit: usize) -> Result<Vec<ChangeRecord>> {
+        let sql = format!(
+            "SELECT {} FROM change_log ORDER BY id DESC LIMIT ?1",
+            ChangeRecord::COLUMNS
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([limit as i64], ChangeRecord::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every change to one row, oldest first.
+    pub fn changes_of(&self, table: &str, row_id: i64) -> Result<Vec<ChangeRecord>> {
+        let sql = format!(
+            "SELECT {} FROM change_log WHERE table_name = ?1 AND row_id = ?2 ORDER BY id",
+            ChangeRecord::COLUMNS
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(params![table, row_id], ChangeRecord::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_lists_changed_fields_only() {
+        let b = json!({"name": "a", "n": 1, "same": true});
+        let a = json!({"name": "b", "n": 1, "same": true});
+        let d = diff(b.as_object(), a.as_object());
+        assert_eq!(Value::Object(d), json!({"name": ["a", "b"]}));
+    }
+
+    #[test]
+    fn insert_and_delete_list_every_field() {
+        let r = json!({"name": "a", "n": null});
+        assert_eq!(
+            Value::Object(diff(None, r.as_object())),
+            json!({"name": [null, "a"], "n": [null, null]})
+        );
+        assert_eq!(
+            Value::Object(diff(r.as_object(), None)),
+            json!({"name": ["a", null], "n": [null, null]})
+        );
+    }
+
+    #[test]
+    fn stamps_need_an_author() {
+        let at = DateTime::parse_from_rfc3339("2021-06-11T09:30:00+08:00").unwrap();
+        assert!(Stamp::new("  ", at).is_err());
+        let s = Stamp::new(" 王工 ", at).unwrap();
+        assert_eq!(s.author(), "王工");
+        assert_eq!(s.at_text(), "2021-06-11T09:30:00+08:00");
+    }
+}

@@ -1,0 +1,150 @@
+//! Errors of the core. Each message is one sentence for the person at the keyboard:
+//! what went wrong, which file or field, and what to do about it.
+
+use std::path::PathBuf;
+
+/// The closed set of error kinds that user interfaces branch on (the IPC `code`).
+/// Add a variant only when a consumer needs to tell it apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The file does not exist, or a named project/task does not.
+    NotFound,
+    /// The file is not a usable KeyWorks database (not SQLite, damaged, foreign, or too new).
+    InvalidFile,
+    /// The file cannot be written (read-only file or folder, or opened read-only).
+    ReadOnly,
+    /// The file already exists, or the row would duplicate one.
+    Conflict,
+    /// A value typed by the user is malformed or out of range.
+    InvalidInput,
+    /// The file is locked by another writer for longer than the busy timeout.
+    Busy,
+    /// Anything else: a bug or an I/O failure.
+    Internal,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("找不到文件 {path}：请检查路径，或用 `keyworks init` 新建数据库。")]
+    FileNotFound { path: PathBuf },
+
+    #[error(
+        "文件 {path} 不是 SQLite 数据库（文件头不符）：请选择 KeyWorks 数据库文件（.sqlite）。"
+    )]
+    NotSqlite { path: PathBuf },
+
+    #[error(
+        "文件 {path} 不完整（应有 {expected} 字节，实际 {actual} 字节），可能复制或下载中断：请从备份恢复或重新复制该文件。"
+    )]
+    Truncated {
+        path: PathBuf,
+        expected: u64,
+        actual: u64,
+    },
+
+    #[error("文件 {path} 已损坏（{detail}）：请从备份恢复。")]
+    Corrupt { path: PathBuf, detail: String },
+
+    #[error("文件 {path} 是 SQLite 数据库，但不是 KeyWorks 数据库：请选择 KeyWorks 创建的文件。")]
+    NotKeyWorks { path: PathBuf },
+
+    #[error(
+        "文件 {path} 由较新版本的 KeyWorks 写入（数据结构版本 {file_version}，本程序支持到版本 {supported}）：请升级 KeyWorks 后再打开。"
+    )]
+    TooNew {
+        path: PathBuf,
+        file_version: u32,
+        supported: u32,
+    },
+
+    #[error(
+        "文件 {path} 的数据结构为版本 {file_version}，需要升级到版本 {supported} 才能读取：请以可写方式打开一次（例如 `keyworks migrate`）。"
+    )]
+    NeedsUpgrade {
+        path: PathBuf,
+        file_version: u32,
+        supported: u32,
+    },
+
+    #[error("文件 {path} 是只读的，无法写入：请取消文件的只读属性或复制到可写位置后再修改。")]
+    ReadOnlyFile { path: PathBuf },
+
+    #[error("数据库以只读方式打开，不能修改：请以可写方式重新打开。")]
+    OpenedReadOnly,
+
+    #[error("文件 {path} 已存在，未做任何改动：请换一个文件名，或删除旧文件后再创建。")]
+    AlreadyExists { path: PathBuf },
+
+    #[error("文件 {path} 正被其他程序写入，等待超时：请稍后重试。")]
+    Busy { path: PathBuf },
+
+    #[error("无法访问文件 {path}：{source}。")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("没有编号为 {code} 的项目：请用 `keyworks projects` 查看项目编号。")]
+    UnknownProject { code: String },
+
+    #[error("没有编号为 {id} 的任务或里程碑：请用 `keyworks milestones` 查看编号。")]
+    UnknownTask { id: i64 },
+
+    #[error("任务 {id}（{name}）不是里程碑：只有里程碑可以标记为完成。")]
+    NotAMilestone { id: i64, name: String },
+
+    #[error("{field} 的值「{value}」无效：{expected}。")]
+    InvalidInput {
+        field: String,
+        value: String,
+        expected: String,
+    },
+
+    #[error("内置种子数据有误（{0}）：这是程序缺陷，请报告。")]
+    Seed(String),
+
+    #[error("数据库错误：{0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::FileNotFound { .. }
+            | Error::UnknownProject { .. }
+            | Error::UnknownTask { .. } => ErrorCode::NotFound,
+            Error::NotSqlite { .. }
+            | Error::Truncated { .. }
+            | Error::Corrupt { .. }
+            | Error::NotKeyWorks { .. }
+            | Error::TooNew { .. }
+            | Error::NeedsUpgrade { .. } => ErrorCode::InvalidFile,
+            Error::ReadOnlyFile { .. } | Error::OpenedReadOnly => ErrorCode::ReadOnly,
+            Error::AlreadyExists { .. } => ErrorCode::Conflict,
+            Error::InvalidInput { .. } | Error::NotAMilestone { .. } => ErrorCode::InvalidInput,
+            Error::Busy { .. } => ErrorCode::Busy,
+            Error::Io { .. } | Error::Seed(_) | Error::Sqlite(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub(crate) fn invalid(field: &str, value: impl Into<String>, expected: &str) -> Self {
+        Error::InvalidInput {
+            field: field.to_owned(),
+            value: value.into(),
+            expected: expected.to_owned(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ReadOnly) => Error::OpenedReadOnly,
+            _ => Error::Sqlite(e),
+        }
+    }
+}

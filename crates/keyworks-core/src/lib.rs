@@ -1,0 +1,33 @@
+//! KeyWorks core: the domain model of a key-project portfolio, its SQLite store and the
+//! operations on it. Knows nothing of any user interface; "today" and the author are inputs.
+
+pub mod baselines;
+pub mod calendar;
+pub mod change_log;
+pub mod db;
+pub mod error;
+pub mod ids;
+pub mod milestones;
+pub mod model;
+pub mod portfolio;
+pub mod projects;
+pub mod seed;
+pub mod synthetic;
+pub mod updates;
+pub mod week;
+
+pub use change_log::Stamp;
+pub use db::{Access, Db, SCHEMA_VERSION};
+pub use error::{Error, ErrorCode, Result};
+
+/// The desktop app's identifier; its per-user data directory is named after it.
+pub const APP_IDENTIFIER: &str = "cn.xa-hitech.keyworks";
+
+/// The file name of the database in the per-user data directory.
+pub const DEFAULT_DB_FILE: &str = "keyworks.sqlite";
+
+/// Where the desktop app keeps its database: `<data dir>/<identifier>/keyworks.sqlite`
+/// (on Windows `%APPDATA%\cn.xa-hitech.keyworks\keyworks.sqlite`). None when the OS has no data dir.
+pub fn default_db_path() -> Option<std::path::PathBuf> {
+    dirs::data_dir().map(|d| d.join(APP_IDENTIFIER).join(DEFAULT_DB_FILE))
+}

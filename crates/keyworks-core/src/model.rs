@@ -1,0 +1,468 @@
+//! The domain model: one struct per table, read with `from_row`, plus the closed
+//! vocabularies of the plan (category, stage, status, link kind).
+
+use chrono::NaiveDate;
+use rusqlite::Row;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::ids::{BaselineId, CalendarId, DependencyId, ProjectId, TargetId, TaskId, UpdateId};
+use crate::week::IsoWeek;
+
+/// A closed vocabulary stored as a short English code, shown in Chinese or English.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident, $what:literal {
+        $($variant:ident => ($code:literal, $zh:literal, $en:literal)),+ $(,)?
+    }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The code stored in the database and used in JSON.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label_zh(self) -> &'static str {
+                match self { $($name::$variant => $zh),+ }
+            }
+
+            pub fn label_en(self) -> &'static str {
+                match self { $($name::$variant => $en),+ }
+            }
+
+            /// Accepts the stored code, the Chinese word or the English label.
+            pub fn parse(field: &str, text: &str) -> Result<Self> {
+                let t = text.trim();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| t == v.code() || t == v.label_zh() || t.eq_ignore_ascii_case(v.label_en()))
+                    .ok_or_else(|| {
+                        let choices: Vec<&str> = $name::ALL.iter().map(|v| v.label_zh()).collect();
+                        Error::invalid(field, text, &format!(concat!("应为", $what, "之一：{}"), choices.join("、")))
+                    })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label_zh())
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.code()))
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let s = value.as_str()?;
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.code() == s)
+                    .ok_or_else(|| FromSqlError::Other(format!("unknown {} code {s:?}", stringify!($name)).into()))
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// The plan's kinds of key project (工作要点 三.1.③).
+    Category, "项目类别" {
+        AdvancedManufacturing => ("advanced_manufacturing", "先进制造业", "Advanced manufacturing"),
+        DistrictInfrastructure => ("district_infrastructure", "片区开发及基础设施", "District development & infrastructure"),
+        Ecology => ("ecology", "生态环保", "Ecology & environment"),
+        Livelihood => ("livelihood", "社会民生", "Social livelihood"),
+        Services => ("services", "服务业", "Services"),
+        TechnicalUpgrade => ("technical_upgrade", "技改", "Technical upgrade"),
+    }
+);
+
+vocabulary!(
+    /// Where a project is in its life in the plan year.
+    Stage, "项目阶段" {
+        NewStart => ("new_start", "新开工", "New start"),
+        Continuing => ("continuing", "续建", "Continuing"),
+        Completion => ("completion", "建成投产", "Completion"),
+    }
+);
+
+vocabulary!(
+    /// Red/amber/green health, as officers report it weekly.
+    Status, "状态" {
+        Green => ("green", "绿", "Green"),
+        Yellow => ("yellow", "黄", "Yellow"),
+        Red => ("red", "红", "Red"),
+    }
+);
+
+vocabulary!(
+    /// Dependency types, as in MS Project.
+    LinkKind, "依赖类型" {
+        FinishToStart => ("FS", "完成-开始", "FS"),
+        StartToStart => ("SS", "开始-开始", "SS"),
+        FinishToFinish => ("FF", "完成-完成", "FF"),
+        StartToFinish => ("SF", "开始-完成", "SF"),
+    }
+);
+
+vocabulary!(
+    /// A dated calendar exception: a holiday on a working weekday, or a make-up working day (调休).
+    DayKind, "日历例外类型" {
+        Holiday => ("holiday", "节假日", "Holiday"),
+        Workday => ("workday", "调休上班", "Working day"),
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Portfolio {
+    pub name: String,
+    pub year: i32,
+    pub organisation: String,
+    pub source: String,
+    pub note: String,
+}
+
+impl Portfolio {
+    pub const COLUMNS: &'static str = "name, year, organisation, source, note";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Portfolio {
+            name: row.get("name")?,
+            year: row.get("year")?,
+            organisation: row.get("organisation")?,
+            source: row.get("source")?,
+            note: row.get("note")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Project {
+    pub id: ProjectId,
+    pub code: String,
+    pub name: String,
+    pub category: Category,
+    pub stage: Stage,
+    pub lead_unit: String,
+    pub contact: String,
+    pub location: String,
+    /// 亿元
+    pub total_investment: Option<f64>,
+    /// 亿元, planned for the portfolio year.
+    pub annual_investment: Option<f64>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_finish: Option<NaiveDate>,
+    pub status: Status,
+    pub calendar_id: Option<CalendarId>,
+    pub description: String,
+    /// The sentence of the work plan that names this project.
+    pub plan_sentence: String,
+}
+
+impl Project {
+    pub const COLUMNS: &'static str = "id, code, name, category, stage, lead_unit, contact, location, \
+        total_investment, annual_investment, planned_start, planned_finish, status, calendar_id, \
+        description, plan_sentence";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Project {
+            id: row.get("id")?,
+            code: row.get("code")?,
+            name: row.get("name")?,
+            category: row.get("category")?,
+            stage: row.get("stage")?,
+            lead_unit: row.get("lead_unit")?,
+            contact: row.get("contact")?,
+            location: row.get("location")?,
+            total_investment: row.get("total_investment")?,
+            annual_investment: row.get("annual_investment")?,
+            planned_start: row.get("planned_start")?,
+            planned_finish: row.get("planned_finish")?,
+            status: row.get("status")?,
+            calendar_id: row.get("calendar_id")?,
+            description: row.get("description")?,
+            plan_sentence: row.get("plan_sentence")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub id: TargetId,
+    pub project_id: ProjectId,
+    pub position: i64,
+    pub name: String,
+    pub quantity: f64,
+    pub unit: String,
+    pub actual: Option<f64>,
+    /// The plan's sentence the figure comes from.
+    pub source: String,
+}
+
+impl Target {
+    pub const COLUMNS: &'static str =
+        "id, project_id, position, name, quantity, unit, actual, source";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Target {
+            id: row.get("id")?,
+            project_id: row.get("project_id")?,
+            position: row.get("position")?,
+            name: row.get("name")?,
+            quantity: row.get("quantity")?,
+            unit: row.get("unit")?,
+            actual: row.get("actual")?,
+            source: row.get("source")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub project_id: ProjectId,
+    pub parent_id: Option<TaskId>,
+    pub position: i64,
+    pub name: String,
+    pub is_milestone: bool,
+    pub planned_start: NaiveDate,
+    /// For a milestone, its due date.
+    pub planned_finish: NaiveDate,
+    /// Working days from start to finish inclusive; 0 for a milestone.
+    pub duration_days: i64,
+    pub percent_complete: f64,
+    pub actual_start: Option<NaiveDate>,
+    pub actual_finish: Option<NaiveDate>,
+    /// Acceptance criterion of a milestone, e.g. 竣工验收备案.
+    pub acceptance: String,
+    pub completion_note: String,
+}
+
+impl Task {
+    pub const COLUMNS: &'static str = "id, project_id, parent_id, position, name, is_milestone, \
+        planned_start, planned_finish, duration_days, percent_complete, actual_start, actual_finish, \
+        acceptance, completion_note";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Task {
+            id: row.get("id")?,
+            project_id: row.get("project_id")?,
+            parent_id: row.get("parent_id")?,
+            position: row.get("position")?,
+            name: row.get("name")?,
+            is_milestone: row.get("is_milestone")?,
+            planned_start: row.get("planned_start")?,
+            planned_finish: row.get("planned_finish")?,
+            duration_days: row.get("duration_days")?,
+            percent_complete: row.get("percent_complete")?,
+            actual_start: row.get("actual_start")?,
+            actual_finish: row.get("actual_finish")?,
+            acceptance: row.get("acceptance")?,
+            completion_note: row.get("completion_note")?,
+        })
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.actual_finish.is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dependency {
+    pub id: DependencyId,
+    pub predecessor_id: TaskId,
+    pub successor_id: TaskId,
+    pub kind: LinkKind,
+    /// Working days; negative is a lead.
+    pub lag_days: i64,
+}
+
+impl Dependency {
+    pub const COLUMNS: &'static str = "id, predecessor_id, successor_id, kind, lag_days";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Dependency {
+            id: row.get("id")?,
+            predecessor_id: row.get("predecessor_id")?,
+            successor_id: row.get("successor_id")?,
+            kind: row.get("kind")?,
+            lag_days: row.get("lag_days")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeeklyUpdate {
+    pub id: UpdateId,
+    pub project_id: ProjectId,
+    pub iso_week: IsoWeek,
+    pub percent_complete: f64,
+    pub status: Status,
+    pub narrative: String,
+    pub issues: String,
+    pub next_steps: String,
+    pub author: String,
+    /// RFC 3339 timestamp of when it was recorded.
+    pub recorded_at: String,
+}
+
+impl WeeklyUpdate {
+    pub const COLUMNS: &'static str = "id, project_id, iso_week, percent_complete, status, narrative, \
+        issues, next_steps, author, recorded_at";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(WeeklyUpdate {
+            id: row.get("id")?,
+            project_id: row.get("project_id")?,
+            iso_week: row.get("iso_week")?,
+            percent_complete: row.get("percent_complete")?,
+            status: row.get("status")?,
+            narrative: row.get("narrative")?,
+            issues: row.get("issues")?,
+            next_steps: row.get("next_steps")?,
+            author: row.get("author")?,
+            recorded_at: row.get("recorded_at")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Baseline {
+    pub id: BaselineId,
+    pub project_id: ProjectId,
+    pub name: String,
+    pub taken_on: NaiveDate,
+}
+
+impl Baseline {
+    pub const COLUMNS: &'static str = "id, project_id, name, taken_on";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Baseline {
+            id: row.get("id")?,
+            project_id: row.get("project_id")?,
+            name: row.get("name")?,
+            taken_on: row.get("taken_on")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BaselineTask {
+    pub id: i64,
+    pub baseline_id: BaselineId,
+    pub task_id: TaskId,
+    pub task_name: String,
+    pub is_milestone: bool,
+    pub planned_start: NaiveDate,
+    pub planned_finish: NaiveDate,
+    pub duration_days: i64,
+}
+
+impl BaselineTask {
+    pub const COLUMNS: &'static str = "id, baseline_id, task_id, task_name, is_milestone, planned_start, planned_finish, duration_days";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(BaselineTask {
+            id: row.get("id")?,
+            baseline_id: row.get("baseline_id")?,
+            task_id: row.get("task_id")?,
+            task_name: row.get("task_name")?,
+            is_milestone: row.get("is_milestone")?,
+            planned_start: row.get("planned_start")?,
+            planned_finish: row.get("planned_finish")?,
+            duration_days: row.get("duration_days")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeRecord {
+    pub id: i64,
+    pub at: String,
+    pub author: String,
+    pub op: String,
+    pub table_name: String,
+    pub row_id: i64,
+    /// `{field: [before, after]}`
+    pub changes: serde_json::Value,
+}
+
+impl ChangeRecord {
+    pub const COLUMNS: &'static str = "id, at, author, op, table_name, row_id, changes";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        let changes: String = row.get("changes")?;
+        Ok(ChangeRecord {
+            id: row.get("id")?,
+            at: row.get("at")?,
+            author: row.get("author")?,
+            op: row.get("op")?,
+            table_name: row.get("table_name")?,
+            row_id: row.get("row_id")?,
+            changes: serde_json::from_str(&changes).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    6,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarRow {
+    pub id: CalendarId,
+    pub name: String,
+    pub parent_id: Option<CalendarId>,
+    /// Monday..Sunday, '1' = working, e.g. "1111100".
+    pub working_week: String,
+}
+
+impl CalendarRow {
+    pub const COLUMNS: &'static str = "id, name, parent_id, working_week";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(CalendarRow {
+            id: row.get("id")?,
+            name: row.get("name")?,
+            parent_id: row.get("parent_id")?,
+            working_week: row.get("working_week")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarExceptionRow {
+    pub id: i64,
+    pub calendar_id: CalendarId,
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    pub name: String,
+}
+
+impl CalendarExceptionRow {
+    pub const COLUMNS: &'static str = "id, calendar_id, date, kind, name";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(CalendarExceptionRow {
+            id: row.get("id")?,
+            calendar_id: row.get("calendar_id")?,
+            date: row.get("date")?,
+            kind: row.get("kind")?,
+            name: row.get("name")?,
+        })
+    }
+}

@@ -1,0 +1,187 @@
+//! The portfolio at a glance: one row per project, counts by status, what is due and late.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::db::Db;
+use crate::error::Result;
+use crate::ids::{ProjectId, TaskId};
+use crate::milestones::{MilestoneQuery, MilestoneRow};
+use crate::model::{Category, Portfolio, Project, Stage, Status};
+use crate::week::IsoWeek;
+
+/// How far ahead the dashboard looks for milestones "due soon".
+pub const DUE_SOON_DAYS: u32 = 14;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextMilestone {
+    pub id: TaskId,
+    pub name: String,
+    pub due: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectSummary {
+    pub id: ProjectId,
+    pub code: String,
+    pub name: String,
+    pub category: Category,
+    pub stage: Stage,
+    pub lead_unit: String,
+    pub status: Status,
+    /// From the latest weekly update; without one, the duration-weighted completion of its tasks.
+    pub percent_complete: f64,
+    pub last_update: Option<IsoWeek>,
+    /// The earliest open milestone.
+    pub next_milestone: Option<NextMilestone>,
+    pub overdue_milestones: u32,
+    /// Calendar days the most overdue open milestone is late.
+    pub days_late: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    pub green: u32,
+    pub yellow: u32,
+    pub red: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PortfolioSummary {
+    pub portfolio: Portfolio,
+    pub as_of: NaiveDate,
+    pub projects: Vec<ProjectSummary>,
+    pub status_counts: StatusCounts,
+    /// Open milestones due within `DUE_SOON_DAYS` of `as_of`.
+    pub due_soon: Vec<MilestoneRow>,
+    /// Open milestones past due, most late first.
+    pub overdue: Vec<MilestoneRow>,
+}
+
+impl Db {
+    pub fn portfolio_summary(&self, as_of: NaiveDate) -> Result<PortfolioSummary> {
+        let portfolio = self.portfolio()?;
+        let projects = self.projects()?;
+        let conn = self.conn();
+
+        let mut latest: HashMap<ProjectId, (f64, IsoWeek)> = HashMap::with_capacity(projects.len());
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT u.project_id, u.percent_complete, u.iso_week FROM weekly_updates u \
+                 WHERE u.iso_week = (SELECT max(iso_week) FROM weekly_updates WHERE project_id = u.project_id)",
+            )?;
+            for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+                let (id, pct, week) = row?;
+                latest.insert(id, (pct, week));
+            }
+        }
+
+        let mut task_completion: HashMap<ProjectId, f64> = HashMap::new();
+        if projects.iter().any(|p| !latest.contains_key(&p.id)) {
+            // Leaf work tasks only: summaries would count their children twice.
+            let mut stmt = conn.prepare_cached(
+                "SELECT project_id, sum(duration_days * percent_complete) / max(sum(duration_days), 1) FROM tasks t \
+                 WHERE is_milestone = 0 AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id) \
+                 GROUP BY project_id",
+            )?;
+            for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+                let (id, pct) = row?;
+                task_completion.insert(id, pct);
+            }
+        }
+
+        struct OpenMilestones {
+            next: Option<NextMilestone>,
+            overdue: u32,
+            days_late: i64,
+        }
+        let mut open: HashMap<ProjectId, OpenMilestones> = HashMap::new();
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT project_id, id, name, planned_finish FROM tasks \
+                 WHERE is_milestone = 1 AND actual_finish IS NULL ORDER BY project_id, planned_finish, position",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, ProjectId>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get::<_, NaiveDate>(3)?,
+                ))
+            })?;
+            for row in rows {
+                let (project, id, name, due) = row?;
+                let entry = open.entry(project).or_insert(OpenMilestones {
+                    next: None,
+                    overdue: 0,
+                    days_late: 0,
+                });
+                if entry.next.is_none() {
+                    entry.next = Some(NextMilestone { id, name, due });
+                }
+                if due < as_of {
+                    entry.overdue += 1;
+                    entry.days_late = entry.days_late.max((as_of - due).num_days());
+                }
+            }
+        }
+
+        let mut status_counts = StatusCounts::default();
+        let rows = projects
+            .into_iter()
+            .map(|p: Project| {
+                match p.status {
+                    Status::Green => status_counts.green += 1,
+                    Status::Yellow => status_counts.yellow += 1,
+                    Status::Red => status_counts.red += 1,
+                }
+                let (percent_complete, last_update) = match latest.get(&p.id) {
+                    Some((pct, week)) => (*pct, Some(*week)),
+                    None => (task_completion.get(&p.id).copied().unwrap_or(0.0), None),
+                };
+                let m = open.remove(&p.id);
+                ProjectSummary {
+                    id: p.id,
+                    code: p.code,
+                    name: p.name,
+                    category: p.category,
+                    stage: p.stage,
+                    lead_unit: p.lead_unit,
+                    status: p.status,
+                    percent_complete,
+                    last_update,
+                    overdue_milestones: m.as_ref().map_or(0, |m| m.overdue),
+                    days_late: m.as_ref().map_or(0, |m| m.days_late),
+                    next_milestone: m.and_then(|m| m.next),
+                }
+            })
+            .collect();
+
+        let due_soon = self.milestones(&MilestoneQuery {
+            as_of,
+            due_within: Some(DUE_SOON_DAYS),
+            overdue: false,
+        })?;
+        let mut overdue = self.milestones(&MilestoneQuery {
+            as_of,
+            due_within: None,
+            overdue: true,
+        })?;
+        overdue.sort_by(|a, b| {
+            b.days_late
+                .cmp(&a.days_late)
+                .then_with(|| a.project_code.cmp(&b.project_code))
+        });
+
+        Ok(PortfolioSummary {
+            portfolio,
+            as_of,
+            projects: rows,
+            status_counts,
+            due_soon,
+            overdue,
+        })
+    }
+}
