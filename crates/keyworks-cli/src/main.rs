@@ -1,1 +1,494 @@
-fn main() {}
+//! `keyworks`: the command-line face of KeyWorks, for officers, managers and scripts.
+//! Every command opens the database, calls one core operation and prints the result:
+//! aligned tables for people, `--json` for scripts, errors on stderr.
+
+mod table;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{Local, NaiveDate};
+use clap::{Args, Parser, Subcommand};
+use keyworks_core::ids::TaskId;
+use keyworks_core::milestones::{MilestoneQuery, MilestoneRow};
+use keyworks_core::model::Status;
+use keyworks_core::updates::UpdateInput;
+use keyworks_core::week::{IsoWeek, parse_date};
+use keyworks_core::{Access, Db, Error, ErrorCode, Stamp};
+
+use table::{Align, Table};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keyworks",
+    version,
+    about = "KeyWorks：重点项目组合管理（西安高新区）",
+    long_about = "KeyWorks：重点项目组合管理（西安高新区）。\n\
+        数据库位置：--db 参数，否则环境变量 KEYWORKS_DB，否则桌面程序使用的用户数据目录。"
+)]
+struct Cli {
+    /// Database file (default: $KEYWORKS_DB, else the desktop app's per-user data directory)
+    #[arg(long, global = true, env = "KEYWORKS_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    /// Name stamped on every change (default: $KEYWORKS_AUTHOR, else the OS user name)
+    #[arg(long, global = true, env = "KEYWORKS_AUTHOR", value_name = "NAME")]
+    author: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new database holding the seeded 2021 portfolio (never overwrites a file)
+    Init,
+    /// List the portfolio: one row per project with status, progress and next milestone
+    Projects {
+        /// Date to judge lateness against (default: today), e.g. 2021-06-11
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one project: facts, targets, WBS, dependencies and latest update
+    Show {
+        /// Project code (e.g. KP21-01) or exact name
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List milestones across projects
+    Milestones {
+        /// Only open milestones due within this many days of the as-of date
+        #[arg(long, value_name = "DAYS")]
+        due_within: Option<u32>,
+        /// Only open milestones already past due
+        #[arg(long)]
+        overdue: bool,
+        /// Date to judge against (default: today)
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record (or revise) a project's weekly progress update
+    Update(UpdateArgs),
+    /// Work with one milestone
+    Milestone {
+        #[command(subcommand)]
+        action: MilestoneAction,
+    },
+    /// Upgrade the database file to this version's schema
+    Migrate,
+    /// Create a new database with a synthetic portfolio (for benchmarks and large-file trials)
+    #[command(hide = true)]
+    Generate {
+        #[arg(long, default_value_t = 1000)]
+        projects: usize,
+        #[arg(long, default_value_t = 50)]
+        tasks: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+struct UpdateArgs {
+    /// Project code (e.g. KP21-06) or exact name
+    code: String,
+    /// ISO week, e.g. 2021-W23 (default: the current week)
+    #[arg(long)]
+    week: Option<String>,
+    /// Overall percent complete, 0–100
+    #[arg(long, value_name = "0-100")]
+    percent: String,
+    /// 绿 / 黄 / 红 (or green / yellow / red)
+    #[arg(long)]
+    status: String,
+    /// This week's progress
+    #[arg(long)]
+    narrative: String,
+    /// Issues and risks
+    #[arg(long, default_value = "")]
+    issues: String,
+    /// Next week's plan
+    #[arg(long, default_value = "")]
+    next_steps: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum MilestoneAction {
+    /// Mark a milestone done on a date
+    Done {
+        /// Milestone id, as listed by `keyworks milestones`
+        id: i64,
+        /// Date it was accepted, e.g. 2021-06-10
+        #[arg(long)]
+        date: String,
+        /// Note, e.g. the acceptance document number
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(exit_code(e.code()))
+        }
+    }
+}
+
+/// Distinct exit codes so that scripts can branch without parsing messages.
+fn exit_code(code: ErrorCode) -> u8 {
+    match code {
+        ErrorCode::Internal => 1,
+        ErrorCode::InvalidInput => 2,
+        ErrorCode::NotFound => 3,
+        ErrorCode::InvalidFile => 4,
+        ErrorCode::ReadOnly => 5,
+        ErrorCode::Conflict => 6,
+        ErrorCode::Busy => 7,
+    }
+}
+
+fn db_path(cli: &Cli) -> Result<PathBuf, Error> {
+    cli.db
+        .clone()
+        .or_else(keyworks_core::default_db_path)
+        .ok_or_else(|| Error::InvalidInput {
+            field: "--db".into(),
+            value: String::new(),
+            expected: "系统没有用户数据目录，请用 --db 指定数据库文件".into(),
+        })
+}
+
+fn stamp(cli: &Cli) -> Result<Stamp, Error> {
+    let author = cli
+        .author
+        .clone()
+        .or_else(keyworks_core::os_user_name)
+        .unwrap_or_default();
+    Stamp::new(&author, Local::now().fixed_offset())
+}
+
+fn as_of(text: Option<&str>) -> Result<NaiveDate, Error> {
+    match text {
+        Some(t) => parse_date("--as-of", t),
+        None => Ok(Local::now().date_naive()),
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Seed(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let path = db_path(&cli)?;
+    match &cli.command {
+        Command::Init => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+                    path: dir.to_owned(),
+                    source,
+                })?;
+            }
+            let stamp = Stamp::new(
+                keyworks_core::seed::SEED_AUTHOR,
+                Local::now().fixed_offset(),
+            )?;
+            let db = Db::create_seeded(&path, &stamp)?;
+            let n = db.projects()?.len();
+            println!(
+                "已创建 {}，含 {} 个重点项目（{}）。",
+                path.display(),
+                n,
+                db.portfolio()?.name
+            );
+        }
+        Command::Projects { as_of: date, json } => {
+            let db = Db::open(&path, Access::ReadOnly)?;
+            let summary = db.portfolio_summary(as_of(date.as_deref())?)?;
+            if *json {
+                return print_json(&summary);
+            }
+            println!(
+                "{}（{}，截至 {}）",
+                summary.portfolio.name, summary.portfolio.organisation, summary.as_of
+            );
+            let mut t = Table::new(&[
+                ("编号", Align::Left),
+                ("名称", Align::Left),
+                ("类别", Align::Left),
+                ("阶段", Align::Left),
+                ("责任单位", Align::Left),
+                ("状态", Align::Left),
+                ("完成%", Align::Right),
+                ("下一里程碑", Align::Left),
+                ("到期日", Align::Left),
+                ("逾期天数", Align::Right),
+            ]);
+            for p in &summary.projects {
+                let (next, due) = match &p.next_milestone {
+                    Some(m) => (m.name.clone(), m.due.to_string()),
+                    None => ("—".into(), "—".into()),
+                };
+                t.row(vec![
+                    p.code.clone(),
+                    p.name.clone(),
+                    p.category.label_zh().into(),
+                    p.stage.label_zh().into(),
+                    p.lead_unit.clone(),
+                    p.status.label_zh().into(),
+                    format!("{:.0}", p.percent_complete),
+                    next,
+                    due,
+                    if p.days_late > 0 {
+                        p.days_late.to_string()
+                    } else {
+                        String::new()
+                    },
+                ]);
+            }
+            print!("{}", t.render());
+            let c = summary.status_counts;
+            println!(
+                "共 {} 个项目：绿 {} · 黄 {} · 红 {}；14 天内到期里程碑 {} 个，逾期里程碑 {} 个。",
+                summary.projects.len(),
+                c.green,
+                c.yellow,
+                c.red,
+                summary.due_soon.len(),
+                summary.overdue.len()
+            );
+        }
+        Command::Show { code, json } => {
+            let db = Db::open(&path, Access::ReadOnly)?;
+            let d = db.project_detail(code)?;
+            if *json {
+                return print_json(&d);
+            }
+            print_project(&d);
+        }
+        Command::Milestones {
+            due_within,
+            overdue,
+            as_of: date,
+            json,
+        } => {
+            let db = Db::open(&path, Access::ReadOnly)?;
+            let rows = db.milestones(&MilestoneQuery {
+                as_of: as_of(date.as_deref())?,
+                due_within: *due_within,
+                overdue: *overdue,
+            })?;
+            if *json {
+                return print_json(&rows);
+            }
+            print_milestones(&rows);
+        }
+        Command::Update(u) => {
+            let stamp = stamp(&cli)?;
+            let input = UpdateInput {
+                week: match &u.week {
+                    Some(w) => IsoWeek::parse("--week", w)?,
+                    None => IsoWeek::containing(stamp.at().date_naive()),
+                },
+                percent_complete: u
+                    .percent
+                    .trim()
+                    .trim_end_matches('%')
+                    .parse()
+                    .ok()
+                    .filter(|p: &f64| p.is_finite())
+                    .ok_or_else(|| Error::InvalidInput {
+                        field: "--percent".into(),
+                        value: u.percent.clone(),
+                        expected: "应为 0 到 100 之间的数字".into(),
+                    })?,
+                status: Status::parse("--status", &u.status)?,
+                narrative: u.narrative.clone(),
+                issues: u.issues.clone(),
+                next_steps: u.next_steps.clone(),
+            };
+            let mut db = Db::open(&path, Access::ReadWrite)?;
+            let saved = db.record_update(&u.code, &input, &stamp)?;
+            let project = db.project_by_code(&u.code)?;
+            println!(
+                "已记录 {} {} 的 {} 周报：完成 {:.0}%，状态{}。",
+                project.code, project.name, saved.iso_week, saved.percent_complete, saved.status
+            );
+        }
+        Command::Milestone {
+            action: MilestoneAction::Done { id, date, note },
+        } => {
+            let stamp = stamp(&cli)?;
+            let date = parse_date("--date", date)?;
+            let mut db = Db::open(&path, Access::ReadWrite)?;
+            let task = db.complete_milestone(TaskId(*id), date, note, &stamp)?;
+            println!(
+                "已将里程碑 {}「{}」标记为 {} 完成。",
+                task.id, task.name, date
+            );
+        }
+        Command::Migrate => {
+            let db = Db::open(&path, Access::ReadWrite)?;
+            println!(
+                "{} 的数据结构为版本 {}。",
+                path.display(),
+                db.schema_version()?
+            );
+        }
+        Command::Generate { projects, tasks } => {
+            let stamp = stamp(&cli)?;
+            let mut db = Db::create(&path)?;
+            let as_of = NaiveDate::from_ymd_opt(2021, 6, 11).unwrap_or(NaiveDate::MIN);
+            if let Err(e) =
+                keyworks_core::synthetic::generate(&mut db, *projects, *tasks, as_of, &stamp)
+            {
+                drop(db);
+                // We created this file a moment ago; it holds nothing of the user's.
+                let _ = std::fs::remove_file(&path);
+                return Err(e);
+            }
+            println!(
+                "已生成 {}：{} 个项目 × {} 个任务。",
+                path.display(),
+                projects,
+                tasks
+            );
+        }
+    }
+    Ok(())
+}
+
+fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn print_project(d: &keyworks_core::projects::ProjectDetail) {
+    let p = &d.project;
+    println!("{} {}", p.code, p.name);
+    let money = |v: Option<f64>| v.map(|v| format!("{v} 亿元")).unwrap_or_else(|| "—".into());
+    let facts = [
+        ("类别", p.category.label_zh().to_owned()),
+        ("阶段", p.stage.label_zh().to_owned()),
+        ("状态", p.status.label_zh().to_owned()),
+        ("责任单位", p.lead_unit.clone()),
+        ("联系人", p.contact.clone()),
+        ("地点", p.location.clone()),
+        ("总投资", money(p.total_investment)),
+        ("年度计划投资", money(p.annual_investment)),
+        (
+            "计划工期",
+            format!(
+                "{} 至 {}",
+                opt_date(p.planned_start),
+                opt_date(p.planned_finish)
+            ),
+        ),
+        ("简介", p.description.clone()),
+        ("工作要点原文", p.plan_sentence.clone()),
+    ];
+    for (k, v) in facts {
+        println!("  {k}：{v}");
+    }
+    if !d.targets.is_empty() {
+        println!("\n实物指标");
+        let mut t = Table::new(&[
+            ("指标", Align::Left),
+            ("计划", Align::Right),
+            ("完成", Align::Right),
+            ("单位", Align::Left),
+        ]);
+        for x in &d.targets {
+            t.row(vec![
+                x.name.clone(),
+                x.quantity.to_string(),
+                x.actual.map(|a| a.to_string()).unwrap_or_default(),
+                x.unit.clone(),
+            ]);
+        }
+        print!("{}", t.render());
+    }
+    println!("\n工作分解（◆ 为里程碑）");
+    let mut t = Table::new(&[
+        ("ID", Align::Right),
+        ("任务", Align::Left),
+        ("计划开始", Align::Left),
+        ("计划完成", Align::Left),
+        ("工期", Align::Right),
+        ("完成%", Align::Right),
+        ("实际完成", Align::Left),
+    ]);
+    for task in &d.tasks {
+        let depth = std::iter::successors(task.parent_id, |pid| {
+            d.tasks
+                .iter()
+                .find(|x| x.id == *pid)
+                .and_then(|x| x.parent_id)
+        })
+        .count();
+        let mark = if task.is_milestone { "◆ " } else { "" };
+        t.row(vec![
+            task.id.to_string(),
+            format!("{}{mark}{}", "  ".repeat(depth), task.name),
+            task.planned_start.to_string(),
+            task.planned_finish.to_string(),
+            if task.is_milestone {
+                String::new()
+            } else {
+                format!("{}d", task.duration_days)
+            },
+            format!("{:.0}", task.percent_complete),
+            opt_date(task.actual_finish),
+        ]);
+    }
+    print!("{}", t.render());
+    if let Some(u) = d.updates.last() {
+        println!("\n最新周报（{}，{}，{}）", u.iso_week, u.author, u.status);
+        println!("  完成：{:.0}%", u.percent_complete);
+        println!("  进展：{}", u.narrative);
+        println!("  问题与风险：{}", u.issues);
+        println!("  下步计划：{}", u.next_steps);
+    }
+}
+
+fn print_milestones(rows: &[MilestoneRow]) {
+    if rows.is_empty() {
+        println!("没有符合条件的里程碑。");
+        return;
+    }
+    let mut t = Table::new(&[
+        ("ID", Align::Right),
+        ("项目", Align::Left),
+        ("里程碑", Align::Left),
+        ("到期日", Align::Left),
+        ("实际完成", Align::Left),
+        ("状态", Align::Left),
+        ("逾期天数", Align::Right),
+        ("验收标准", Align::Left),
+    ]);
+    for m in rows {
+        t.row(vec![
+            m.id.to_string(),
+            format!("{} {}", m.project_code, m.project_name),
+            m.name.clone(),
+            m.due.to_string(),
+            opt_date(m.actual),
+            m.state.label_zh().into(),
+            if m.days_late > 0 {
+                m.days_late.to_string()
+            } else {
+                String::new()
+            },
+            m.acceptance.clone(),
+        ]);
+    }
+    print!("{}", t.render());
+    println!("共 {} 个里程碑。", rows.len());
+}

@@ -31,3 +31,14 @@ pub const DEFAULT_DB_FILE: &str = "keyworks.sqlite";
 pub fn default_db_path() -> Option<std::path::PathBuf> {
     dirs::data_dir().map(|d| d.join(APP_IDENTIFIER).join(DEFAULT_DB_FILE))
 }
+
+/// The OS user's login name, the default author of changes. The edge (CLI, app) asks for it;
+/// the core itself never reads who is logged in.
+pub fn os_user_name() -> Option<String> {
+    std::env::var("USER")
+        .ok()
+        .or_else(|| std::env::var("USERNAME").ok())
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| whoami::username().ok())
+        .filter(|s| !s.trim().is_empty())
+}

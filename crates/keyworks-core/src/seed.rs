@@ -312,7 +312,7 @@ fn load_project(
             })
             .ok_or_else(|| Error::Seed(format!("{}: bad update time", p.code)))?;
         let officer = Stamp::new(&u.author, at_time)?;
-        crate::updates::insert_update(tx, &officer, stamp, &project, &input)?;
+        crate::updates::insert_update(tx, stamp, &officer, &project, &input)?;
     }
     Ok(())
 }
