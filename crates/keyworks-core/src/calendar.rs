@@ -6,8 +6,13 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
+use rusqlite::{Transaction, params};
+
+use crate::change_log::{Stamp, record};
+use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::model::DayKind;
+use crate::ids::CalendarId;
+use crate::model::{CalendarExceptionRow, CalendarRow, DayKind};
 
 /// Name of the built-in calendar that every seeded project uses.
 pub const CHINA_CALENDAR_NAME: &str = "中国法定工作日历";
@@ -243,83 +248,7 @@ impl Calendar {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn china_calendar_knows_holidays_and_make_up_days() {
-        let c = Calendar::china().unwrap();
-        // National Day 2021 is a holiday; Saturday 2021-10-09 is a make-up working day.
-        assert!(!c.is_working_day(d(2021, 10, 1)));
-        assert!(c.is_working_day(d(2021, 10, 9)));
-        // 2018 Labour Day: Saturday 04-28 worked, Monday 04-30 off.
-        assert!(c.is_working_day(d(2018, 4, 28)));
-        assert!(!c.is_working_day(d(2018, 4, 30)));
-        // An ordinary weekend and weekday.
-        assert!(!c.is_working_day(d(2021, 6, 5)));
-        assert!(c.is_working_day(d(2021, 6, 7)));
-        // Dragon Boat 2021: 06-14 (Monday) off.
-        assert!(!c.is_working_day(d(2021, 6, 14)));
-    }
-
-    #[test]
-    fn counts_working_days_inclusively() {
-        let c = Calendar::china().unwrap();
-        assert_eq!(c.working_days_inclusive(d(2021, 6, 7), d(2021, 6, 7)), 1);
-        assert_eq!(c.working_days_inclusive(d(2021, 6, 7), d(2021, 6, 11)), 5);
-        // 2021-09-27 .. 10-10: 09-27..30 (4) + 10-08 (Fri) + 10-09 (Sat, make-up) = 6.
-        assert_eq!(c.working_days_inclusive(d(2021, 9, 27), d(2021, 10, 10)), 6);
-        assert_eq!(c.working_days_inclusive(d(2021, 6, 8), d(2021, 6, 7)), 0);
-        assert_eq!(
-            Calendar::standard().working_days_inclusive(d(2021, 10, 1), d(2021, 10, 7)),
-            5
-        );
-    }
-
-    #[test]
-    fn builtin_years_cover_2015_to_2026() {
-        let years: Vec<i32> = builtin_china_years()
-            .unwrap()
-            .iter()
-            .map(|y| y.year)
-            .collect();
-        assert_eq!(years, (2015..=2026).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn malformed_holiday_files_are_refused_with_the_reason() {
-        let e = parse_holiday_year("2027.json", "{\"year\": 2027, \"days\": [").unwrap_err();
-        assert!(e.to_string().contains("2027.json"), "{e}");
-        let wrong_year = r#"{"year":2027,"papers":[],"days":[{"name":"元旦","date":"2025-01-01","isOffDay":true}]}"#;
-        let e = parse_holiday_year("2027.json", wrong_year).unwrap_err();
-        assert!(e.to_string().contains("2027"), "{e}");
-        let bad_date = r#"{"year":2027,"papers":[],"days":[{"name":"元旦","date":"2027-13-01","isOffDay":true}]}"#;
-        assert!(parse_holiday_year("2027.json", bad_date).is_err());
-    }
-
-    #[test]
-    fn week_patterns_round_trip_and_are_checked() {
-        let c = Calendar::with_week_pattern("1111110").unwrap();
-        assert_eq!(c.week_pattern(), "1111110");
-        assert!(c.is_working_day(d(2021, 6, 5)));
-        assert!(Calendar::with_week_pattern("11111").is_err());
-        assert!(Calendar::with_week_pattern("111110x").is_err());
-    }
-}
-
 // ---- Calendars in the database ----
-
-use rusqlite::{Transaction, params};
-
-use crate::change_log::{Stamp, record};
-use crate::db::Db;
-use crate::ids::CalendarId;
-use crate::model::{CalendarExceptionRow, CalendarRow};
 
 pub(crate) fn insert_calendar(
     tx: &Transaction<'_>,
@@ -405,5 +334,74 @@ impl Db {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn china_calendar_knows_holidays_and_make_up_days() {
+        let c = Calendar::china().unwrap();
+        // National Day 2021 is a holiday; Saturday 2021-10-09 is a make-up working day.
+        assert!(!c.is_working_day(d(2021, 10, 1)));
+        assert!(c.is_working_day(d(2021, 10, 9)));
+        // 2018 Labour Day: Saturday 04-28 worked, Monday 04-30 off.
+        assert!(c.is_working_day(d(2018, 4, 28)));
+        assert!(!c.is_working_day(d(2018, 4, 30)));
+        // An ordinary weekend and weekday.
+        assert!(!c.is_working_day(d(2021, 6, 5)));
+        assert!(c.is_working_day(d(2021, 6, 7)));
+        // Dragon Boat 2021: 06-14 (Monday) off.
+        assert!(!c.is_working_day(d(2021, 6, 14)));
+    }
+
+    #[test]
+    fn counts_working_days_inclusively() {
+        let c = Calendar::china().unwrap();
+        assert_eq!(c.working_days_inclusive(d(2021, 6, 7), d(2021, 6, 7)), 1);
+        assert_eq!(c.working_days_inclusive(d(2021, 6, 7), d(2021, 6, 11)), 5);
+        // 2021-09-27 .. 10-10: 09-27..30 (4) + 10-08 (Fri) + 10-09 (Sat, make-up) = 6.
+        assert_eq!(c.working_days_inclusive(d(2021, 9, 27), d(2021, 10, 10)), 6);
+        assert_eq!(c.working_days_inclusive(d(2021, 6, 8), d(2021, 6, 7)), 0);
+        assert_eq!(
+            Calendar::standard().working_days_inclusive(d(2021, 10, 1), d(2021, 10, 7)),
+            5
+        );
+    }
+
+    #[test]
+    fn builtin_years_cover_2015_to_2026() {
+        let years: Vec<i32> = builtin_china_years()
+            .unwrap()
+            .iter()
+            .map(|y| y.year)
+            .collect();
+        assert_eq!(years, (2015..=2026).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn malformed_holiday_files_are_refused_with_the_reason() {
+        let e = parse_holiday_year("2027.json", "{\"year\": 2027, \"days\": [").unwrap_err();
+        assert!(e.to_string().contains("2027.json"), "{e}");
+        let wrong_year = r#"{"year":2027,"papers":[],"days":[{"name":"元旦","date":"2025-01-01","isOffDay":true}]}"#;
+        let e = parse_holiday_year("2027.json", wrong_year).unwrap_err();
+        assert!(e.to_string().contains("2027"), "{e}");
+        let bad_date = r#"{"year":2027,"papers":[],"days":[{"name":"元旦","date":"2027-13-01","isOffDay":true}]}"#;
+        assert!(parse_holiday_year("2027.json", bad_date).is_err());
+    }
+
+    #[test]
+    fn week_patterns_round_trip_and_are_checked() {
+        let c = Calendar::with_week_pattern("1111110").unwrap();
+        assert_eq!(c.week_pattern(), "1111110");
+        assert!(c.is_working_day(d(2021, 6, 5)));
+        assert!(Calendar::with_week_pattern("11111").is_err());
+        assert!(Calendar::with_week_pattern("111110x").is_err());
     }
 }

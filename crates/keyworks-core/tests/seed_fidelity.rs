@@ -1,4 +1,5 @@
 //! The seeded portfolio holds every key project and figure of the 2021 work plan, exactly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, NaiveDate};
 use keyworks_core::calendar::Calendar;

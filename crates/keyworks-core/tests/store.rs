@@ -182,10 +182,8 @@ fn load_seed_logs_one_insert_per_inserted_row() {
     }
 }
 
+/// Regression: seed.rs once passed the two stamps to `insert_update` swapped.
 #[test]
-#[ignore = "BUG: seed.rs load_project calls insert_update(tx, &officer, stamp, ..) with the two \
-            stamps swapped: seeded weekly_updates rows show the seed author and load time, and \
-            their change_log rows show the officer instead of SEED_AUTHOR"]
 fn seeded_updates_show_their_officer_and_are_logged_under_the_seed_author() {
     let dir = tempfile::tempdir().unwrap();
     let load = stamp_at("2026-11-27T09:00:00+08:00");
