@@ -81,6 +81,8 @@ enum Command {
     },
     /// Upgrade the database file to this version's schema
     Migrate,
+    /// Print the database path in use (--db, else $KEYWORKS_DB, else the per-user data directory)
+    Where,
     /// Create a new database with a synthetic portfolio (for benchmarks and large-file trials)
     #[command(hide = true)]
     Generate {
@@ -335,6 +337,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 task.id, task.name, date
             );
         }
+        Command::Where => println!("{}", path.display()),
         Command::Migrate => {
             let db = Db::open(&path, Access::ReadWrite)?;
             println!(

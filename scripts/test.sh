@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up and runs every check and test of KeyWorks: format, lint, unit, integration,
+# CLI and benchmark smoke runs. What CI runs (.ci/run calls this).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-deps.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyworks/target}"
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (unit, integration, CLI)"
+cargo test --workspace --locked
+
+step "benchmarks, one iteration each (figures come from 'cargo bench')"
+cargo test --workspace --locked --benches
