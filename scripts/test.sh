@@ -15,8 +15,15 @@ cargo fmt --all --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
 step "cargo test (unit, integration, CLI)"
-cargo test --workspace --locked
+cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 step "benchmarks, one iteration each (figures come from 'cargo bench')"
-cargo test --workspace --locked --benches
+cargo test --workspace --locked --benches 2>&1 | tee -a "$log"
+
+# One closing line over every test binary, for people and for CI.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1); if ($(i) ~ /^ignored;?$/) s += $(i-1) } }
+     END { printf "\n%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
