@@ -184,7 +184,7 @@ fn as_of(text: Option<&str>) -> Result<NaiveDate, Error> {
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Seed(e.to_string()))?;
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
     println!("{text}");
     Ok(())
 }

@@ -67,10 +67,10 @@ fn fields<T: Serialize>(row: &T) -> Result<Map<String, Value>> {
             m.remove("id");
             Ok(m)
         }
-        Ok(other) => Err(Error::Seed(format!(
+        Ok(other) => Err(Error::Internal(format!(
             "row did not serialise to an object: {other}"
         ))),
-        Err(e) => Err(Error::Seed(format!("row did not serialise: {e}"))),
+        Err(e) => Err(Error::Internal(format!("row did not serialise: {e}"))),
     }
 }
 

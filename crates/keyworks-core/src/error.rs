@@ -107,6 +107,9 @@ pub enum Error {
     #[error("内置种子数据有误（{0}）：这是程序缺陷，请报告。")]
     Seed(String),
 
+    #[error("内部错误（{0}）：这是程序缺陷，请报告。")]
+    Internal(String),
+
     #[error("数据库错误：{0}")]
     Sqlite(rusqlite::Error),
 }
@@ -127,7 +130,9 @@ impl Error {
             Error::AlreadyExists { .. } => ErrorCode::Conflict,
             Error::InvalidInput { .. } | Error::NotAMilestone { .. } => ErrorCode::InvalidInput,
             Error::Busy { .. } => ErrorCode::Busy,
-            Error::Io { .. } | Error::Seed(_) | Error::Sqlite(_) => ErrorCode::Internal,
+            Error::Io { .. } | Error::Seed(_) | Error::Internal(_) | Error::Sqlite(_) => {
+                ErrorCode::Internal
+            }
         }
     }
 
