@@ -2,6 +2,9 @@
 //! Every command opens the database, calls one core operation and prints the result:
 //! aligned tables for people, `--json` for scripts, errors on stderr.
 
+mod audit_cmd;
+mod report_cmd;
+mod schedule_cmd;
 mod table;
 
 use std::path::PathBuf;
@@ -34,6 +37,10 @@ struct Cli {
     /// Name stamped on every change (default: $KEYWORKS_AUTHOR, else the OS user name)
     #[arg(long, global = true, env = "KEYWORKS_AUTHOR", value_name = "NAME")]
     author: Option<String>,
+
+    /// Open the file read-only (auditor mode): nothing is written, writes are refused
+    #[arg(long, global = true)]
+    read_only: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -83,6 +90,53 @@ enum Command {
     Migrate,
     /// Print the database path in use (--db, else $KEYWORKS_DB, else the per-user data directory)
     Where,
+    /// Check the file can be trusted: integrity, the change log's hash chain, and every row
+    /// against what the change log recorded (exit code 9 when it cannot)
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Backups: save a consistent copy, list automatic backups, restore one
+    Backup {
+        #[command(subcommand)]
+        action: audit_cmd::BackupAction,
+    },
+    /// Who is editing the file; break a stale edit lock
+    Lock {
+        #[command(subcommand)]
+        action: Option<audit_cmd::LockAction>,
+    },
+    /// Fault testing: write COUNT small transactions, printing each one's number once committed
+    #[command(hide = true)]
+    StressWrite {
+        #[arg(long, default_value_t = 1000)]
+        count: u32,
+        /// Distinguishes concurrent writers in the log
+        #[arg(long, default_value = "w")]
+        tag: String,
+    },
+    /// Reports to print and file: `report weekly` writes the weekly milestone report as PDF
+    Report {
+        #[command(subcommand)]
+        kind: report_cmd::ReportCommand,
+    },
+    /// Recompute a project's schedule: early/late dates, float and the critical path
+    Schedule {
+        /// Project code (e.g. KP21-01) or exact name
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Baselines: save one, or compare the schedule with one
+    Baseline {
+        #[command(subcommand)]
+        action: schedule_cmd::BaselineAction,
+    },
+    /// China's working calendar: import a year's holidays, show a year
+    Calendar {
+        #[command(subcommand)]
+        action: schedule_cmd::CalendarAction,
+    },
     /// Create a new database with a synthetic portfolio (for benchmarks and large-file trials)
     #[command(hide = true)]
     Generate {
@@ -135,7 +189,7 @@ enum MilestoneAction {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("错误：{e}");
             ExitCode::from(exit_code(e.code()))
@@ -153,6 +207,7 @@ fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::ReadOnly => 5,
         ErrorCode::Conflict => 6,
         ErrorCode::Busy => 7,
+        ErrorCode::Locked => 8,
     }
 }
 
@@ -176,6 +231,20 @@ fn stamp(cli: &Cli) -> Result<Stamp, Error> {
     Stamp::new(&author, Local::now().fixed_offset())
 }
 
+/// Opens the file for a write: refused in auditor mode, and while another person holds the
+/// edit lock (the CLI writes one short transaction and does not take the lock itself).
+fn open_for_writing(cli: &Cli, path: &std::path::Path, stamp: &Stamp) -> Result<Db, Error> {
+    if cli.read_only {
+        return Err(Error::OpenedReadOnly);
+    }
+    keyworks_core::edit_lock::ensure_not_locked_by_other(
+        path,
+        stamp.at(),
+        keyworks_core::edit_lock::DEFAULT_STALE_HOURS,
+    )?;
+    Db::open_checked(path, Access::ReadWrite)
+}
+
 fn as_of(text: Option<&str>) -> Result<NaiveDate, Error> {
     match text {
         Some(t) => parse_date("--as-of", t),
@@ -189,7 +258,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     Ok(())
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
+fn run(cli: Cli) -> Result<ExitCode, Error> {
     let path = db_path(&cli)?;
     match &cli.command {
         Command::Init => {
@@ -213,10 +282,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
         }
         Command::Projects { as_of: date, json } => {
-            let db = Db::open(&path, Access::ReadOnly)?;
+            let db = Db::open_checked(&path, Access::ReadOnly)?;
             let summary = db.portfolio_summary(as_of(date.as_deref())?)?;
             if *json {
-                return print_json(&summary);
+                return print_json(&summary).map(|()| ExitCode::SUCCESS);
             }
             println!(
                 "{}（{}，截至 {}）",
@@ -269,10 +338,10 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
         }
         Command::Show { code, json } => {
-            let db = Db::open(&path, Access::ReadOnly)?;
+            let db = Db::open_checked(&path, Access::ReadOnly)?;
             let d = db.project_detail(code)?;
             if *json {
-                return print_json(&d);
+                return print_json(&d).map(|()| ExitCode::SUCCESS);
             }
             print_project(&d);
         }
@@ -282,14 +351,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             as_of: date,
             json,
         } => {
-            let db = Db::open(&path, Access::ReadOnly)?;
+            let db = Db::open_checked(&path, Access::ReadOnly)?;
             let rows = db.milestones(&MilestoneQuery {
                 as_of: as_of(date.as_deref())?,
                 due_within: *due_within,
                 overdue: *overdue,
             })?;
             if *json {
-                return print_json(&rows);
+                return print_json(&rows).map(|()| ExitCode::SUCCESS);
             }
             print_milestones(&rows);
         }
@@ -317,7 +386,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 issues: u.issues.clone(),
                 next_steps: u.next_steps.clone(),
             };
-            let mut db = Db::open(&path, Access::ReadWrite)?;
+            let mut db = open_for_writing(&cli, &path, &stamp)?;
             let saved = db.record_update(&u.code, &input, &stamp)?;
             let project = db.project_by_code(&u.code)?;
             println!(
@@ -330,7 +399,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let stamp = stamp(&cli)?;
             let date = parse_date("--date", date)?;
-            let mut db = Db::open(&path, Access::ReadWrite)?;
+            let mut db = open_for_writing(&cli, &path, &stamp)?;
             let task = db.complete_milestone(TaskId(*id), date, note, &stamp)?;
             println!(
                 "已将里程碑 {}「{}」标记为 {} 完成。",
@@ -338,14 +407,29 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
         }
         Command::Where => println!("{}", path.display()),
+        Command::Verify { json } => return audit_cmd::verify(&path, *json).map(|o| o.0),
+        Command::Backup { action } => {
+            return audit_cmd::backup(action, &path, &stamp(&cli)?, cli.read_only).map(|o| o.0);
+        }
+        Command::StressWrite { count, tag } => {
+            return audit_cmd::stress_write(&path, *count, tag, &stamp(&cli)?).map(|o| o.0);
+        }
+        Command::Lock { action } => {
+            return audit_cmd::lock(action.as_ref(), &path, &stamp(&cli)?, cli.read_only)
+                .map(|o| o.0);
+        }
         Command::Migrate => {
-            let db = Db::open(&path, Access::ReadWrite)?;
+            let db = open_for_writing(&cli, &path, &stamp(&cli)?)?;
             println!(
                 "{} 的数据结构为版本 {}。",
                 path.display(),
                 db.schema_version()?
             );
         }
+        Command::Report { kind } => report_cmd::run(&path, kind)?,
+        Command::Schedule { code, json } => schedule_cmd::schedule(&path, code, *json)?,
+        Command::Baseline { action } => schedule_cmd::baseline(&cli, &path, action)?,
+        Command::Calendar { action } => schedule_cmd::calendar(&cli, &path, action)?,
         Command::Generate { projects, tasks } => {
             let stamp = stamp(&cli)?;
             let mut db = Db::create(&path)?;
@@ -366,7 +450,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn opt_date(d: Option<NaiveDate>) -> String {

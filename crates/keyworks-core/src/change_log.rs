@@ -2,7 +2,7 @@
 //! in the same transaction, with the fields' before and after values.
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -52,7 +52,7 @@ pub(crate) enum Op {
 }
 
 impl Op {
-    fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Op::Insert => "insert",
             Op::Update => "update",
@@ -100,6 +100,62 @@ fn diff(
     out
 }
 
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+/// The chained hash of one change row: SHA-256 over the JSON array
+/// `[prev_hash, at, author, op, table_name, row_id, changes]`. JSON keeps the fields apart,
+/// so no two different rows hash the same bytes.
+pub(crate) fn row_hash(
+    prev: &str,
+    at: &str,
+    author: &str,
+    op: &str,
+    table: &str,
+    row_id: i64,
+    changes: &str,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let content = serde_json::json!([prev, at, author, op, table, row_id, changes]).to_string();
+    hex(&Sha256::digest(content.as_bytes()))
+}
+
+/// Migration 2: chain the rows a version-1 file already has, in id order.
+pub(crate) fn chain_existing_rows(tx: &Transaction<'_>) -> Result<()> {
+    let rows: Vec<(i64, String, String, String, String, i64, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, at, author, op, table_name, row_id, changes FROM change_log ORDER BY id",
+        )?;
+        stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?
+    };
+    let mut prev = String::new();
+    let mut update = tx.prepare("UPDATE change_log SET prev_hash = ?1, hash = ?2 WHERE id = ?3")?;
+    for (id, at, author, op, table, row_id, changes) in rows {
+        let hash = row_hash(&prev, &at, &author, &op, &table, row_id, &changes);
+        update.execute(params![prev, hash, id])?;
+        prev = hash;
+    }
+    Ok(())
+}
+
 /// Writes one change row. For an update that changed nothing, writes nothing and returns false.
 pub(crate) fn record<T: Serialize>(
     tx: &Transaction<'_>,
@@ -121,18 +177,56 @@ pub(crate) fn record<T: Serialize>(
     if op == Op::Update && changes.is_empty() {
         return Ok(false);
     }
-    tx.execute(
-        "INSERT INTO change_log (at, author, op, table_name, row_id, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            stamp.at_text(),
-            stamp.author(),
-            op.code(),
-            table,
-            row_id,
-            Value::Object(changes).to_string()
-        ],
+    append(
+        tx,
+        stamp,
+        op,
+        table,
+        row_id,
+        &Value::Object(changes).to_string(),
     )?;
     Ok(true)
+}
+
+/// Appends a row to the chain.
+pub(crate) fn append(
+    tx: &Transaction<'_>,
+    stamp: &Stamp,
+    op: Op,
+    table: &str,
+    row_id: i64,
+    changes: &str,
+) -> Result<()> {
+    let prev: String = tx
+        .prepare_cached("SELECT hash FROM change_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    let at = stamp.at_text();
+    let hash = row_hash(
+        &prev,
+        &at,
+        stamp.author(),
+        op.code(),
+        table,
+        row_id,
+        changes,
+    );
+    tx.prepare_cached(
+        "INSERT INTO change_log (at, author, op, table_name, row_id, changes, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        at,
+        stamp.author(),
+        op.code(),
+        table,
+        row_id,
+        changes,
+        prev,
+        hash
+    ])?;
+    Ok(())
 }
 
 impl Db {

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 /// The closed set of error kinds that user interfaces branch on (the IPC `code`).
 /// Add a variant only when a consumer needs to tell it apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The file does not exist, or a named project/task does not.
@@ -20,11 +21,22 @@ pub enum ErrorCode {
     InvalidInput,
     /// The file is locked by another writer for longer than the busy timeout.
     Busy,
+    /// Another person is editing the file: open it read-only.
+    Locked,
     /// Anything else: a bug or an I/O failure.
     Internal,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// " <path> " for messages, or nothing where the path is not known at the point of failure.
+fn shown(path: &std::path::Path) -> String {
+    if path.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", path.display())
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -44,6 +56,12 @@ pub enum Error {
         expected: u64,
         actual: u64,
     },
+
+    #[error(
+        "数据库文件{}上次写入时被中断，需要先恢复才能读取，而只读方式不能恢复：请由有写权限的人以可写方式打开一次（例如 `keyworks migrate`），再以只读方式查看。",
+        shown(path)
+    )]
+    NeedsRecovery { path: PathBuf },
 
     #[error("文件 {path} 已损坏（{detail}）：请从备份恢复。")]
     Corrupt { path: PathBuf, detail: String },
@@ -78,8 +96,21 @@ pub enum Error {
     #[error("文件 {path} 已存在，未做任何改动：请换一个文件名，或删除旧文件后再创建。")]
     AlreadyExists { path: PathBuf },
 
-    #[error("文件 {path} 正被其他程序写入，等待超时：请稍后重试。")]
+    #[error(
+        "数据库文件{}正被其他程序写入，等待 5 秒后仍未释放：请稍后重试。",
+        shown(path)
+    )]
     Busy { path: PathBuf },
+
+    #[error(
+        "该文件正由 {user}（{machine}）自 {since} 起编辑，不能同时修改：请以只读方式打开，或等对方关闭后再编辑（{path}）。"
+    )]
+    Locked {
+        path: PathBuf,
+        user: String,
+        machine: String,
+        since: String,
+    },
 
     #[error("无法访问文件 {path}：{source}。")]
     Io {
@@ -96,6 +127,21 @@ pub enum Error {
 
     #[error("任务 {id}（{name}）不是里程碑：只有里程碑可以标记为完成。")]
     NotAMilestone { id: i64, name: String },
+
+    #[error("任务之间的依赖构成循环（{cycle}），无法计算进度：请删除或改变其中一条依赖。")]
+    DependencyCycle { cycle: String },
+
+    #[error(
+        "项目 {code} 还没有基线：请先用 `keyworks baseline save {code} --name 名称` 保存一个。"
+    )]
+    NoBaseline { code: String },
+
+    #[error("项目 {code} 没有名为「{name}」的基线（现有：{available}）：请换用其中一个名称。")]
+    UnknownBaseline {
+        code: String,
+        name: String,
+        available: String,
+    },
 
     #[error("{field} 的值「{value}」无效：{expected}。")]
     InvalidInput {
@@ -119,17 +165,23 @@ impl Error {
         match self {
             Error::FileNotFound { .. }
             | Error::UnknownProject { .. }
-            | Error::UnknownTask { .. } => ErrorCode::NotFound,
+            | Error::UnknownTask { .. }
+            | Error::NoBaseline { .. }
+            | Error::UnknownBaseline { .. } => ErrorCode::NotFound,
             Error::NotSqlite { .. }
             | Error::Truncated { .. }
             | Error::Corrupt { .. }
             | Error::NotKeyWorks { .. }
             | Error::TooNew { .. }
             | Error::NeedsUpgrade { .. } => ErrorCode::InvalidFile,
+            Error::NeedsRecovery { .. } => ErrorCode::ReadOnly,
             Error::ReadOnlyFile { .. } | Error::OpenedReadOnly => ErrorCode::ReadOnly,
             Error::AlreadyExists { .. } => ErrorCode::Conflict,
-            Error::InvalidInput { .. } | Error::NotAMilestone { .. } => ErrorCode::InvalidInput,
+            Error::InvalidInput { .. }
+            | Error::NotAMilestone { .. }
+            | Error::DependencyCycle { .. } => ErrorCode::InvalidInput,
             Error::Busy { .. } => ErrorCode::Busy,
+            Error::Locked { .. } => ErrorCode::Locked,
             Error::Io { .. } | Error::Seed(_) | Error::Internal(_) | Error::Sqlite(_) => {
                 ErrorCode::Internal
             }
@@ -147,7 +199,18 @@ impl Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            // SQLITE_READONLY_ROLLBACK: a read-only connection met a writer's hot journal.
+            if f.extended_code == 776 {
+                return Error::NeedsRecovery {
+                    path: PathBuf::new(),
+                };
+            }
+        }
         match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy) => Error::Busy {
+                path: PathBuf::new(),
+            },
             Some(rusqlite::ErrorCode::ReadOnly) => Error::OpenedReadOnly,
             _ => Error::Sqlite(e),
         }

@@ -1,19 +1,29 @@
 //! KeyWorks core: the domain model of a key-project portfolio, its SQLite store and the
 //! operations on it. Knows nothing of any user interface; "today" and the author are inputs.
 
+pub mod backup;
 pub mod baselines;
 pub mod calendar;
+pub mod calendar_days;
 pub mod change_log;
 pub mod db;
+pub mod edit_lock;
 pub mod error;
 pub mod ids;
+pub mod milestone_batch;
 pub mod milestones;
 pub mod model;
 pub mod portfolio;
 pub mod projects;
+pub mod report_queries;
+pub mod schedule;
 pub mod seed;
+pub mod seed_info;
 pub mod synthetic;
 pub mod updates;
+pub mod verify;
+pub mod vocabulary_labels;
+pub mod wbs_edit;
 pub mod week;
 
 pub use change_log::Stamp;

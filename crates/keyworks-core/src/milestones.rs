@@ -11,6 +11,7 @@ use crate::ids::TaskId;
 use crate::model::Task;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneState {
     Done,
@@ -29,6 +30,7 @@ impl MilestoneState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct MilestoneRow {
     pub id: TaskId,
     pub project_code: String,

@@ -17,6 +17,7 @@ macro_rules! vocabulary {
     }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
         pub enum $name {
             $(#[serde(rename = $code)] $variant),+
         }
@@ -125,6 +126,7 @@ vocabulary!(
 );
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Portfolio {
     pub name: String,
     pub year: i32,
@@ -148,6 +150,7 @@ impl Portfolio {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Project {
     pub id: ProjectId,
     pub code: String,
@@ -198,6 +201,7 @@ impl Project {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Target {
     pub id: TargetId,
     pub project_id: ProjectId,
@@ -229,6 +233,7 @@ impl Target {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Task {
     pub id: TaskId,
     pub project_id: ProjectId,
@@ -279,6 +284,7 @@ impl Task {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Dependency {
     pub id: DependencyId,
     pub predecessor_id: TaskId,
@@ -303,6 +309,7 @@ impl Dependency {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WeeklyUpdate {
     pub id: UpdateId,
     pub project_id: ProjectId,
@@ -338,6 +345,7 @@ impl WeeklyUpdate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Baseline {
     pub id: BaselineId,
     pub project_id: ProjectId,
@@ -359,6 +367,7 @@ impl Baseline {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BaselineTask {
     pub id: i64,
     pub baseline_id: BaselineId,
@@ -388,6 +397,7 @@ impl BaselineTask {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChangeRecord {
     pub id: i64,
     pub at: String,
@@ -423,6 +433,7 @@ impl ChangeRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CalendarRow {
     pub id: CalendarId,
     pub name: String,
@@ -445,6 +456,7 @@ impl CalendarRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CalendarExceptionRow {
     pub id: i64,
     pub calendar_id: CalendarId,

@@ -16,6 +16,7 @@ use crate::week::IsoWeek;
 pub const DUE_SOON_DAYS: u32 = 14;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NextMilestone {
     pub id: TaskId,
     pub name: String,
@@ -23,6 +24,7 @@ pub struct NextMilestone {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProjectSummary {
     pub id: ProjectId,
     pub code: String,
@@ -42,6 +44,7 @@ pub struct ProjectSummary {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StatusCounts {
     pub green: u32,
     pub yellow: u32,
@@ -49,6 +52,7 @@ pub struct StatusCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PortfolioSummary {
     pub portfolio: Portfolio,
     pub as_of: NaiveDate,

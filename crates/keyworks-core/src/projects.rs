@@ -58,6 +58,7 @@ pub struct NewTask {
 
 /// Everything KeyWorks knows about one project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProjectDetail {
     pub project: Project,
     pub targets: Vec<Target>,

@@ -6,6 +6,8 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// Serialised as its text, "2021-W23" (see the Serialize impl below).
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = String))]
 pub struct IsoWeek {
     year: i32,
     week: u32,

@@ -1,0 +1,532 @@
+//! Editing a project's WBS the way the Gantt view does: add, rename, indent, outdent and delete
+//! tasks, move their planned dates, link them. Each edit is one transaction that writes the
+//! change log for every row it touches.
+//!
+//! The WBS is kept as a pre-order list: `position` numbers a project's tasks 1, 2, 3… in display
+//! order, and every task's descendants follow it directly. Summary tasks (tasks with children)
+//! span their children: their planned dates, duration and % complete follow the children after
+//! every edit, as in MS Project, so the bars on the Gantt never disagree with the rows beneath.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Deserialize;
+
+use crate::calendar::Calendar;
+use crate::change_log::{Stamp, record};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::ids::{ProjectId, TaskId};
+use crate::model::{Dependency, LinkKind, Task};
+use crate::projects::{NewTask, insert_dependency, insert_task};
+
+/// A task or milestone as the user types it in. A milestone is due on `planned_finish`;
+/// its `planned_start` is ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TaskDraft {
+    /// The summary task to put it under; `None` puts it at the top level, last.
+    pub parent_id: Option<TaskId>,
+    pub name: String,
+    pub is_milestone: bool,
+    pub planned_start: NaiveDate,
+    pub planned_finish: NaiveDate,
+    /// Acceptance criterion, mostly for milestones (e.g. 竣工验收备案).
+    pub acceptance: String,
+}
+
+/// A project's tasks in display order, as read inside one transaction.
+#[derive(Debug, Clone)]
+struct Wbs {
+    tasks: Vec<Task>,
+}
+
+impl Wbs {
+    fn load(tx: &Transaction<'_>, project: ProjectId) -> Result<Wbs> {
+        let sql = format!(
+            "SELECT {} FROM tasks WHERE project_id = ?1 ORDER BY position, id",
+            Task::COLUMNS
+        );
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let tasks = stmt
+            .query_map([project], Task::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Wbs { tasks })
+    }
+
+    fn index_of(&self, id: TaskId) -> Result<usize> {
+        self.tasks
+            .iter()
+            .position(|t| t.id == id)
+            .ok_or(Error::UnknownTask { id: id.0 })
+    }
+
+    /// One past the last descendant of the task at `index`.
+    fn subtree_end(&self, index: usize) -> usize {
+        let mut inside: HashSet<TaskId> = HashSet::from([self.tasks[index].id]);
+        let mut end = index + 1;
+        while let Some(t) = self.tasks.get(end) {
+            match t.parent_id {
+                Some(p) if inside.contains(&p) => {
+                    inside.insert(t.id);
+                    end += 1;
+                }
+                _ => break,
+            }
+        }
+        end
+    }
+
+    fn has_children(&self, id: TaskId) -> bool {
+        self.tasks.iter().any(|t| t.parent_id == Some(id))
+    }
+
+    fn renumber(&mut self) {
+        for (i, t) in self.tasks.iter_mut().enumerate() {
+            t.position = i as i64 + 1;
+        }
+    }
+
+    /// Makes `start` and each of its ancestors span their children.
+    fn roll_up_from(&mut self, start: Option<TaskId>, calendar: &Calendar) {
+        let mut next = start;
+        while let Some(id) = next {
+            let children: Vec<&Task> = self
+                .tasks
+                .iter()
+                .filter(|t| t.parent_id == Some(id))
+                .collect();
+            let Some(i) = self.tasks.iter().position(|t| t.id == id) else {
+                break;
+            };
+            if let (Some(first), Some(last)) = (
+                children.iter().map(|t| t.planned_start).min(),
+                children.iter().map(|t| t.planned_finish).max(),
+            ) {
+                // Milestones weigh nothing: a summary is as complete as its work.
+                let work: f64 = children.iter().map(|t| t.duration_days as f64).sum();
+                let done: f64 = children
+                    .iter()
+                    .map(|t| t.duration_days as f64 * t.percent_complete)
+                    .sum();
+                let duration = calendar.working_days_inclusive(first, last);
+                let summary = &mut self.tasks[i];
+                summary.planned_start = first;
+                summary.planned_finish = last;
+                summary.duration_days = duration;
+                if work > 0.0 {
+                    summary.percent_complete = (done / work * 10.0).round() / 10.0;
+                }
+            }
+            next = self.tasks[i].parent_id;
+        }
+    }
+}
+
+/// Writes every difference between `before` and `after` (same project), logging each row:
+/// updates first, then deletes, children before their parents.
+fn save(tx: &Transaction<'_>, stamp: &Stamp, before: &Wbs, after: &Wbs) -> Result<()> {
+    let old: HashMap<TaskId, &Task> = before.tasks.iter().map(|t| (t.id, t)).collect();
+    let kept: HashSet<TaskId> = after.tasks.iter().map(|t| t.id).collect();
+    let update_sql = format!(
+        "UPDATE tasks SET parent_id = ?1, position = ?2, name = ?3, planned_start = ?4, \
+         planned_finish = ?5, duration_days = ?6, percent_complete = ?7 WHERE id = ?8 RETURNING {}",
+        Task::COLUMNS
+    );
+    for t in &after.tasks {
+        let Some(was) = old.get(&t.id) else { continue };
+        if *was == t {
+            continue;
+        }
+        let row = tx.prepare_cached(&update_sql)?.query_row(
+            params![
+                t.parent_id,
+                t.position,
+                t.name,
+                t.planned_start,
+                t.planned_finish,
+                t.duration_days,
+                t.percent_complete,
+                t.id
+            ],
+            Task::from_row,
+        )?;
+        record(tx, stamp, "tasks", t.id.0, Some(*was), Some(&row))?;
+    }
+    for gone in before.tasks.iter().rev().filter(|t| !kept.contains(&t.id)) {
+        delete_links_of(tx, stamp, gone.id)?;
+        tx.execute("DELETE FROM tasks WHERE id = ?1", [gone.id])?;
+        record(tx, stamp, "tasks", gone.id.0, Some(gone), None)?;
+    }
+    Ok(())
+}
+
+fn delete_links_of(tx: &Transaction<'_>, stamp: &Stamp, task: TaskId) -> Result<()> {
+    let sql = format!(
+        "DELETE FROM dependencies WHERE predecessor_id = ?1 OR successor_id = ?1 RETURNING {}",
+        Dependency::COLUMNS
+    );
+    let gone = tx
+        .prepare_cached(&sql)?
+        .query_map([task], Dependency::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for d in &gone {
+        record(
+            tx,
+            stamp,
+            "dependencies",
+            d.id.0,
+            Some(d),
+            None::<&Dependency>,
+        )?;
+    }
+    Ok(())
+}
+
+fn project_of_task(tx: &Transaction<'_>, task: TaskId) -> Result<ProjectId> {
+    tx.query_row("SELECT project_id FROM tasks WHERE id = ?1", [task], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or(Error::UnknownTask { id: task.0 })
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("任务名称", name, "不能为空，请填写名称"));
+    }
+    Ok(name.to_owned())
+}
+
+/// Planned start, finish and working-day duration of a task or milestone typed by the user.
+fn planned_span(
+    calendar: &Calendar,
+    is_milestone: bool,
+    start: NaiveDate,
+    finish: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate, i64)> {
+    if is_milestone {
+        return Ok((finish, finish, 0));
+    }
+    if finish < start {
+        return Err(Error::invalid(
+            "计划完成日期",
+            finish.to_string(),
+            &format!("不能早于计划开始日期（{start}）"),
+        ));
+    }
+    let days = calendar.working_days_inclusive(start, finish);
+    if days == 0 {
+        return Err(Error::invalid(
+            "计划日期",
+            format!("{start} 至 {finish}"),
+            "这段时间全是休息日，请至少包含一个工作日",
+        ));
+    }
+    Ok((start, finish, days))
+}
+
+impl Db {
+    /// The working calendar a project's dates are counted on: its own, else the built-in China
+    /// calendar, else Monday to Friday.
+    pub(crate) fn calendar_of_project(&self, project: ProjectId) -> Result<Calendar> {
+        let own: Option<crate::ids::CalendarId> = self
+            .conn()
+            .query_row(
+                "SELECT calendar_id FROM projects WHERE id = ?1",
+                [project],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        match own.or(self.china_calendar_id()?) {
+            Some(id) => self.calendar(id),
+            None => Ok(Calendar::standard()),
+        }
+    }
+
+    fn calendar_of_task(&self, task: TaskId) -> Result<Calendar> {
+        self.calendar_of_project(self.task(task)?.project_id)
+    }
+
+    /// Adds a task or milestone to the project with this code: under `draft.parent_id`, after
+    /// that summary's last descendant, or last at the top level.
+    pub fn add_task(&mut self, code: &str, draft: &TaskDraft, stamp: &Stamp) -> Result<Task> {
+        let name = check_name(&draft.name)?;
+        let project = self.project_by_code(code)?;
+        let calendar = self.calendar_of_project(project.id)?;
+        let (start, finish, duration) = planned_span(
+            &calendar,
+            draft.is_milestone,
+            draft.planned_start,
+            draft.planned_finish,
+        )?;
+        self.write_tx(|tx| {
+            let before = Wbs::load(tx, project.id)?;
+            let at = match draft.parent_id {
+                None => before.tasks.len(),
+                Some(parent) => {
+                    let i = before.index_of(parent).map_err(|_| {
+                        Error::invalid(
+                            "上级任务",
+                            parent.to_string(),
+                            &format!("不是项目 {} 的任务", project.code),
+                        )
+                    })?;
+                    if before.tasks[i].is_milestone {
+                        return Err(Error::invalid(
+                            "上级任务",
+                            before.tasks[i].name.clone(),
+                            "里程碑不能有下级任务，请选择一个任务作为上级",
+                        ));
+                    }
+                    before.subtree_end(i)
+                }
+            };
+            // Make room: everything from `at` on moves one place down.
+            let mut shifted = before.clone();
+            for (i, t) in shifted.tasks.iter_mut().enumerate() {
+                t.position = if i < at { i as i64 + 1 } else { i as i64 + 2 };
+            }
+            save(tx, stamp, &before, &shifted)?;
+            let task = insert_task(
+                tx,
+                stamp,
+                project.id,
+                &NewTask {
+                    parent_id: draft.parent_id,
+                    position: at as i64 + 1,
+                    name: name.clone(),
+                    is_milestone: draft.is_milestone,
+                    planned_start: start,
+                    planned_finish: finish,
+                    duration_days: duration,
+                    percent_complete: 0.0,
+                    actual_start: None,
+                    actual_finish: None,
+                    acceptance: draft.acceptance.trim().to_owned(),
+                },
+            )?;
+            let mut after = shifted.clone();
+            after.tasks.insert(at, task.clone());
+            after.roll_up_from(draft.parent_id, &calendar);
+            save(tx, stamp, &shifted, &after)?;
+            Ok(task)
+        })
+    }
+
+    pub fn rename_task(&mut self, id: TaskId, name: &str, stamp: &Stamp) -> Result<Task> {
+        let name = check_name(name)?;
+        self.write_tx(|tx| {
+            let project = project_of_task(tx, id)?;
+            let before = Wbs::load(tx, project)?;
+            let mut after = before.clone();
+            let i = after.index_of(id)?;
+            after.tasks[i].name = name;
+            save(tx, stamp, &before, &after)?;
+            Ok(after.tasks[i].clone())
+        })
+    }
+
+    /// Moves a task's planned dates (dragging its bar, or either end of it). A milestone is
+    /// due on `finish`. Summary tasks follow their children and cannot be moved themselves.
+    pub fn move_task(
+        &mut self,
+        id: TaskId,
+        start: NaiveDate,
+        finish: NaiveDate,
+        stamp: &Stamp,
+    ) -> Result<Task> {
+        let calendar = self.calendar_of_task(id)?;
+        self.write_tx(|tx| {
+            let project = project_of_task(tx, id)?;
+            let before = Wbs::load(tx, project)?;
+            let mut after = before.clone();
+            let i = after.index_of(id)?;
+            if after.has_children(id) {
+                return Err(Error::invalid(
+                    "任务",
+                    after.tasks[i].name.clone(),
+                    "摘要任务的日期由其下级任务决定，请移动下级任务",
+                ));
+            }
+            let (s, f, d) = planned_span(&calendar, after.tasks[i].is_milestone, start, finish)?;
+            let t = &mut after.tasks[i];
+            t.planned_start = s;
+            t.planned_finish = f;
+            t.duration_days = d;
+            let parent = t.parent_id;
+            after.roll_up_from(parent, &calendar);
+            save(tx, stamp, &before, &after)?;
+            Ok(after.tasks[i].clone())
+        })
+    }
+
+    /// Makes a task the last child of the sibling above it.
+    pub fn indent_task(&mut self, id: TaskId, stamp: &Stamp) -> Result<Task> {
+        let calendar = self.calendar_of_task(id)?;
+        self.write_tx(|tx| {
+            let project = project_of_task(tx, id)?;
+            let before = Wbs::load(tx, project)?;
+            let mut after = before.clone();
+            let i = after.index_of(id)?;
+            let parent = after.tasks[i].parent_id;
+            let sibling = after.tasks[..i]
+                .iter()
+                .rev()
+                .find(|t| t.parent_id == parent)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "任务",
+                        after.tasks[i].name.clone(),
+                        "上方没有同级任务，无法降级",
+                    )
+                })?;
+            if sibling.is_milestone {
+                return Err(Error::invalid(
+                    "任务",
+                    after.tasks[i].name.clone(),
+                    &format!("上方的「{}」是里程碑，里程碑不能有下级任务", sibling.name),
+                ));
+            }
+            let new_parent = sibling.id;
+            after.tasks[i].parent_id = Some(new_parent);
+            after.roll_up_from(Some(new_parent), &calendar);
+            save(tx, stamp, &before, &after)?;
+            Ok(after.tasks[i].clone())
+        })
+    }
+
+    /// Makes a task a sibling of its parent, placed (with its own subtasks) right after the
+    /// parent's remaining subtasks.
+    pub fn outdent_task(&mut self, id: TaskId, stamp: &Stamp) -> Result<Task> {
+        let calendar = self.calendar_of_task(id)?;
+        self.write_tx(|tx| {
+            let project = project_of_task(tx, id)?;
+            let before = Wbs::load(tx, project)?;
+            let mut after = before.clone();
+            let i = after.index_of(id)?;
+            let Some(old_parent) = after.tasks[i].parent_id else {
+                return Err(Error::invalid(
+                    "任务",
+                    after.tasks[i].name.clone(),
+                    "已是最上级任务，无法升级",
+                ));
+            };
+            let end = after.subtree_end(i);
+            let block: Vec<Task> = after.tasks.drain(i..end).collect();
+            let p = after.index_of(old_parent)?;
+            let insert_at = after.subtree_end(p);
+            let grandparent = after.tasks[p].parent_id;
+            after.tasks.splice(insert_at..insert_at, block);
+            after.tasks[insert_at].parent_id = grandparent;
+            after.renumber();
+            after.roll_up_from(Some(old_parent), &calendar);
+            save(tx, stamp, &before, &after)?;
+            Ok(after.tasks[insert_at].clone())
+        })
+    }
+
+    /// Deletes a task with all its subtasks and every dependency that touches them.
+    /// Returns how many tasks were deleted.
+    pub fn delete_task(&mut self, id: TaskId, stamp: &Stamp) -> Result<usize> {
+        let calendar = self.calendar_of_task(id)?;
+        self.write_tx(|tx| {
+            let project = project_of_task(tx, id)?;
+            let before = Wbs::load(tx, project)?;
+            let mut after = before.clone();
+            let i = after.index_of(id)?;
+            let parent = after.tasks[i].parent_id;
+            let end = after.subtree_end(i);
+            let removed = after.tasks.drain(i..end).count();
+            after.renumber();
+            after.roll_up_from(parent, &calendar);
+            save(tx, stamp, &before, &after)?;
+            Ok(removed)
+        })
+    }
+
+    /// Links two tasks of the same project. Refuses a link that would make a loop, or that
+    /// joins a summary task to one of its own subtasks.
+    pub fn add_dependency(
+        &mut self,
+        predecessor: TaskId,
+        successor: TaskId,
+        kind: LinkKind,
+        lag_days: i64,
+        stamp: &Stamp,
+    ) -> Result<Dependency> {
+        let link = format!("{predecessor}→{successor}");
+        self.write_tx(|tx| {
+            let project = project_of_task(tx, predecessor)?;
+            if project_of_task(tx, successor)? != project {
+                return Err(Error::invalid("依赖", link, "只能连接同一项目中的任务"));
+            }
+            let wbs = Wbs::load(tx, project)?;
+            for (a, b) in [(predecessor, successor), (successor, predecessor)] {
+                let i = wbs.index_of(a)?;
+                if wbs.tasks[i + 1..wbs.subtree_end(i)]
+                    .iter()
+                    .any(|t| t.id == b)
+                {
+                    return Err(Error::invalid("依赖", link, "摘要任务不能与其下级任务相连"));
+                }
+            }
+            if reaches(tx, project, successor, predecessor)? {
+                return Err(Error::invalid(
+                    "依赖",
+                    link,
+                    "会形成循环依赖（后续任务已经在前置任务之前）",
+                ));
+            }
+            insert_dependency(tx, stamp, predecessor, successor, kind, lag_days)
+        })
+    }
+
+    pub fn delete_dependency(
+        &mut self,
+        id: crate::ids::DependencyId,
+        stamp: &Stamp,
+    ) -> Result<Dependency> {
+        self.write_tx(|tx| {
+            let sql = format!(
+                "DELETE FROM dependencies WHERE id = ?1 RETURNING {}",
+                Dependency::COLUMNS
+            );
+            let gone = tx
+                .query_row(&sql, [id], Dependency::from_row)
+                .optional()?
+                .ok_or_else(|| Error::invalid("依赖", id.to_string(), "该依赖不存在或已删除"))?;
+            record(tx, stamp, "dependencies", id.0, Some(&gone), None)?;
+            Ok(gone)
+        })
+    }
+}
+
+/// Whether `to` can be reached from `from` by following the project's links forward.
+fn reaches(tx: &Transaction<'_>, project: ProjectId, from: TaskId, to: TaskId) -> Result<bool> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT d.predecessor_id, d.successor_id FROM dependencies d \
+         JOIN tasks t ON t.id = d.predecessor_id WHERE t.project_id = ?1",
+    )?;
+    let mut next: HashMap<TaskId, Vec<TaskId>> = HashMap::new();
+    for row in stmt.query_map([project], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        let (a, b): (TaskId, TaskId) = row?;
+        next.entry(a).or_default().push(b);
+    }
+    let mut seen = HashSet::from([from]);
+    let mut stack = vec![from];
+    while let Some(t) = stack.pop() {
+        if t == to {
+            return Ok(true);
+        }
+        for n in next.get(&t).into_iter().flatten() {
+            if seen.insert(*n) {
+                stack.push(*n);
+            }
+        }
+    }
+    Ok(false)
+}

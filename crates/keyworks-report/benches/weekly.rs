@@ -1,0 +1,119 @@
+//! The weekly report: model build, layout and PDF for the seeded portfolio at 2021-W23 and
+//! for a synthetic portfolio of 200 projects × 50 tasks (about 200 project sections).
+//! Time comes from criterion; peak heap and PDF size are printed once per portfolio.
+//!
+//! Run: `cargo bench -p keyworks-report --bench weekly`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// Counting heap use needs `unsafe impl GlobalAlloc`; it only forwards to the system allocator.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use criterion::{Criterion, criterion_group, criterion_main};
+use keyworks_core::{Db, Stamp};
+use keyworks_report::{Lang, LayoutOptions, Orientation, ReportRequest};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static HIGH_WATER: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            HIGH_WATER.fetch_max(live, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, 6, 11).unwrap()
+}
+
+fn offset() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap()
+}
+
+fn options() -> LayoutOptions {
+    LayoutOptions {
+        lang: Lang::Zh,
+        orientation: Orientation::Portrait,
+        generated_at: DateTime::parse_from_rfc3339("2021-06-14T09:00:00+08:00").unwrap(),
+        source_file: "bench.sqlite".into(),
+    }
+}
+
+/// Everything `keyworks report weekly` does after opening the file.
+fn report(db: &Db) -> (usize, Vec<u8>) {
+    let model = keyworks_report::build(db, &ReportRequest::for_date(as_of(), offset())).unwrap();
+    let doc = keyworks_report::layout(&model, &options()).unwrap();
+    let pdf = keyworks_report::to_pdf(&doc, options().generated_at).unwrap();
+    (doc.pages.len(), pdf)
+}
+
+fn describe(label: &str, db: &Db) {
+    // The font's metrics are read once per process; do that outside the measurement.
+    keyworks_report::font::Metrics::get().unwrap();
+    let base = LIVE.load(Ordering::Relaxed);
+    HIGH_WATER.store(base, Ordering::Relaxed);
+    let started = Instant::now();
+    let (pages, pdf) = report(db);
+    let took = started.elapsed();
+    let peak = HIGH_WATER.load(Ordering::Relaxed) - base;
+    println!(
+        "{label}: {pages} pages, PDF {:.0} KiB, one run {:.0} ms, peak heap during model+layout+PDF {:.1} MiB",
+        pdf.len() as f64 / 1024.0,
+        took.as_secs_f64() * 1000.0,
+        peak as f64 / 1_048_576.0
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    let stamp = Stamp::new(
+        "bench",
+        DateTime::parse_from_rfc3339("2026-11-27T09:00:00+08:00").unwrap(),
+    )
+    .unwrap();
+    let mut seeded = Db::open_in_memory().unwrap();
+    seeded.load_seed(&stamp).unwrap();
+    let mut synthetic = Db::open_in_memory().unwrap();
+    keyworks_core::synthetic::generate(&mut synthetic, 200, 50, as_of(), &stamp).unwrap();
+
+    describe("seeded 2021-W23 (15 projects)", &seeded);
+    describe("synthetic 200 projects x 50 tasks", &synthetic);
+
+    c.bench_function("weekly report seeded W23: model+layout+pdf", |b| {
+        b.iter(|| report(&seeded))
+    });
+    let mut group = c.benchmark_group("weekly report synthetic 200x50");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.bench_function("model", |b| {
+        b.iter(|| keyworks_report::build(&synthetic, &ReportRequest::for_date(as_of(), offset())))
+    });
+    let model =
+        keyworks_report::build(&synthetic, &ReportRequest::for_date(as_of(), offset())).unwrap();
+    group.bench_function("layout+pdf", |b| {
+        b.iter(|| keyworks_report::render_pdf(&model, &options()).unwrap())
+    });
+    group.bench_function("model+layout+pdf", |b| b.iter(|| report(&synthetic)));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,960 @@
+//! The weekly report as plain data: everything the PDF shows, read from the database once
+//! and computed here, so that layout does no database access and the content can be hashed.
+//!
+//! The model is language-neutral: statuses and vocabularies are codes, change-log fields are
+//! column names, and dates are dates. Layout turns them into Chinese or English words.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime};
+use keyworks_core::calendar::Calendar;
+use keyworks_core::ids::{CalendarId, ProjectId, TaskId, UpdateId};
+use keyworks_core::milestones::MilestoneState;
+use keyworks_core::model::{Category, ChangeRecord, Project, Stage, Status, Task, WeeklyUpdate};
+use keyworks_core::portfolio::StatusCounts;
+use keyworks_core::week::IsoWeek;
+use keyworks_core::{Db, Error, Result};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// What to report on. "Today" and the week are inputs: the model never reads the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportRequest {
+    pub week: IsoWeek,
+    /// The day lateness is judged against and the Gantt strip's today line.
+    pub as_of: NaiveDate,
+    /// The office's UTC offset: the week's changes are those made from its Monday 00:00
+    /// to the next Monday 00:00 at this offset.
+    pub offset: FixedOffset,
+}
+
+impl ReportRequest {
+    /// The report for `week` as seen on `today`: judged as of the week's Sunday once the
+    /// week is over, as of `today` while it is running.
+    pub fn for_week(week: IsoWeek, today: NaiveDate, offset: FixedOffset) -> Self {
+        ReportRequest {
+            week,
+            as_of: today.min(week.sunday()),
+            offset,
+        }
+    }
+
+    /// The report for the week containing `as_of`, judged as of that day.
+    pub fn for_date(as_of: NaiveDate, offset: FixedOffset) -> Self {
+        ReportRequest {
+            week: IsoWeek::containing(as_of),
+            as_of,
+            offset,
+        }
+    }
+
+    /// Start (inclusive) and end (exclusive) of the week as instants.
+    pub fn window(&self) -> (DateTime<FixedOffset>, DateTime<FixedOffset>) {
+        let start = self.week.monday();
+        let end = start + Days::new(7);
+        let at = |d: NaiveDate| {
+            d.and_time(NaiveTime::MIN)
+                .and_local_timezone(self.offset)
+                .single()
+                // A fixed offset maps every local time to exactly one instant.
+                .unwrap_or_else(|| d.and_time(NaiveTime::MIN).and_utc().fixed_offset())
+        };
+        (at(start), at(end))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeeklyReport {
+    pub portfolio: PortfolioHeader,
+    pub week: IsoWeek,
+    pub week_start: NaiveDate,
+    pub week_end: NaiveDate,
+    pub as_of: NaiveDate,
+    pub summary: Summary,
+    /// In project-code order.
+    pub projects: Vec<ProjectSection>,
+    /// Open milestones past due across the portfolio, most days late first.
+    pub overdue: Vec<OverdueMilestone>,
+    /// What was changed during the week, oldest first.
+    pub change_log: Vec<ChangeEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PortfolioHeader {
+    pub name: String,
+    pub organisation: String,
+    pub year: i32,
+    /// The plan document the portfolio comes from.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub projects: usize,
+    /// Status of each project as of the week (its latest update up to then).
+    pub by_status: StatusCounts,
+    /// Mean of the projects' percent complete.
+    pub average_percent: f64,
+    /// 亿元; None when no project states it.
+    pub total_investment: Option<f64>,
+    pub annual_investment: Option<f64>,
+    pub milestones: usize,
+    pub milestones_done: usize,
+    /// Milestones planned within the week, done or not.
+    pub due_this_week: Vec<MilestoneRef>,
+    /// Milestones finished within the week (up to the as-of date).
+    pub done_this_week: Vec<MilestoneRef>,
+    pub overdue: usize,
+    /// Projects with an update for the week.
+    pub updated_this_week: usize,
+    /// Projects without an update for the week: someone has to chase them.
+    pub missing_updates: Vec<ProjectRef>,
+    pub status_changes: Vec<StatusChange>,
+    pub milestones_moved: Vec<MilestoneMove>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectRef {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MilestoneRef {
+    pub project: ProjectRef,
+    pub name: String,
+    pub planned: NaiveDate,
+    pub actual: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusChange {
+    pub project: ProjectRef,
+    pub from: Status,
+    pub to: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MilestoneMove {
+    pub project: ProjectRef,
+    pub milestone: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Positive: later. Calendar days.
+    pub days: i64,
+    /// Positive: later. Working days of the project's calendar.
+    pub working_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectSection {
+    pub code: String,
+    pub name: String,
+    pub category: Category,
+    pub stage: Stage,
+    pub lead_unit: String,
+    pub contact: String,
+    pub status: Status,
+    /// Status in the week before, when known.
+    pub previous_status: Option<Status>,
+    pub percent_complete: f64,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_finish: Option<NaiveDate>,
+    /// The latest update up to the report's week.
+    pub update: Option<UpdateText>,
+    /// By planned date.
+    pub milestones: Vec<MilestoneLine>,
+    pub gantt: GanttStrip,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UpdateText {
+    pub week: IsoWeek,
+    pub author: String,
+    pub recorded_at: String,
+    pub narrative: String,
+    pub issues: String,
+    pub next_steps: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MilestoneLine {
+    pub name: String,
+    pub planned: NaiveDate,
+    pub actual: Option<NaiveDate>,
+    pub state: MilestoneState,
+    /// Working days late (positive) or early (negative): at completion when done, so far
+    /// when overdue; None while open and not yet due.
+    pub variance_working_days: Option<i64>,
+    pub acceptance: String,
+}
+
+/// One line of Gantt: the project's year with its phases, milestones and today.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GanttStrip {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub today: NaiveDate,
+    /// The project's planned span.
+    pub span: Option<(NaiveDate, NaiveDate)>,
+    /// Top-level work packages with their percent complete.
+    pub phases: Vec<GanttPhase>,
+    pub milestones: Vec<GanttMark>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GanttPhase {
+    pub start: NaiveDate,
+    pub finish: NaiveDate,
+    pub percent: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GanttMark {
+    pub date: NaiveDate,
+    pub state: MilestoneState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverdueMilestone {
+    pub project: ProjectRef,
+    pub project_status: Status,
+    pub milestone: String,
+    pub planned: NaiveDate,
+    /// Calendar days past due as of the report date.
+    pub days_late: i64,
+    pub working_days_late: i64,
+    pub acceptance: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeAction {
+    Create,
+    Modify,
+    Delete,
+    /// A weekly update handed in (known from the update itself, not the change log).
+    Submit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Portfolio,
+    Project,
+    Task,
+    Milestone,
+    Target,
+    Dependency,
+    WeeklyUpdate,
+    Baseline,
+    Calendar,
+    CalendarException,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeEntry {
+    /// RFC 3339, as recorded.
+    pub at: String,
+    pub author: String,
+    pub action: ChangeAction,
+    pub kind: SubjectKind,
+    /// What was changed, e.g. the task's name; for `Other`, the table name.
+    pub subject: String,
+    pub project: Option<ProjectRef>,
+    pub fields: Vec<FieldChange>,
+}
+
+/// One changed field: the column name and its values as plain text
+/// (dates ISO, numbers without trailing zeros, vocabulary codes as stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl WeeklyReport {
+    /// SHA-256 of the model serialised as JSON (struct fields in declaration order, no maps
+    /// with unordered keys), in lower-case hex. Printed on the last page so that an auditor can
+    /// tie a printout to the data; generation time and file name are not part of it.
+    pub fn content_hash(&self) -> Result<String> {
+        let bytes = serde_json::to_vec(self)
+            .map_err(|e| Error::Internal(format!("report model did not serialise: {e}")))?;
+        let digest = Sha256::digest(&bytes);
+        Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+// ---- building ----
+
+fn project_ref(p: &Project) -> ProjectRef {
+    ProjectRef {
+        code: p.code.clone(),
+        name: p.name.clone(),
+    }
+}
+
+/// Working days from `from` to `to`, signed: days after `from` up to and including `to`
+/// when later, negative the other way. Zero on the same day.
+fn working_day_shift(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> i64 {
+    match to.cmp(&from) {
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => calendar.working_days_inclusive(from + Days::new(1), to),
+        std::cmp::Ordering::Less => -calendar.working_days_inclusive(to + Days::new(1), from),
+    }
+}
+
+/// State of a milestone as known on `as_of`: a completion dated later was not known yet.
+fn state_on(task: &Task, as_of: NaiveDate) -> (MilestoneState, Option<NaiveDate>) {
+    match task.actual_finish.filter(|a| *a <= as_of) {
+        Some(a) => (MilestoneState::Done, Some(a)),
+        None if task.planned_finish < as_of => (MilestoneState::Overdue, None),
+        None => (MilestoneState::Open, None),
+    }
+}
+
+/// Duration-weighted completion of the leaf work tasks, for a project without an update.
+fn task_completion(tasks: &[Task]) -> f64 {
+    let is_parent = |t: &Task| tasks.iter().any(|c| c.parent_id == Some(t.id));
+    let (weighted, days) = tasks
+        .iter()
+        .filter(|t| !t.is_milestone && !is_parent(t))
+        .fold((0.0, 0i64), |(w, d), t| {
+            (
+                w + t.duration_days as f64 * t.percent_complete,
+                d + t.duration_days,
+            )
+        });
+    weighted / days.max(1) as f64
+}
+
+fn sum_known(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    values
+        .flatten()
+        .fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
+}
+
+struct Calendars<'a> {
+    db: &'a Db,
+    cache: HashMap<CalendarId, Calendar>,
+    standard: Calendar,
+}
+
+impl Calendars<'_> {
+    fn of(&mut self, project: &Project) -> Result<&Calendar> {
+        match project.calendar_id {
+            Some(id) => {
+                if !self.cache.contains_key(&id) {
+                    let c = self.db.calendar(id)?;
+                    self.cache.insert(id, c);
+                }
+                Ok(self.cache.get(&id).unwrap_or(&self.standard))
+            }
+            None => Ok(&self.standard),
+        }
+    }
+}
+
+/// Reads what the report for `request` needs from `db` and computes it.
+pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
+    let portfolio = db.portfolio()?;
+    let projects = db.projects()?;
+    let week = request.week;
+    let (monday, sunday) = (week.monday(), week.sunday());
+    let as_of = request.as_of;
+    let previous_week = week.previous();
+
+    let mut updates: HashMap<ProjectId, Vec<WeeklyUpdate>> = HashMap::new();
+    for u in db.updates_through(week)? {
+        updates.entry(u.project_id).or_default().push(u);
+    }
+
+    let mut calendars = Calendars {
+        db,
+        cache: HashMap::new(),
+        standard: Calendar::standard(),
+    };
+    let year_from = NaiveDate::from_yo_opt(portfolio.year, 1).unwrap_or(monday);
+    let year_to = NaiveDate::from_ymd_opt(portfolio.year, 12, 31).unwrap_or(sunday);
+
+    let mut sections = Vec::with_capacity(projects.len());
+    let mut overdue = Vec::new();
+    let mut due_this_week = Vec::new();
+    let mut done_this_week = Vec::new();
+    let mut status_changes = Vec::new();
+    let mut missing_updates = Vec::new();
+    let mut by_status = StatusCounts::default();
+    let mut milestones_total = 0;
+    let mut milestones_done = 0;
+    let mut updated_this_week = 0;
+    let mut tasks_by_id: HashMap<TaskId, (String, bool, ProjectId)> = HashMap::new();
+
+    for p in &projects {
+        let tasks = db.tasks_of(p.id)?;
+        let calendar = calendars.of(p)?;
+        let history = updates.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+        let latest = history.last();
+        let before = history.iter().rev().find(|u| u.iso_week <= previous_week);
+        let status = latest.map_or(p.status, |u| u.status);
+        let previous_status = before.map(|u| u.status);
+        if let (Some(from), Some(latest)) = (previous_status, latest) {
+            if from != latest.status && latest.iso_week == week {
+                status_changes.push(StatusChange {
+                    project: project_ref(p),
+                    from,
+                    to: latest.status,
+                });
+            }
+        }
+        match status {
+            Status::Green => by_status.green += 1,
+            Status::Yellow => by_status.yellow += 1,
+            Status::Red => by_status.red += 1,
+        }
+        if latest.is_some_and(|u| u.iso_week == week) {
+            updated_this_week += 1;
+        } else {
+            missing_updates.push(project_ref(p));
+        }
+
+        let mut milestones: Vec<&Task> = tasks.iter().filter(|t| t.is_milestone).collect();
+        milestones.sort_by(|a, b| {
+            (a.planned_finish, a.position, a.id).cmp(&(b.planned_finish, b.position, b.id))
+        });
+        let mut lines = Vec::with_capacity(milestones.len());
+        let mut marks = Vec::with_capacity(milestones.len());
+        for t in milestones {
+            milestones_total += 1;
+            let (state, actual) = state_on(t, as_of);
+            let variance = match (state, actual) {
+                (MilestoneState::Done, Some(a)) => {
+                    milestones_done += 1;
+                    Some(working_day_shift(calendar, t.planned_finish, a))
+                }
+                (MilestoneState::Overdue, _) => {
+                    let late = working_day_shift(calendar, t.planned_finish, as_of);
+                    overdue.push(OverdueMilestone {
+                        project: project_ref(p),
+                        project_status: status,
+                        milestone: t.name.clone(),
+                        planned: t.planned_finish,
+                        days_late: (as_of - t.planned_finish).num_days(),
+                        working_days_late: late,
+                        acceptance: t.acceptance.clone(),
+                    });
+                    Some(late)
+                }
+                _ => None,
+            };
+            let reference = MilestoneRef {
+                project: project_ref(p),
+                name: t.name.clone(),
+                planned: t.planned_finish,
+                actual,
+            };
+            if (monday..=sunday).contains(&t.planned_finish) {
+                due_this_week.push(reference.clone());
+            }
+            if actual.is_some_and(|a| (monday..=sunday).contains(&a)) {
+                done_this_week.push(reference);
+            }
+            marks.push(GanttMark {
+                date: actual.unwrap_or(t.planned_finish),
+                state,
+            });
+            lines.push(MilestoneLine {
+                name: t.name.clone(),
+                planned: t.planned_finish,
+                actual,
+                state,
+                variance_working_days: variance,
+                acceptance: t.acceptance.clone(),
+            });
+        }
+        for t in &tasks {
+            tasks_by_id.insert(t.id, (t.name.clone(), t.is_milestone, p.id));
+        }
+
+        let phases = tasks
+            .iter()
+            .filter(|t| t.parent_id.is_none() && !t.is_milestone)
+            .map(|t| GanttPhase {
+                start: t.planned_start,
+                finish: t.planned_finish,
+                percent: t.percent_complete,
+            })
+            .collect();
+        let span = match (p.planned_start, p.planned_finish) {
+            (Some(s), Some(f)) => Some((s, f)),
+            _ => None,
+        };
+
+        sections.push(ProjectSection {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            category: p.category,
+            stage: p.stage,
+            lead_unit: p.lead_unit.clone(),
+            contact: p.contact.clone(),
+            status,
+            previous_status,
+            percent_complete: latest
+                .map_or_else(|| task_completion(&tasks), |u| u.percent_complete),
+            planned_start: p.planned_start,
+            planned_finish: p.planned_finish,
+            update: latest.map(|u| UpdateText {
+                week: u.iso_week,
+                author: u.author.clone(),
+                recorded_at: u.recorded_at.clone(),
+                narrative: u.narrative.clone(),
+                issues: u.issues.clone(),
+                next_steps: u.next_steps.clone(),
+            }),
+            milestones: lines,
+            gantt: GanttStrip {
+                from: year_from,
+                to: year_to,
+                today: as_of,
+                span,
+                phases,
+                milestones: marks,
+            },
+        });
+    }
+
+    overdue.sort_by(|a, b| {
+        b.days_late
+            .cmp(&a.days_late)
+            .then_with(|| a.project.code.cmp(&b.project.code))
+            .then_with(|| a.planned.cmp(&b.planned))
+            .then_with(|| a.milestone.cmp(&b.milestone))
+    });
+    let sort_refs = |v: &mut Vec<MilestoneRef>| {
+        v.sort_by(|a, b| {
+            (a.planned, &a.project.code, &a.name).cmp(&(b.planned, &b.project.code, &b.name))
+        })
+    };
+    sort_refs(&mut due_this_week);
+    sort_refs(&mut done_this_week);
+
+    let (from, to) = request.window();
+    let records = db.changes_between(&from, &to)?;
+    let recorded = db.updates_recorded_between(&from, &to)?;
+    let lookups = Lookups {
+        projects: projects.iter().map(|p| (p.id, p)).collect(),
+        tasks: tasks_by_id,
+        updates: updates
+            .values()
+            .flatten()
+            .chain(&recorded)
+            .map(|u| (u.id, (u.project_id, u.iso_week)))
+            .collect(),
+    };
+
+    let mut milestones_moved = Vec::new();
+    for (task, (first, last)) in milestone_moves(&records, &lookups) {
+        let Some((name, _, project_id)) = lookups.tasks.get(&task) else {
+            continue;
+        };
+        let Some(project) = lookups.projects.get(project_id) else {
+            continue;
+        };
+        let calendar = calendars.of(project)?;
+        milestones_moved.push(MilestoneMove {
+            project: project_ref(project),
+            milestone: name.clone(),
+            from: first,
+            to: last,
+            days: (last - first).num_days(),
+            working_days: working_day_shift(calendar, first, last),
+        });
+    }
+    milestones_moved.sort_by(|a, b| {
+        (&a.project.code, a.from, &a.milestone).cmp(&(&b.project.code, b.from, &b.milestone))
+    });
+
+    // Status set in the change log during the week without an update to show it (an edit
+    // of the project itself) still counts as a change of status.
+    for (project_id, (first, last)) in field_spans(&records, "projects", "status") {
+        let (Some(p), Some(from), Some(to)) = (
+            lookups.projects.get(&ProjectId(project_id)),
+            Status::parse("status", &first).ok(),
+            Status::parse("status", &last).ok(),
+        ) else {
+            continue;
+        };
+        if from != to && !status_changes.iter().any(|c| c.project.code == p.code) {
+            status_changes.push(StatusChange {
+                project: project_ref(p),
+                from,
+                to,
+            });
+        }
+    }
+    status_changes.sort_by(|a, b| a.project.code.cmp(&b.project.code));
+
+    let change_log = change_entries(&records, &recorded, &lookups);
+
+    let n = sections.len();
+    let average_percent = if n == 0 {
+        0.0
+    } else {
+        sections.iter().map(|s| s.percent_complete).sum::<f64>() / n as f64
+    };
+    let summary = Summary {
+        projects: n,
+        by_status,
+        average_percent,
+        total_investment: sum_known(projects.iter().map(|p| p.total_investment)),
+        annual_investment: sum_known(projects.iter().map(|p| p.annual_investment)),
+        milestones: milestones_total,
+        milestones_done,
+        due_this_week,
+        done_this_week,
+        overdue: overdue.len(),
+        updated_this_week,
+        missing_updates,
+        status_changes,
+        milestones_moved,
+    };
+
+    Ok(WeeklyReport {
+        portfolio: PortfolioHeader {
+            name: portfolio.name,
+            organisation: portfolio.organisation,
+            year: portfolio.year,
+            source: portfolio.source,
+        },
+        week,
+        week_start: monday,
+        week_end: sunday,
+        as_of,
+        summary,
+        projects: sections,
+        overdue,
+        change_log,
+    })
+}
+
+// ---- the change log in words ----
+
+struct Lookups<'a> {
+    projects: HashMap<ProjectId, &'a Project>,
+    /// name, is milestone, project
+    tasks: HashMap<TaskId, (String, bool, ProjectId)>,
+    updates: HashMap<UpdateId, (ProjectId, IsoWeek)>,
+}
+
+/// The `[before, after]` pair of one field of a change row.
+fn field_pair<'a>(record: &'a ChangeRecord, field: &str) -> Option<(&'a Value, &'a Value)> {
+    match record.changes.get(field)?.as_array()?.as_slice() {
+        [b, a] => Some((b, a)),
+        _ => None,
+    }
+}
+
+/// The value a field had after the change (or before it, for a delete).
+fn field_value<'a>(record: &'a ChangeRecord, field: &str) -> Option<&'a Value> {
+    let (b, a) = field_pair(record, field)?;
+    if a.is_null() { Some(b) } else { Some(a) }
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            Some(f) => format!("{}", (f * 100.0).round() / 100.0),
+            None => n.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// For each row of `table` whose `field` changed in `records` (updates only): its value
+/// before the first change and after the last, by row id.
+fn field_spans(
+    records: &[ChangeRecord],
+    table: &str,
+    field: &str,
+) -> BTreeMap<i64, (String, String)> {
+    let mut spans: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    for r in records
+        .iter()
+        .filter(|r| r.op == "update" && r.table_name == table)
+    {
+        if let Some((b, a)) = field_pair(r, field) {
+            spans
+                .entry(r.row_id)
+                .and_modify(|s| s.1 = plain(a))
+                .or_insert_with(|| (plain(b), plain(a)));
+        }
+    }
+    spans
+}
+
+/// Milestones whose planned date was changed during the week, with the date before the
+/// first change and after the last; those moved back to where they were are left out.
+fn milestone_moves(
+    records: &[ChangeRecord],
+    lookups: &Lookups<'_>,
+) -> Vec<(TaskId, (NaiveDate, NaiveDate))> {
+    field_spans(records, "tasks", "planned_finish")
+        .into_iter()
+        .filter_map(|(id, (b, a))| {
+            let task = TaskId(id);
+            let is_milestone = lookups.tasks.get(&task).is_some_and(|t| t.1);
+            let from = NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok()?;
+            let to = NaiveDate::parse_from_str(&a, "%Y-%m-%d").ok()?;
+            (is_milestone && from != to).then_some((task, (from, to)))
+        })
+        .collect()
+}
+
+/// Fields not worth a line in the appendix: ids and bookkeeping the reader cannot act on.
+const QUIET_FIELDS: &[&str] = &[
+    "project_id",
+    "parent_id",
+    "position",
+    "calendar_id",
+    "recorded_at",
+    "author",
+    "baseline_id",
+];
+
+fn change_entries(
+    records: &[ChangeRecord],
+    recorded: &[WeeklyUpdate],
+    lookups: &Lookups<'_>,
+) -> Vec<ChangeEntry> {
+    let project_of = |id: Option<ProjectId>| {
+        id.and_then(|id| lookups.projects.get(&id))
+            .map(|p| project_ref(p))
+    };
+    let mut entries: Vec<(String, i64, ChangeEntry)> = Vec::with_capacity(records.len());
+    for r in records {
+        let action = match r.op.as_str() {
+            "insert" => ChangeAction::Create,
+            "delete" => ChangeAction::Delete,
+            _ => ChangeAction::Modify,
+        };
+        let text = |field: &str| field_value(r, field).map(plain).unwrap_or_default();
+        let json_project = field_value(r, "project_id")
+            .and_then(Value::as_i64)
+            .map(ProjectId);
+        let (kind, subject, project) = match r.table_name.as_str() {
+            "portfolio" => (SubjectKind::Portfolio, text("name"), None),
+            "projects" => {
+                let p = lookups.projects.get(&ProjectId(r.row_id));
+                let name = p.map(|p| p.name.clone()).unwrap_or_else(|| text("name"));
+                (SubjectKind::Project, name, p.map(|p| project_ref(p)))
+            }
+            "tasks" => {
+                let known = lookups.tasks.get(&TaskId(r.row_id));
+                let milestone = known.map(|t| t.1).unwrap_or_else(|| {
+                    field_value(r, "is_milestone").and_then(Value::as_bool) == Some(true)
+                });
+                let name = known.map(|t| t.0.clone()).unwrap_or_else(|| text("name"));
+                let kind = if milestone {
+                    SubjectKind::Milestone
+                } else {
+                    SubjectKind::Task
+                };
+                (kind, name, project_of(known.map(|t| t.2).or(json_project)))
+            }
+            "targets" => (SubjectKind::Target, text("name"), project_of(json_project)),
+            "dependencies" => {
+                let name_of = |field: &str| {
+                    field_value(r, field)
+                        .and_then(Value::as_i64)
+                        .and_then(|id| lookups.tasks.get(&TaskId(id)))
+                        .map(|t| t.0.clone())
+                        .unwrap_or_else(|| text(field))
+                };
+                let pred = name_of("predecessor_id");
+                let succ = name_of("successor_id");
+                let project = field_value(r, "successor_id")
+                    .and_then(Value::as_i64)
+                    .and_then(|id| lookups.tasks.get(&TaskId(id)))
+                    .map(|t| t.2);
+                let subject = if pred.is_empty() && succ.is_empty() {
+                    format!("#{}", r.row_id)
+                } else {
+                    format!("{pred}→{succ}")
+                };
+                (SubjectKind::Dependency, subject, project_of(project))
+            }
+            "weekly_updates" => {
+                let known = lookups.updates.get(&UpdateId(r.row_id));
+                let week = known
+                    .map(|u| u.1.to_string())
+                    .unwrap_or_else(|| text("iso_week"));
+                (
+                    SubjectKind::WeeklyUpdate,
+                    week,
+                    project_of(known.map(|u| u.0).or(json_project)),
+                )
+            }
+            "baselines" => (
+                SubjectKind::Baseline,
+                text("name"),
+                project_of(json_project),
+            ),
+            "calendars" => (SubjectKind::Calendar, text("name"), None),
+            "calendar_exceptions" => (
+                SubjectKind::CalendarException,
+                format!("{} {}", text("date"), text("name"))
+                    .trim()
+                    .to_owned(),
+                None,
+            ),
+            other => (SubjectKind::Other, other.to_owned(), None),
+        };
+        let fields = match (action, kind) {
+            (ChangeAction::Modify, _) => r
+                .changes
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| !QUIET_FIELDS.contains(&k.as_str()))
+                .filter_map(|(k, v)| match v.as_array()?.as_slice() {
+                    [b, a] => Some(FieldChange {
+                        field: k.clone(),
+                        before: plain(b),
+                        after: plain(a),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+            (ChangeAction::Create, SubjectKind::WeeklyUpdate) => ["percent_complete", "status"]
+                .iter()
+                .map(|f| FieldChange {
+                    field: (*f).to_owned(),
+                    before: String::new(),
+                    after: text(f),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        entries.push((
+            r.at.clone(),
+            r.id,
+            ChangeEntry {
+                at: r.at.clone(),
+                author: r.author.clone(),
+                action,
+                kind,
+                subject,
+                project,
+                fields,
+            },
+        ));
+    }
+    // An update handed in this week whose change-log row lies outside it (the seed writes
+    // its log rows when it loads) is still this week's news: list it from the update itself.
+    for u in recorded {
+        let logged = records
+            .iter()
+            .any(|r| r.table_name == "weekly_updates" && r.row_id == u.id.0);
+        if logged {
+            continue;
+        }
+        entries.push((
+            u.recorded_at.clone(),
+            i64::MAX,
+            ChangeEntry {
+                at: u.recorded_at.clone(),
+                author: u.author.clone(),
+                action: ChangeAction::Submit,
+                kind: SubjectKind::WeeklyUpdate,
+                subject: u.iso_week.to_string(),
+                project: project_of(Some(u.project_id)),
+                fields: vec![
+                    FieldChange {
+                        field: "percent_complete".into(),
+                        before: String::new(),
+                        after: plain(&Value::from(u.percent_complete)),
+                    },
+                    FieldChange {
+                        field: "status".into(),
+                        before: String::new(),
+                        after: u.status.code().to_owned(),
+                    },
+                ],
+            },
+        ));
+    }
+    // Oldest first; ties (one save writes several rows) keep the order they were written in.
+    entries.sort_by(|a, b| {
+        let ta = DateTime::parse_from_rfc3339(&a.0).ok();
+        let tb = DateTime::parse_from_rfc3339(&b.0).ok();
+        ta.cmp(&tb).then_with(|| a.1.cmp(&b.1)).then_with(|| {
+            let code = |e: &ChangeEntry| e.project.as_ref().map(|p| p.code.clone());
+            code(&a.2).cmp(&code(&b.2))
+        })
+    });
+    entries.into_iter().map(|(_, _, e)| e).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn working_day_shift_is_signed_and_skips_weekends() {
+        let c = Calendar::standard();
+        // Friday 2021-06-11 to Monday 06-14: one working day later.
+        assert_eq!(working_day_shift(&c, d(2021, 6, 11), d(2021, 6, 14)), 1);
+        assert_eq!(working_day_shift(&c, d(2021, 6, 14), d(2021, 6, 11)), -1);
+        assert_eq!(working_day_shift(&c, d(2021, 6, 11), d(2021, 6, 11)), 0);
+    }
+
+    #[test]
+    fn moves_keep_first_before_and_last_after() {
+        let rec = |id: i64, row: i64, b: &str, a: &str| ChangeRecord {
+            id,
+            at: "2021-06-08T10:00:00+08:00".into(),
+            author: "王工".into(),
+            op: "update".into(),
+            table_name: "tasks".into(),
+            row_id: row,
+            changes: json!({ "planned_finish": [b, a] }),
+        };
+        let records = vec![
+            rec(1, 7, "2021-06-30", "2021-07-09"),
+            rec(2, 7, "2021-07-09", "2021-07-16"),
+            rec(3, 8, "2021-05-01", "2021-05-03"),
+            rec(4, 8, "2021-05-03", "2021-05-01"),
+        ];
+        let lookups = Lookups {
+            projects: HashMap::new(),
+            tasks: [
+                (TaskId(7), ("竣工验收备案".to_owned(), true, ProjectId(1))),
+                (TaskId(8), ("主体施工".to_owned(), true, ProjectId(1))),
+            ]
+            .into_iter()
+            .collect(),
+            updates: HashMap::new(),
+        };
+        let moves = milestone_moves(&records, &lookups);
+        assert_eq!(moves, vec![(TaskId(7), (d(2021, 6, 30), d(2021, 7, 16)))]);
+    }
+
+    #[test]
+    fn plain_values_read_like_the_screen() {
+        assert_eq!(plain(&json!(80.0)), "80");
+        assert_eq!(plain(&json!(62.45)), "62.45");
+        assert_eq!(plain(&json!("2021-06-11")), "2021-06-11");
+        assert_eq!(plain(&Value::Null), "");
+    }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds and tests the KeyWorks desktop app: the UI (Vitest, type check, production build), the
+# app binary (once, debug), the Tauri command wiring and the generated bindings (cargo test of
+# src-tauri), and the end-to-end scenario in the real app under Xvfb (tauri-driver +
+# WebKitWebDriver). Installs what it needs (Debian packages, tauri-driver, npm packages);
+# safe to repeat. Screenshots of the e2e run go to $KEYWORKS_SHOTS (default target/e2e-shots).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyworks/target}"
+export CARGO_TERM_COLOR=never
+root=$(pwd)
+
+need_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+step() { printf '\n==> %s\n' "$*"; step_started=$(date +%s); }
+took() { printf '    (%s s)\n' "$(( $(date +%s) - step_started ))"; }
+all_started=$(date +%s)
+
+step "Debian packages for Tauri, WebKitGTK's WebDriver, Xvfb and a CJK font"
+packages=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick
+  poppler-utils xdotool x11-utils fonts-noto-cjk pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  need_root apt-get -o DPkg::Lock::Timeout=600 update -q
+  need_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${packages[@]}"
+fi
+took
+
+step "tauri-driver"
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  # A tool, not part of KeyWorks: built in cargo's own temporary directory.
+  env -u CARGO_TARGET_DIR cargo install tauri-driver --version 2.1.0 --locked
+fi
+took
+
+step "UI: npm ci, Vitest, type check, vite build"
+(
+  cd ui
+  npm ci --no-audit --no-fund
+  npx vitest run
+  npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
+  npx vite build
+)
+took
+
+# The one build: `cargo test --no-run` compiles the tests and the app binary with the same
+# features (tauri's `test` feature is a dev-dependency), and the e2e below drives that binary, so
+# Tauri is compiled once. A plain `cargo build` would compile Tauri a second time without `test`.
+# The UI is embedded at compile time, hence after vite build; custom-protocol is the crate's
+# default feature (see src-tauri/Cargo.toml).
+step "build the app and its tests (debug, once)"
+cargo test -p keyworks-app --locked --no-run
+app="$CARGO_TARGET_DIR/debug/keyworks-app"
+took
+
+step "cargo test -p keyworks-app (command wiring on the mock runtime; bindings are current)"
+cargo test -p keyworks-app --locked
+took
+
+step "end to end in the real app (Xvfb, tauri-driver, WebKitWebDriver)"
+shots="${KEYWORKS_SHOTS:-$root/target/e2e-shots}"
+xvfb-run -a -s "-screen 0 1280x800x24" node ui/e2e/desktop.mjs "$app" "$shots"
+took
+
+printf '\ndesktop checks passed in %s s\n' "$(( $(date +%s) - all_started ))"

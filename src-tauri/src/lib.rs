@@ -1,0 +1,111 @@
+//! KeyWorks desktop app: a Tauri 2 window over keyworks-core. This crate only opens the file,
+//! wires the commands and the File menu, and hands typed results to the UI; every rule and
+//! every query lives in keyworks-core.
+
+mod command_names;
+pub mod commands;
+pub mod file_menu;
+pub mod ipc_error;
+pub mod open_file;
+
+use std::path::PathBuf;
+
+use tauri::{App, Manager, Runtime};
+use tauri_specta::{collect_commands, collect_events};
+
+pub use command_names::COMMAND_NAMES;
+
+use crate::file_menu::{FileChanged, FileNotice, FileProblem};
+use crate::open_file::{OpenFile, default_path, open_or_create_seeded};
+
+/// Every command and event the window can use. Both the invoke handler and the TypeScript
+/// bindings (ui/src/bindings.ts) come from this one list.
+pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
+    tauri_specta::Builder::<R>::new()
+        .commands(collect_commands![
+            commands::open_file_info,
+            commands::seed_as_of,
+            commands::vocabulary_labels,
+            commands::portfolio_summary,
+            commands::milestones,
+            commands::project_detail,
+            commands::calendar_days,
+            commands::complete_milestone,
+            commands::complete_milestones,
+            commands::add_task,
+            commands::rename_task,
+            commands::move_task,
+            commands::indent_task,
+            commands::outdent_task,
+            commands::delete_task,
+            commands::add_dependency,
+            commands::delete_dependency,
+            commands::record_update,
+            commands::updates_of,
+            commands::change_log,
+        ])
+        .events(collect_events![FileChanged, FileProblem, FileNotice])
+        // Row ids and day counts are far below 2^53; plain numbers are what the UI computes with.
+        .dangerously_cast_bigints_to_number()
+        // One TypeScript type per Rust type: the UI only reads what commands return and sends
+        // the input types, so separate serialize/deserialize shapes would only add unions.
+        .disable_serde_phases()
+}
+
+/// How the bindings file is written (header included), for the export test.
+pub fn typescript() -> specta_typescript::Typescript {
+    specta_typescript::Typescript::default()
+        .header("// Generated from the Rust commands by `cargo test -p keyworks-app --test bindings`\n// with UPDATE_BINDINGS=1. Do not edit by hand.")
+}
+
+/// The file the app opens first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartFile {
+    /// `keyworks.sqlite` in the per-user app data directory, created with the seed on first use.
+    AppData,
+    /// A file named on the command line (or by a test), created with the seed if missing.
+    Path(PathBuf),
+}
+
+/// Builds the app on any runtime: the real one in `run`, Tauri's mock runtime in tests.
+/// The file is opened here, before the event loop starts, so that every command finds it.
+pub fn build_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    start: StartFile,
+) -> tauri::Result<App<R>> {
+    let ipc = ipc::<R>();
+    let app = builder
+        .invoke_handler(ipc.invoke_handler())
+        .menu(file_menu::menu)
+        .on_menu_event(file_menu::on_menu_event)
+        // Runs once the event loop is up and the window exists.
+        .setup(|app| {
+            if let Ok(info) = app.state::<OpenFile>().info() {
+                file_menu::show_in_title(app.handle(), &info);
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!())?;
+    ipc.mount_events(&app);
+    let path = match start {
+        StartFile::Path(p) => p,
+        StartFile::AppData => default_path(app.path().app_data_dir()?),
+    };
+    app.manage(OpenFile::new(open_or_create_seeded(&path)));
+    Ok(app)
+}
+
+/// The desktop app's entry point. An optional first argument names the file to open.
+pub fn run() {
+    let start = std::env::args_os()
+        .nth(1)
+        .map(|p| StartFile::Path(PathBuf::from(p)))
+        .unwrap_or(StartFile::AppData);
+    match build_app(tauri::Builder::default(), start) {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("KeyWorks 无法启动：{e}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+// End to end in the real app: tauri-driver (WebDriver for Tauri) drives the debug binary in
+// WebKitGTK under Xvfb. Plain fetch against the W3C WebDriver API, no browser downloads.
+//
+//   node e2e/desktop.mjs /abs/path/to/keyworks-app [screenshot-dir]
+//
+// Scenario: first launch on an empty data directory seeds the file; the dashboard lists the
+// seeded projects; open 三星二期二阶段; add a milestone; mark it done; restart the app; it is
+// still done; the History view shows the change.
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const app = process.argv[2];
+const shots = process.argv[3];
+if (!app || !existsSync(app)) {
+  console.error("usage: node e2e/desktop.mjs /abs/path/to/keyworks-app [screenshot-dir]");
+  process.exit(2);
+}
+const DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
+const PORT = 4444;
+const BASE = `http://127.0.0.1:${PORT}`;
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+const dataHome = mkdtempSync(join(tmpdir(), "keyworks-e2e-"));
+const started = Date.now();
+
+function log(step) {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function wd(method, path, body) {
+  const res = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const e = new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
+    e.webdriver = json.value;
+    throw e;
+  }
+  return json.value;
+}
+
+/** Polls until `probe` returns a truthy value; clicks and renders are asynchronous. */
+async function until(what, probe, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+class Session {
+  constructor(id) {
+    this.id = id;
+  }
+  static async start() {
+    const s = await wd("POST", "/session", {
+      capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
+    });
+    return new Session(s.sessionId);
+  }
+  path(p) {
+    return `/session/${this.id}${p}`;
+  }
+  async all(css) {
+    const found = await wd("POST", this.path("/elements"), { using: "css selector", value: css });
+    return found.map((e) => e[ELEMENT]);
+  }
+  async one(css) {
+    return until(`an element ${css}`, async () => (await this.all(css))[0]);
+  }
+  async click(css) {
+    const el = await this.one(css);
+    await wd("POST", this.path(`/element/${el}/click`), {});
+  }
+  async type(css, text) {
+    const el = await this.one(css);
+    await wd("POST", this.path(`/element/${el}/clear`), {});
+    await wd("POST", this.path(`/element/${el}/value`), { text });
+  }
+  async text(css) {
+    const el = await this.one(css);
+    return wd("GET", this.path(`/element/${el}/text`));
+  }
+  async run(script, ...args) {
+    return wd("POST", this.path("/execute/sync"), { script, args });
+  }
+  /** Sets an <input type=date> the way a person's pick would: value, then an input event. */
+  async setDate(css, iso) {
+    await this.one(css);
+    await this.run(
+      `const el = document.querySelector(arguments[0]); el.value = arguments[1];
+       el.dispatchEvent(new Event("input", { bubbles: true })); el.dispatchEvent(new Event("change", { bubbles: true }));`,
+      css,
+      iso,
+    );
+  }
+  async screenshot(name) {
+    if (!shots) return;
+    mkdirSync(shots, { recursive: true });
+    const png = await wd("GET", this.path("/screenshot"));
+    writeFileSync(join(shots, `${name}.png`), Buffer.from(png, "base64"));
+  }
+  async close() {
+    await wd("DELETE", this.path("")).catch(() => {});
+  }
+}
+
+function localToday() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+async function openSamsung(s) {
+  await s.click('[data-testid="nav-dashboard"]');
+  // WebKitWebDriver does not click a <tr> itself ("not interactable"): click its name cell.
+  await s.click('[data-testid="project-row"][data-code="KP21-01"] td.name');
+  await until("the Gantt of 三星二期二阶段", async () => (await s.all('[data-testid="task-row"][data-name="竣工验收备案"]')).length > 0);
+}
+
+async function main() {
+  const driver = spawn(DRIVER, ["--port", String(PORT)], {
+    env: { ...process.env, XDG_DATA_HOME: dataHome },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  let failed = false;
+  const sessions = [];
+  try {
+    await until("tauri-driver to listen", async () => (await fetch(`${BASE}/status`)).ok, 20_000);
+    log(`tauri-driver up; data directory ${dataHome}`);
+
+    // 1. First launch on an empty data directory.
+    let s = await Session.start();
+    sessions.push(s);
+    log("app launched");
+    const rows = await until("the seeded projects on the dashboard", async () => {
+      const r = await s.all('[data-testid="project-row"]');
+      return r.length >= 12 ? r : null;
+    });
+    const samsungRow = await s.text('[data-testid="project-row"][data-code="KP21-01"]');
+    if (!samsungRow.includes("三星二期二阶段")) throw new Error(`KP21-01 row reads ${samsungRow}`);
+    const dbFile = join(dataHome, "cn.xa-hitech.keyworks", "keyworks.sqlite");
+    if (!existsSync(dbFile)) throw new Error(`no database at ${dbFile}`);
+    log(`dashboard lists ${rows.length} projects, 三星二期二阶段 among them; ${dbFile} created`);
+    await s.click('[data-testid="seed-date"]');
+    await until("the seed's as-of date", async () => (await s.run('return document.querySelector(\'[data-testid="as-of"]\').value')) === "2021-06-11");
+    await sleep(700);
+    await s.screenshot("dashboard");
+
+    // 2. Open 三星二期二阶段, add a milestone, mark it done.
+    await openSamsung(s);
+    await sleep(300);
+    await s.screenshot("gantt");
+    const name = `端到端验收-${Date.now() % 100000}`;
+    const today = localToday();
+    await s.click('[data-testid="add-milestone"]');
+    await s.type('[data-testid="form-name"]', name);
+    await s.setDate('[data-testid="form-due"]', today);
+    await s.click('[data-testid="dialog-ok"]');
+    const row = `[data-testid="task-row"][data-name="${name}"]`;
+    await until(`the new milestone ${name}`, async () => (await s.all(row)).length === 1);
+    const id = await s.run(`return document.querySelector(arguments[0]).dataset.id`, row);
+    log(`milestone ${name} (#${id}) added`);
+
+    await s.click(row);
+    await s.click('[data-testid="mark-done"]:not([disabled])');
+    await s.setDate('[data-testid="form-done-date"]', today);
+    await s.type('[data-testid="form-note"]', "端到端测试完成");
+    await s.click('[data-testid="dialog-ok"]');
+    await until("the milestone to show done", async () => (await s.all(`${row}[data-done="true"]`)).length === 1);
+    log("milestone marked done");
+    await s.screenshot("gantt-done");
+
+    // 3. Restart: the same data directory, a new process.
+    await s.close();
+    sessions.pop();
+    s = await Session.start();
+    sessions.push(s);
+    log("app restarted");
+    await openSamsung(s);
+    await until("the milestone still done after the restart", async () => (await s.all(`${row}[data-done="true"]`)).length === 1);
+    log("still done after the restart");
+
+    // 4. The History view shows the insert and the completion.
+    await s.click('[data-testid="nav-history"]');
+    const completion = `[data-testid="history-row"][data-table="tasks"][data-row="${id}"][data-op="update"]`;
+    await until("the completion in the history", async () => (await s.all(completion)).length > 0);
+    const text = await s.text(completion);
+    if (!text.includes(today)) throw new Error(`history row does not show the completion date ${today}: ${text}`);
+    const insert = await s.text(`[data-testid="history-row"][data-table="tasks"][data-row="${id}"][data-op="insert"]`);
+    if (!insert.includes(name)) throw new Error(`history insert row does not name ${name}: ${insert}`);
+    log("history shows the insert and the completion");
+    await s.screenshot("history");
+    console.log(`e2e passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    failed = true;
+    console.error(`e2e FAILED: ${e.stack ?? e}`);
+    for (const s of sessions) await s.screenshot("failure").catch(() => {});
+  } finally {
+    for (const s of sessions) await s.close();
+    driver.kill();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main();

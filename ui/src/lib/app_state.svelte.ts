@@ -1,0 +1,62 @@
+// What every view shares: language, the as-of date, the open file, the words for stored codes,
+// the current view, and the one error or notice on screen.
+
+import type { ErrorCode, OpenFileInfo, VocabularyLabels } from "../bindings";
+import { UserError } from "./backend";
+import { localToday, type Locale } from "./dates";
+import { describeError, translate, type MessageKey, type ShownError } from "./i18n";
+
+export type View = "dashboard" | "project" | "milestones" | "updates" | "history";
+
+class AppState {
+  locale = $state<Locale>("zh");
+  /** The day "today" means in every view: the real date unless the user picks another. */
+  asOf = $state(localToday());
+  seedAsOf = $state<string | null>(null);
+  labels = $state<VocabularyLabels | null>(null);
+  file = $state<OpenFileInfo | null>(null);
+  view = $state<View>("dashboard");
+  projectCode = $state<string | null>(null);
+  error = $state<ShownError | null>(null);
+  notice = $state<string | null>(null);
+  /** Bumped after every edit and file switch: views reload what they show. */
+  revision = $state(0);
+}
+
+export const app = new AppState();
+
+export function t(key: MessageKey, values?: Record<string, string | number>): string {
+  return translate(app.locale, key, values);
+}
+
+type Vocabulary = "categories" | "stages" | "statuses" | "link_kinds";
+
+/** The word for a stored code in the current language (the code itself until labels load). */
+export function label(vocabulary: Vocabulary, code: string): string {
+  const found = app.labels?.[vocabulary].find((l) => l.code === code);
+  return found ? found[app.locale] : code;
+}
+
+/** Shows an error: a core error by its code, anything else as an unexpected failure. */
+export function showError(e: unknown): void {
+  if (e instanceof UserError) {
+    app.error = describeError(app.locale, e.code, e.detail);
+  } else {
+    const detail = e instanceof Error ? e.message : String(e);
+    app.error = { title: t("error_internal"), sentence: t("error_unexpected", { detail }), detail: "" };
+  }
+}
+
+export function showCoreError(code: ErrorCode, message: string): void {
+  app.error = describeError(app.locale, code, message);
+}
+
+export function changed(): void {
+  app.revision += 1;
+}
+
+/** Today as far as completion dates go: no later than the real today, which the core enforces. */
+export function latestDoneDate(): string {
+  const today = localToday();
+  return app.asOf < today ? app.asOf : today;
+}

@@ -1,0 +1,23 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from "vite";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+
+// Built into the Tauri binary and served from tauri://localhost: relative asset paths, no
+// sourcemaps shipped, nothing fetched at run time.
+export default defineConfig({
+  plugins: [svelte()],
+  base: "./",
+  clearScreen: false,
+  server: { port: 5173, strictPort: true },
+  build: {
+    target: "es2022",
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 800,
+  },
+  test: {
+    environment: "happy-dom",
+    include: ["tests/**/*.test.ts"],
+  },
+});
