@@ -187,6 +187,7 @@ enum MilestoneAction {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -195,6 +196,24 @@ fn main() -> ExitCode {
             ExitCode::from(exit_code(e.code()))
         }
     }
+}
+
+/// `keyworks calendar show 2021 | head` closes our stdout early; `println!` then panics.
+/// That is the reader's choice, not a fault: leave without a panic message, as Unix tools do.
+fn quiet_on_closed_pipe() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("Broken pipe") {
+            std::process::exit(141); // what a shell reports for SIGPIPE
+        }
+        default_hook(info);
+    }));
 }
 
 /// Distinct exit codes so that scripts can branch without parsing messages.

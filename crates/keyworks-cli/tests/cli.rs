@@ -436,3 +436,32 @@ fn kw_db_environment_variable_is_the_fallback() {
         .success()
         .stdout(predicate::str::contains("三星二期二阶段"));
 }
+
+#[test]
+fn a_reader_that_stops_early_gets_no_panic() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("big.sqlite");
+    keyworks(&db)
+        .args(["generate", "--projects", "600", "--tasks", "10"])
+        .assert()
+        .success();
+    // Far more output than a pipe buffers, so the writer meets the closed pipe.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_keyworks"))
+        .arg("--db")
+        .arg(&db)
+        .args(["projects", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first.trim(), "{");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141));
+}

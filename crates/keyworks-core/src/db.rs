@@ -127,20 +127,59 @@ fn inspect(path: &Path) -> Result<Header> {
     // The in-header page count is trustworthy only when the version-valid-for number
     // equals the change counter (SQLite file format §1.3.7).
     let pages = u64::from(be_u32(&header, 28));
-    if be_u32(&header, 92) == be_u32(&header, 24) && pages > 0 {
-        let expected = pages * page_size;
-        if len < expected {
-            return Err(Error::Truncated {
-                path: path.to_owned(),
-                expected,
-                actual: len,
-            });
-        }
+    if be_u32(&header, 92) == be_u32(&header, 24) && pages > 0 && len < pages * page_size {
+        // This plain read took no SQLite lock: a writer may be mid-commit, its new header
+        // written before the pages that extend the file. Ask again under a shared lock.
+        confirm_truncated(path, pages * page_size)?;
     }
     Ok(Header {
         user_version: be_u32(&header, 60),
         application_id: be_u32(&header, 68) as i32,
     })
+}
+
+/// Re-checks the file's length against its page count while holding SQLite's shared lock, so
+/// no commit can be under way; fails with `Truncated` only if the file really is short.
+/// Read-only: nothing reaches the file.
+fn confirm_truncated(path: &Path, header_expected: u64) -> Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| classify_open_error(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let sizes = (|| -> rusqlite::Result<(u64, u64)> {
+        conn.execute_batch("BEGIN")?;
+        // Reading the schema takes the shared lock, held until the end of the transaction.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok((pages.max(0) as u64, page_size.max(0) as u64))
+    })();
+    let len = std::fs::metadata(path)
+        .map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?
+        .len();
+    let _ = conn.execute_batch("ROLLBACK");
+    match sizes {
+        Ok((pages, page_size)) if len < pages * page_size => Err(Error::Truncated {
+            path: path.to_owned(),
+            expected: pages * page_size,
+            actual: len,
+        }),
+        Ok(_) => Ok(()),
+        Err(e) => match classify_open_error(path, e) {
+            // SQLite could not even read it: a short file is still the best explanation.
+            Error::Corrupt { .. } | Error::Sqlite(_) => Err(Error::Truncated {
+                path: path.to_owned(),
+                expected: header_expected,
+                actual: len,
+            }),
+            other => Err(other),
+        },
+    }
 }
 
 impl Db {
