@@ -10,24 +10,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyworks/target}"
 export CARGO_TERM_COLOR=never
 root=$(pwd)
 
-need_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 step() { printf '\n==> %s\n' "$*"; step_started=$(date +%s); }
 took() { printf '    (%s s)\n' "$(( $(date +%s) - step_started ))"; }
 all_started=$(date +%s)
 
 step "Debian packages for Tauri, WebKitGTK's WebDriver, Xvfb and a CJK font"
-packages=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
-  libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick
-  poppler-utils xdotool x11-utils fonts-noto-cjk pkg-config)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing: ${missing[*]}"
-  need_root apt-get -o DPkg::Lock::Timeout=600 update -q
-  need_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${packages[@]}"
-fi
+bash scripts/setup-desktop-deps.sh
 took
 
 step "tauri-driver"
@@ -63,7 +51,9 @@ took
 
 step "end to end in the real app (Xvfb, tauri-driver, WebKitWebDriver)"
 shots="${KEYWORKS_SHOTS:-$root/target/e2e-shots}"
-xvfb-run -a -s "-screen 0 1280x800x24" node ui/e2e/desktop.mjs "$app" "$shots"
+# -noreset: Xvfb otherwise restarts itself when its last client leaves, which is exactly the
+# moment the scenario restarts the app; the new window then fails to reach the display.
+xvfb-run -a -s "-screen 0 1280x800x24 -noreset" node ui/e2e/desktop.mjs "$app" "$shots"
 took
 
 printf '\ndesktop checks passed in %s s\n' "$(( $(date +%s) - all_started ))"

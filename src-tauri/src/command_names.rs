@@ -22,4 +22,9 @@ pub const COMMAND_NAMES: &[&str] = &[
     "record_update",
     "updates_of",
     "change_log",
+    "project_schedule",
+    "latest_baseline_diff",
+    "choose_report_path",
+    "write_weekly_report",
+    "show_in_folder",
 ];

@@ -5,7 +5,10 @@
 //! Commands are `async` in Tauri's sense: they run off the main thread, so a slow disk (a file
 //! on a network share) never freezes the window.
 
-use chrono::NaiveDate;
+use std::path::PathBuf;
+
+use chrono::{Local, NaiveDate};
+use keyworks_core::ErrorCode;
 use keyworks_core::calendar_days::CalendarDay;
 use keyworks_core::change_log::Stamp;
 use keyworks_core::ids::{DependencyId, TaskId};
@@ -13,11 +16,13 @@ use keyworks_core::milestones::{MilestoneQuery, MilestoneRow};
 use keyworks_core::model::{ChangeRecord, Dependency, LinkKind, Status, Task, WeeklyUpdate};
 use keyworks_core::portfolio::PortfolioSummary;
 use keyworks_core::projects::ProjectDetail;
+use keyworks_core::schedule::{BaselineDiff, ProjectSchedule};
 use keyworks_core::updates::UpdateInput;
 use keyworks_core::vocabulary_labels::VocabularyLabels;
 use keyworks_core::wbs_edit::TaskDraft;
 use keyworks_core::week::IsoWeek;
-use serde::Deserialize;
+use keyworks_report::{Lang, Orientation, ReportRequest};
+use serde::{Deserialize, Serialize};
 use tauri::State;
 
 use crate::ipc_error::IpcError;
@@ -223,4 +228,140 @@ pub fn updates_of(file: State<'_, OpenFile>, code: String) -> Answer<Vec<WeeklyU
 #[specta::specta]
 pub fn change_log(file: State<'_, OpenFile>, limit: u32) -> Answer<Vec<ChangeRecord>> {
     file.read(|db| db.change_log(limit as usize))
+}
+
+/// A project's schedule recomputed by the critical-path engine: early/late dates, floats and
+/// the critical flag per task. The Gantt asks again after every edit.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn project_schedule(file: State<'_, OpenFile>, code: String) -> Answer<ProjectSchedule> {
+    file.read(|db| db.schedule(&code))
+}
+
+/// The current schedule against the project's latest baseline, or nothing when the project has
+/// no baseline yet (a new project): the Gantt then simply draws no baseline bars.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn latest_baseline_diff(
+    file: State<'_, OpenFile>,
+    code: String,
+) -> Answer<Option<BaselineDiff>> {
+    file.read(|db| match db.baseline_diff(&code, None) {
+        Err(keyworks_core::Error::NoBaseline { .. }) => Ok(None),
+        other => other.map(Some),
+    })
+}
+
+/// Language of the report's labels (project data is printed as entered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportLang {
+    Zh,
+    En,
+}
+
+/// A weekly report written to disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct ReportWritten {
+    pub path: String,
+    pub week: IsoWeek,
+    pub pages: u32,
+    pub bytes: u32,
+}
+
+/// Asks where to save the weekly report of `week` (ISO text such as `2021-W23`), suggesting
+/// `周报-2021-W23.pdf`; `None` when the user cancels.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_report_path(week: String) -> Answer<Option<String>> {
+    let name = keyworks_report::default_file_name(IsoWeek::parse("周次", &week)?);
+    // The dialog blocks until closed while GTK's loop keeps running on the main thread: ask from
+    // a blocking-pool thread, as the File menu asks from a worker thread.
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        rfd::FileDialog::new()
+            .set_title("保存周报")
+            .add_filter("PDF", &["pdf"])
+            .set_file_name(name)
+            .save_file()
+    })
+    .await
+    .map_err(|e| IpcError::internal(format!("无法打开保存对话框：{e}")))?;
+    Ok(picked.map(|p| p.display().to_string()))
+}
+
+/// Writes the weekly report of `week` to `path` (replacing the file, atomically), as
+/// `keyworks report weekly --week` does.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn write_weekly_report(
+    file: State<'_, OpenFile>,
+    week: String,
+    landscape: bool,
+    lang: ReportLang,
+    path: String,
+) -> Answer<ReportWritten> {
+    let request = report_request(IsoWeek::parse("周次", &week)?);
+    let (lang, orientation) = layout_choice(lang, landscape);
+    let out = absolute(&path)?;
+    let written = file.read(|db| {
+        Ok(keyworks_report::write_weekly_pdf(
+            db,
+            &request,
+            lang,
+            orientation,
+            request_time(),
+            &out,
+        )?)
+    })?;
+    Ok(ReportWritten {
+        path: written.path.display().to_string(),
+        week: written.week,
+        pages: u32::try_from(written.pages).unwrap_or(u32::MAX),
+        bytes: u32::try_from(written.bytes).unwrap_or(u32::MAX),
+    })
+}
+
+/// Opens the folder holding `path` (or `path` itself, if it is a folder) in the system's file
+/// manager, so the user can find a report just written.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn show_in_folder(path: String) -> Answer<()> {
+    crate::os_open::show_folder_of(&absolute(&path)?)
+}
+
+fn request_time() -> chrono::DateTime<chrono::FixedOffset> {
+    Local::now().fixed_offset()
+}
+
+/// The week as seen now, exactly as the CLI's `--week` (judged as of its Sunday once over).
+fn report_request(week: IsoWeek) -> ReportRequest {
+    let now = request_time();
+    ReportRequest::for_week(week, now.date_naive(), *now.offset())
+}
+
+fn layout_choice(lang: ReportLang, landscape: bool) -> (Lang, Orientation) {
+    let lang = match lang {
+        ReportLang::Zh => Lang::Zh,
+        ReportLang::En => Lang::En,
+    };
+    let orientation = if landscape {
+        Orientation::Landscape
+    } else {
+        Orientation::Portrait
+    };
+    (lang, orientation)
+}
+
+/// Paths come from the save dialog, which answers absolute ones; a relative path would depend
+/// on the app's working directory, so it is refused rather than guessed.
+fn absolute(path: &str) -> Answer<PathBuf> {
+    let p = PathBuf::from(path);
+    if p.is_absolute() {
+        Ok(p)
+    } else {
+        Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            format!("路径「{path}」不是完整路径：请在保存对话框中选择位置。"),
+        ))
+    }
 }

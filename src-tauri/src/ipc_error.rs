@@ -20,6 +20,13 @@ impl From<keyworks_core::Error> for IpcError {
 }
 
 impl IpcError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        IpcError {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// A failure of the shell itself (a poisoned lock, a missing data directory), not of the core.
     pub fn internal(message: impl Into<String>) -> Self {
         IpcError {

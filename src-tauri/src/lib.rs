@@ -7,6 +7,7 @@ pub mod commands;
 pub mod file_menu;
 pub mod ipc_error;
 pub mod open_file;
+mod os_open;
 
 use std::path::PathBuf;
 
@@ -43,6 +44,11 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::record_update,
             commands::updates_of,
             commands::change_log,
+            commands::project_schedule,
+            commands::latest_baseline_diff,
+            commands::choose_report_path,
+            commands::write_weekly_report,
+            commands::show_in_folder,
         ])
         .events(collect_events![FileChanged, FileProblem, FileNotice])
         // Row ids and day counts are far below 2^53; plain numbers are what the UI computes with.

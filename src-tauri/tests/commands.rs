@@ -170,3 +170,88 @@ fn every_registered_command_has_a_permission_and_a_binding() {
         assert!(bindings.contains(&format!("(\"{name}\"")), "{name}");
     }
 }
+
+#[test]
+fn the_weekly_report_is_written_as_pdf_where_asked_and_nothing_else_is_left_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = launch(&dir.path().join("k.sqlite"));
+    let out_dir = dir.path().join("报告");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("周报-2021-W23.pdf");
+    let written = invoke(
+        &window,
+        "write_weekly_report",
+        json!({"week": "2021-W23", "landscape": false, "lang": "zh",
+               "path": out.display().to_string()}),
+    )
+    .unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    assert_eq!(written["bytes"].as_u64().unwrap(), bytes.len() as u64);
+    assert!(written["pages"].as_u64().unwrap() >= 1, "{written}");
+    assert_eq!(written["week"], "2021-W23");
+    assert_eq!(written["path"], out.display().to_string());
+    // Written through a temporary file and a rename: only the report remains.
+    let names: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+
+    // Landscape and English replace the file in place.
+    let again = invoke(
+        &window,
+        "write_weekly_report",
+        json!({"week": "2021-W23", "landscape": true, "lang": "en",
+               "path": out.display().to_string()}),
+    )
+    .unwrap();
+    assert_eq!(
+        again["bytes"].as_u64().unwrap(),
+        std::fs::metadata(&out).unwrap().len()
+    );
+
+    for (week, path) in [
+        ("2021-23", out.display().to_string()),
+        ("2021-W23", "r.pdf".into()),
+    ] {
+        let e = invoke(
+            &window,
+            "write_weekly_report",
+            json!({"week": week, "landscape": false, "lang": "zh", "path": path}),
+        )
+        .unwrap_err();
+        assert_eq!(e["code"], "invalid_input", "{e}");
+    }
+    let e = invoke(
+        &window,
+        "show_in_folder",
+        json!({"path": dir.path().join("无此目录").join("r.pdf").display().to_string()}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "not_found", "{e}");
+}
+
+#[test]
+fn the_gantt_gets_the_critical_path_floats_and_the_latest_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = launch(&dir.path().join("k.sqlite"));
+    let schedule = invoke(&window, "project_schedule", json!({"code": "KP21-01"})).unwrap();
+    let path = schedule["critical_path"].as_array().unwrap();
+    assert!(!path.is_empty(), "{schedule}");
+    let rows = schedule["rows"].as_array().unwrap();
+    let first = rows.iter().find(|r| r["id"] == path[0]["id"]).unwrap();
+    assert_eq!(first["critical"], true);
+    assert!(first["total_float"].as_i64().unwrap() <= 0, "{first}");
+    assert!(rows.iter().all(|r| r["free_float"].as_i64().unwrap() >= 0));
+
+    let diff = invoke(&window, "latest_baseline_diff", json!({"code": "KP21-01"})).unwrap();
+    let tasks = diff["tasks"].as_array().unwrap();
+    assert!(
+        tasks.iter().any(|t| t["baseline_start"].is_string()),
+        "{diff}"
+    );
+
+    let e = invoke(&window, "project_schedule", json!({"code": "KP21-99"})).unwrap_err();
+    assert_eq!(e["code"], "not_found");
+}

@@ -162,8 +162,23 @@ async function main() {
 
     // 2. Open 三星二期二阶段, add a milestone, mark it done.
     await openSamsung(s);
+    // The engine's critical path is drawn: tasks marked in the tree, red bars in the chart.
+    await until("critical tasks in the Gantt", async () => (await s.all('[data-testid="task-row"].critical')).length > 0);
+    const criticalShapes = (await s.all('[data-critical="true"]')).length;
+    const baselineBars = (await s.all('[data-testid="baseline-bar"]')).length;
+    if (criticalShapes === 0) throw new Error("no critical bar or milestone drawn in the Gantt");
+    log(`Gantt: ${criticalShapes} critical bars/milestones, ${baselineBars} baseline bars drawn`);
     await sleep(300);
     await s.screenshot("gantt");
+    // The Report button opens on the as-of date's week (the save dialog itself is the OS's).
+    await s.click('[data-testid="report"]');
+    const reportWeek = await until("the report dialog", async () =>
+      s.run('return document.querySelector(\'[data-testid="report-week"]\')?.value ?? null'),
+    );
+    if (reportWeek !== "2021-W23") throw new Error(`report dialog proposes ${reportWeek}`);
+    await s.screenshot("report-dialog");
+    await s.click('[data-testid="report-dialog"] button.secondary');
+    await until("the report dialog to close", async () => (await s.all('[data-testid="report-dialog"]')).length === 0);
     const name = `端到端验收-${Date.now() % 100000}`;
     const today = localToday();
     await s.click('[data-testid="add-milestone"]');

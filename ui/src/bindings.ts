@@ -32,6 +32,31 @@ export const commands = {
 	updatesOf: (code: string) => typedError<WeeklyUpdate[], IpcError>(__TAURI_INVOKE("updates_of", { code })),
 	/**  The latest `limit` changes, newest first. */
 	changeLog: (limit: number) => typedError<ChangeRecord[], IpcError>(__TAURI_INVOKE("change_log", { limit })),
+	/**
+	 *  A project's schedule recomputed by the critical-path engine: early/late dates, floats and
+	 *  the critical flag per task. The Gantt asks again after every edit.
+	 */
+	projectSchedule: (code: string) => typedError<ProjectSchedule, IpcError>(__TAURI_INVOKE("project_schedule", { code })),
+	/**
+	 *  The current schedule against the project's latest baseline, or nothing when the project has
+	 *  no baseline yet (a new project): the Gantt then simply draws no baseline bars.
+	 */
+	latestBaselineDiff: (code: string) => typedError<BaselineDiff | null, IpcError>(__TAURI_INVOKE("latest_baseline_diff", { code })),
+	/**
+	 *  Asks where to save the weekly report of `week` (ISO text such as `2021-W23`), suggesting
+	 *  `周报-2021-W23.pdf`; `None` when the user cancels.
+	 */
+	chooseReportPath: (week: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_report_path", { week })),
+	/**
+	 *  Writes the weekly report of `week` to `path` (replacing the file, atomically), as
+	 *  `keyworks report weekly --week` does.
+	 */
+	writeWeeklyReport: (week: string, landscape: boolean, lang: ReportLang, path: string) => typedError<ReportWritten, IpcError>(__TAURI_INVOKE("write_weekly_report", { week, landscape, lang, path })),
+	/**
+	 *  Opens the folder holding `path` (or `path` itself, if it is a folder) in the system's file
+	 *  manager, so the user can find a report just written.
+	 */
+	showInFolder: (path: string) => typedError<null, IpcError>(__TAURI_INVOKE("show_in_folder", { path })),
 };
 
 /** Events */
@@ -47,6 +72,16 @@ export type Baseline = {
 	project_id: ProjectId,
 	name: string,
 	taken_on: string,
+};
+
+/**  A project's current schedule compared with one of its baselines. */
+export type BaselineDiff = {
+	code: string,
+	name: string,
+	baseline: Baseline,
+	tasks: TaskVariance[],
+	/**  Milestones that moved, in schedule order. */
+	slips: MilestoneSlip[],
 };
 
 /**  A row of `baselines`. */
@@ -77,6 +112,15 @@ export type ChangeRecord = {
 	changes: Value,
 };
 
+/**  One step of the critical path. */
+export type CriticalStep = {
+	id: TaskId,
+	name: string,
+	is_milestone: boolean,
+	start: string,
+	finish: string,
+};
+
 export type Dependency = {
 	id: DependencyId,
 	predecessor_id: TaskId,
@@ -88,6 +132,9 @@ export type Dependency = {
 
 /**  A row of `dependencies`. */
 export type DependencyId = number;
+
+/**  Which way a date moved against the baseline. */
+export type Direction = "later" | "earlier";
 
 /**
  *  The closed set of error kinds that user interfaces branch on (the IPC `code`).
@@ -154,6 +201,17 @@ export type MilestoneRow = {
 	state: MilestoneState,
 	/**  Calendar days past due: as of `as_of` when open, at completion when done; never negative. */
 	days_late: number,
+};
+
+/**  A milestone whose date moved since the baseline. */
+export type MilestoneSlip = {
+	task_id: TaskId,
+	name: string,
+	baseline_date: string,
+	current_date: string,
+	direction: Direction,
+	/**  How far, in working days; always positive. */
+	working_days: number,
 };
 
 export type MilestoneState = "done" | "overdue" | "open";
@@ -227,6 +285,20 @@ export type ProjectDetail = {
 /**  A row of `projects`. */
 export type ProjectId = number;
 
+/**  A project's recomputed schedule. */
+export type ProjectSchedule = {
+	code: string,
+	name: string,
+	/**  Name of the working calendar the dates are counted in. */
+	calendar: string,
+	/**  None for a project without tasks and without a planned start. */
+	project_start: string | null,
+	project_finish: string | null,
+	rows: ScheduleRow[],
+	/**  Critical tasks and milestones, earliest first. */
+	critical_path: CriticalStep[],
+};
+
 export type ProjectSummary = {
 	id: ProjectId,
 	code: string,
@@ -243,6 +315,37 @@ export type ProjectSummary = {
 	overdue_milestones: number,
 	/**  Calendar days the most overdue open milestone is late. */
 	days_late: number,
+};
+
+/**  Language of the report's labels (project data is printed as entered). */
+export type ReportLang = "zh" | "en";
+
+/**  A weekly report written to disk. */
+export type ReportWritten = {
+	path: string,
+	week: IsoWeek,
+	pages: number,
+	bytes: number,
+};
+
+/**  One task of a project's schedule, in WBS order. */
+export type ScheduleRow = {
+	id: TaskId,
+	parent_id: TaskId | null,
+	/**  0 for a top-level task. */
+	depth: number,
+	name: string,
+	is_milestone: boolean,
+	is_summary: boolean,
+	duration_days: number,
+	early_start: string,
+	early_finish: string,
+	late_start: string,
+	late_finish: string,
+	total_float: number,
+	free_float: number,
+	critical: boolean,
+	done: boolean,
 };
 
 /**  Where a project is in its life in the plan year. */
@@ -309,6 +412,23 @@ export type TaskDraft = {
 
 /**  A row of `tasks` (milestones included). */
 export type TaskId = number;
+
+/**
+ *  Current against baseline dates of one task. Variances are in working days of the project's
+ *  calendar, positive when the current date is later. A task added since the baseline has no
+ *  baseline dates; one deleted since has no current dates; either way, no variance.
+ */
+export type TaskVariance = {
+	task_id: TaskId,
+	name: string,
+	is_milestone: boolean,
+	baseline_start: string | null,
+	baseline_finish: string | null,
+	current_start: string | null,
+	current_finish: string | null,
+	start_variance: number | null,
+	finish_variance: number | null,
+};
 
 /**  A weekly update as the form sends it; `week` is ISO text such as `2021-W23`. */
 export type UpdateForm = {

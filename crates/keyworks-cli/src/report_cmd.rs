@@ -1,13 +1,12 @@
 //! `keyworks report weekly`: the weekly milestone report as a PDF to print and file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::Local;
 use clap::{Args, Subcommand, ValueEnum};
 use keyworks_core::week::{IsoWeek, parse_date};
 use keyworks_core::{Access, Db, Error};
-use keyworks_report::{Lang, LayoutOptions, Orientation, ReportRequest};
+use keyworks_report::{Lang, Orientation, ReportRequest};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
@@ -41,49 +40,6 @@ pub enum LangArg {
     En,
 }
 
-/// A failure to build or lay out the report: the database's own errors as they are, a
-/// layout failure as the program fault it is.
-fn report_error(e: keyworks_report::Error) -> Error {
-    match e {
-        keyworks_report::Error::Core(e) => e,
-        keyworks_report::Error::Pdf(msg) => Error::Internal(format!("生成 PDF 失败：{msg}")),
-    }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so that
-/// a failure part-way leaves the old report (or nothing), never half a PDF.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report.pdf".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        // The temporary file is ours and incomplete; the target was not touched.
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
-    Ok(())
-}
-
 pub fn run(db_path: &Path, command: &ReportCommand) -> Result<(), Error> {
     let ReportCommand::Weekly(args) = command;
     let now = Local::now().fixed_offset();
@@ -98,39 +54,27 @@ pub fn run(db_path: &Path, command: &ReportCommand) -> Result<(), Error> {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("周报-{}.pdf", request.week)));
+        .unwrap_or_else(|| PathBuf::from(keyworks_report::default_file_name(request.week)));
+    let lang = match args.lang {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    };
+    let orientation = if args.landscape {
+        Orientation::Landscape
+    } else {
+        Orientation::Portrait
+    };
 
     let db = Db::open_checked(db_path, Access::ReadOnly)?;
-    let report = keyworks_report::build(&db, &request).map_err(report_error)?;
-    drop(db);
-
-    let opts = LayoutOptions {
-        lang: match args.lang {
-            LangArg::Zh => Lang::Zh,
-            LangArg::En => Lang::En,
-        },
-        orientation: if args.landscape {
-            Orientation::Landscape
-        } else {
-            Orientation::Portrait
-        },
-        generated_at: now,
-        source_file: db_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| db_path.display().to_string()),
-    };
-    let doc = keyworks_report::layout(&report, &opts).map_err(report_error)?;
-    let bytes = keyworks_report::to_pdf(&doc, now).map_err(report_error)?;
-    write_atomically(&out, &bytes)?;
+    let written = keyworks_report::write_weekly_pdf(&db, &request, lang, orientation, now, &out)?;
     println!(
         "已生成 {}：{} {} 周报，截至 {}，共 {} 页，{} KB。",
-        out.display(),
-        report.portfolio.name,
-        report.week,
-        report.as_of,
-        doc.pages.len(),
-        bytes.len().div_ceil(1024)
+        written.path.display(),
+        written.portfolio,
+        written.week,
+        written.as_of,
+        written.pages,
+        written.bytes.div_ceil(1024)
     );
     Ok(())
 }

@@ -3,6 +3,13 @@
 //! The model reads the database; layout only reads the model. Neither reads the clock:
 //! "today", the week and the generation time are inputs.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use keyworks_core::week::IsoWeek;
+
 pub mod font;
 pub mod layout;
 pub mod model;
@@ -36,9 +43,112 @@ pub fn render_pdf(report: &WeeklyReport, opts: &LayoutOptions) -> Result<Vec<u8>
 }
 
 /// Writes pages placed by `layout` as PDF, stamped with the generation time.
-pub fn to_pdf(
-    doc: &DocumentLayout,
-    generated_at: chrono::DateTime<chrono::FixedOffset>,
-) -> Result<Vec<u8>> {
+pub fn to_pdf(doc: &DocumentLayout, generated_at: DateTime<FixedOffset>) -> Result<Vec<u8>> {
     layout::to_pdf(doc, generated_at).map_err(Error::Pdf)
+}
+
+/// A failure to build or lay out the report, as the core's error: the database's own errors
+/// as they are, a layout failure as the program fault it is. Faces (CLI, desktop) map core
+/// errors to exit codes and UI messages already, so they need no second scheme.
+impl From<Error> for keyworks_core::Error {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Core(e) => e,
+            Error::Pdf(msg) => keyworks_core::Error::Internal(format!("生成 PDF 失败：{msg}")),
+        }
+    }
+}
+
+/// The name a weekly report is saved under unless the user picks another: `周报-2021-W23.pdf`.
+pub fn default_file_name(week: IsoWeek) -> String {
+    format!("周报-{week}.pdf")
+}
+
+/// What [`write_weekly_pdf`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenReport {
+    pub path: PathBuf,
+    pub portfolio: String,
+    pub week: IsoWeek,
+    pub as_of: NaiveDate,
+    pub pages: usize,
+    pub bytes: usize,
+}
+
+/// The weekly report for `request`, built from `db`, laid out and written to `out` as PDF;
+/// the one entry point of both the CLI's `report weekly` and the desktop app's Report button.
+/// The footer names `db`'s file; `generated_at` stamps the document (the clock is the caller's).
+pub fn write_weekly_pdf(
+    db: &keyworks_core::Db,
+    request: &ReportRequest,
+    lang: Lang,
+    orientation: Orientation,
+    generated_at: DateTime<FixedOffset>,
+    out: &Path,
+) -> Result<WrittenReport> {
+    let report = build(db, request)?;
+    let source_file = db
+        .path()
+        .map(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string())
+        })
+        .unwrap_or_default();
+    let opts = LayoutOptions {
+        lang,
+        orientation,
+        generated_at,
+        source_file,
+    };
+    let doc = layout(&report, &opts)?;
+    let bytes = to_pdf(&doc, generated_at)?;
+    write_atomically(out, &bytes)?;
+    Ok(WrittenReport {
+        path: out.to_owned(),
+        portfolio: report.portfolio.name.clone(),
+        week: report.week,
+        as_of: report.as_of,
+        pages: doc.pages.len(),
+        bytes: bytes.len(),
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so that
+/// a failure part-way leaves the old report (or nothing), never half a PDF.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    // Unique per process and per call: the desktop app may write two reports at once.
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let io = |source| {
+        Error::Core(keyworks_core::Error::Io {
+            path: path.to_owned(),
+            source,
+        })
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report.pdf".into());
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}-{seq}.tmp", std::process::id()));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        // The temporary file is ours and incomplete; the target was not touched.
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
+    Ok(())
 }
