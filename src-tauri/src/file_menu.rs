@@ -9,11 +9,14 @@ use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 
 use crate::ipc_error::IpcError;
-use crate::open_file::{OpenFile, OpenFileInfo, open_existing, open_or_create_seeded};
+use crate::open_file::{
+    OpenFile, OpenFileInfo, open_existing, open_or_create_seeded, os_author, stamp_now,
+};
 
 const NEW: &str = "file-new";
 const OPEN: &str = "file-open";
 const SAVE_COPY: &str = "file-save-copy";
+const IMPORT_HOLIDAYS: &str = "file-import-holidays";
 
 const FILE_FILTER_NAME: &str = "KeyWorks 数据库";
 const FILE_EXTENSIONS: &[&str] = &["sqlite", "db"];
@@ -54,6 +57,11 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
                 .build(app)?,
         )
         .separator()
+        .item(
+            &MenuItemBuilder::with_id(IMPORT_HOLIDAYS, "导入节假日安排（holiday-cn JSON）…")
+                .build(app)?,
+        )
+        .separator()
         .quit_with_text("退出")
         .build()?;
     MenuBuilder::new(app).item(&file).build()
@@ -64,6 +72,7 @@ pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         NEW => new_file,
         OPEN => open_file,
         SAVE_COPY => save_copy,
+        IMPORT_HOLIDAYS => import_holidays,
         _ => return,
     };
     // A file dialog blocks until it is closed, and rfd needs GTK's loop (on the main thread)
@@ -123,6 +132,47 @@ fn save_copy<R: Runtime>(app: &AppHandle<R>) {
 }
 
 /// `重点项目.sqlite` → `重点项目-副本.sqlite`.
+/// A newer year of China's official holidays and make-up working days (the State Council
+/// announces the next year late in the year), in holiday-cn's JSON format. A malformed file is
+/// refused with the reason and changes nothing (the core checks it before its one transaction).
+fn import_holidays<R: Runtime>(app: &AppHandle<R>) {
+    let Some(path) = rfd::FileDialog::new()
+        .add_filter("holiday-cn JSON", &["json"])
+        .set_title("导入节假日安排")
+        .pick_file()
+    else {
+        return;
+    };
+    let source = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let imported = std::fs::read_to_string(&path)
+        .map_err(|source| {
+            IpcError::from(keyworks_core::Error::Io {
+                path: path.clone(),
+                source,
+            })
+        })
+        .and_then(|json| {
+            let stamp = stamp_now(&os_author()).map_err(IpcError::from)?;
+            app.state::<OpenFile>()
+                .write(|db| db.import_holiday_year(&json, &source, &stamp))
+        });
+    match imported {
+        Ok(done) => emit(
+            app,
+            FileNotice {
+                message: format!(
+                    "已导入 {} 年节假日安排：放假 {} 天，调休上班 {} 天。",
+                    done.year, done.holidays, done.workdays
+                ),
+            },
+        ),
+        Err(error) => emit(app, FileProblem { error }),
+    }
+}
+
 fn copy_name(file_name: &str) -> String {
     let path = PathBuf::from(file_name);
     let stem = path
