@@ -38,7 +38,7 @@ impl Db {
             ));
         }
         let project = self.project_by_code(code)?;
-        let calendar = self.calendar_of_project(project.id)?;
+        let (_, calendar) = self.calendar_of_project(project.id)?;
         let plain = crate::calendar::Calendar::with_week_pattern(&calendar.week_pattern())?;
         Ok(from
             .iter_days()

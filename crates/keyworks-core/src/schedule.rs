@@ -1052,34 +1052,11 @@ impl Db {
         Ok(self.project_schedule(&project)?.0)
     }
 
-    fn project_calendar(&self, project: &crate::model::Project) -> Result<(String, Calendar)> {
-        use rusqlite::OptionalExtension;
-        let id = match project.calendar_id {
-            Some(id) => Some(id),
-            None => self.china_calendar_id()?,
-        };
-        match id {
-            Some(id) => {
-                let name: Option<String> = self
-                    .conn()
-                    .query_row("SELECT name FROM calendars WHERE id = ?1", [id], |r| {
-                        r.get(0)
-                    })
-                    .optional()?;
-                Ok((name.unwrap_or_default(), self.calendar(id)?))
-            }
-            None => Ok((
-                crate::calendar::CHINA_CALENDAR_NAME.to_owned(),
-                Calendar::china()?,
-            )),
-        }
-    }
-
     fn project_schedule(
         &self,
         project: &crate::model::Project,
     ) -> Result<(ProjectSchedule, Calendar)> {
-        let (calendar_name, calendar) = self.project_calendar(project)?;
+        let (calendar_name, calendar) = self.calendar_of_project(project.id)?;
         let tasks = self.tasks_of(project.id)?;
         let links: Vec<Dependency> = {
             let sql = format!(

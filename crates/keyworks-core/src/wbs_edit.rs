@@ -229,9 +229,10 @@ fn planned_span(
 }
 
 impl Db {
-    /// The working calendar a project's dates are counted on: its own, else the built-in China
-    /// calendar, else Monday to Friday.
-    pub(crate) fn calendar_of_project(&self, project: ProjectId) -> Result<Calendar> {
+    /// The working calendar a project's dates are counted on, with its name: the project's own,
+    /// else this file's China calendar, else the built-in China calendar (China's arrangements
+    /// ship with KeyWorks). Editing, scheduling and the report all count on this one.
+    pub fn calendar_of_project(&self, project: ProjectId) -> Result<(String, Calendar)> {
         let own: Option<crate::ids::CalendarId> = self
             .conn()
             .query_row(
@@ -242,13 +243,24 @@ impl Db {
             .optional()?
             .flatten();
         match own.or(self.china_calendar_id()?) {
-            Some(id) => self.calendar(id),
-            None => Ok(Calendar::standard()),
+            Some(id) => {
+                let name: Option<String> = self
+                    .conn()
+                    .query_row("SELECT name FROM calendars WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                Ok((name.unwrap_or_default(), self.calendar(id)?))
+            }
+            None => Ok((
+                crate::calendar::CHINA_CALENDAR_NAME.to_owned(),
+                Calendar::china()?,
+            )),
         }
     }
 
     fn calendar_of_task(&self, task: TaskId) -> Result<Calendar> {
-        self.calendar_of_project(self.task(task)?.project_id)
+        Ok(self.calendar_of_project(self.task(task)?.project_id)?.1)
     }
 
     /// Adds a task or milestone to the project with this code: under `draft.parent_id`, after
@@ -256,7 +268,7 @@ impl Db {
     pub fn add_task(&mut self, code: &str, draft: &TaskDraft, stamp: &Stamp) -> Result<Task> {
         let name = check_name(&draft.name)?;
         let project = self.project_by_code(code)?;
-        let calendar = self.calendar_of_project(project.id)?;
+        let (_, calendar) = self.calendar_of_project(project.id)?;
         let (start, finish, duration) = planned_span(
             &calendar,
             draft.is_milestone,

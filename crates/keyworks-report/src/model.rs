@@ -4,6 +4,7 @@
 //! The model is language-neutral: statuses and vocabularies are codes, change-log fields are
 //! column names, and dates are dates. Layout turns them into Chinese or English words.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime};
@@ -337,23 +338,18 @@ fn sum_known(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
         .fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
 }
 
+/// Each project's calendar by the core's one rule (`Db::calendar_of_project`), loaded once per
+/// distinct calendar: a 1,000-project portfolio shares one.
 struct Calendars<'a> {
     db: &'a Db,
-    cache: HashMap<CalendarId, Calendar>,
-    standard: Calendar,
+    cache: HashMap<Option<CalendarId>, Calendar>,
 }
 
 impl Calendars<'_> {
     fn of(&mut self, project: &Project) -> Result<&Calendar> {
-        match project.calendar_id {
-            Some(id) => {
-                if !self.cache.contains_key(&id) {
-                    let c = self.db.calendar(id)?;
-                    self.cache.insert(id, c);
-                }
-                Ok(self.cache.get(&id).unwrap_or(&self.standard))
-            }
-            None => Ok(&self.standard),
+        match self.cache.entry(project.calendar_id) {
+            Entry::Occupied(known) => Ok(known.into_mut()),
+            Entry::Vacant(slot) => Ok(slot.insert(self.db.calendar_of_project(project.id)?.1)),
         }
     }
 }
@@ -375,7 +371,6 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
     let mut calendars = Calendars {
         db,
         cache: HashMap::new(),
-        standard: Calendar::standard(),
     };
     let year_from = NaiveDate::from_yo_opt(portfolio.year, 1).unwrap_or(monday);
     let year_to = NaiveDate::from_ymd_opt(portfolio.year, 12, 31).unwrap_or(sunday);
