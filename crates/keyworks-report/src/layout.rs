@@ -231,6 +231,10 @@ struct Words {
     next_milestone: &'static str,
     milestone: &'static str,
     milestones: &'static str,
+    target: &'static str,
+    target_plan: &'static str,
+    target_delivered: &'static str,
+    target_share: &'static str,
     planned: &'static str,
     actual: &'static str,
     variance: &'static str,
@@ -304,6 +308,10 @@ const ZH: Words = Words {
     next_milestone: "下一里程碑",
     milestone: "里程碑",
     milestones: "里程碑",
+    target: "工作要点指标",
+    target_plan: "计划",
+    target_delivered: "实际",
+    target_share: "占计划",
     planned: "计划日期",
     actual: "实际日期",
     variance: "偏差（工作日）",
@@ -375,6 +383,10 @@ const EN: Words = Words {
     next_milestone: "Next milestone",
     milestone: "Milestone",
     milestones: "Milestones",
+    target: "Work-plan target",
+    target_plan: "Plan",
+    target_delivered: "Actual",
+    target_share: "Of plan",
     planned: "Planned",
     actual: "Actual",
     variance: "Variance (working days)",
@@ -479,6 +491,26 @@ fn percent(v: f64) -> String {
         format!("{v:.0}%")
     } else {
         format!("{v:.1}%")
+    }
+}
+
+/// 24457 → "24,457"; 85.38 → "85.38": the plan's figures as the plan writes them.
+fn quantity(v: f64) -> String {
+    let text = format!("{v:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{fraction}")
     }
 }
 
@@ -1792,6 +1824,34 @@ fn project_section(f: &mut Flow<'_>, r: &WeeklyReport, p: &ProjectSection) {
         header: false,
         label_columns: true,
     });
+    if !p.targets.is_empty() {
+        f.table(&Table {
+            columns: vec![
+                col(w.target, 3.0, Align::Left),
+                col(w.target_plan, 1.6, Align::Right),
+                col(w.target_delivered, 1.6, Align::Right),
+                col(w.target_share, 1.0, Align::Right),
+            ],
+            rows: p
+                .targets
+                .iter()
+                .map(|t| {
+                    vec![
+                        text(t.name.clone()),
+                        text(format!("{} {}", quantity(t.quantity), t.unit)),
+                        text(t.actual.map_or_else(
+                            || "—".to_owned(),
+                            |a| format!("{} {}", quantity(a), t.unit),
+                        )),
+                        text(t.percent_delivered.map_or_else(|| "—".to_owned(), percent)),
+                    ]
+                })
+                .collect(),
+            size: TABLE,
+            header: true,
+            label_columns: false,
+        });
+    }
     f.gantt(p);
     match &p.update {
         Some(u) => {
@@ -2296,6 +2356,17 @@ pub fn render_pdf(report: &WeeklyReport, opts: &LayoutOptions) -> Result<Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plan_figures_read_as_the_plan_writes_them() {
+        assert_eq!(quantity(24457.0), "24,457");
+        assert_eq!(quantity(85.38), "85.38");
+        assert_eq!(quantity(34.6), "34.6");
+        assert_eq!(quantity(10000.0), "10,000");
+        assert_eq!(quantity(1234567.5), "1,234,567.5");
+        assert_eq!(quantity(0.0), "0");
+        assert_eq!(quantity(999.0), "999");
+    }
 
     #[test]
     fn tokens_keep_words_and_split_ideographs() {

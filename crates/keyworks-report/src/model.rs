@@ -166,7 +166,18 @@ pub struct ProjectSection {
     pub update: Option<UpdateText>,
     /// By planned date.
     pub milestones: Vec<MilestoneLine>,
+    /// The work plan's physical targets of this project and what has been delivered.
+    pub targets: Vec<TargetLine>,
     pub gantt: GanttStrip,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetLine {
+    pub name: String,
+    pub quantity: f64,
+    pub unit: String,
+    pub actual: Option<f64>,
+    pub percent_delivered: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -298,14 +309,11 @@ fn project_ref(p: &Project) -> ProjectRef {
     }
 }
 
-/// Working days from `from` to `to`, signed: days after `from` up to and including `to`
-/// when later, negative the other way. Zero on the same day.
+/// Working days a date moved from `from` to `to`, signed. The core's rule
+/// (`Calendar::working_days_between`), so the report and the baseline diff never disagree on a
+/// milestone dated on a non-working day.
 fn working_day_shift(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> i64 {
-    match to.cmp(&from) {
-        std::cmp::Ordering::Equal => 0,
-        std::cmp::Ordering::Greater => calendar.working_days_inclusive(from + Days::new(1), to),
-        std::cmp::Ordering::Less => -calendar.working_days_inclusive(to + Days::new(1), from),
-    }
+    calendar.working_days_between(from, to)
 }
 
 /// State of a milestone as known on `as_of`: a completion dated later was not known yet.
@@ -358,6 +366,19 @@ impl Calendars<'_> {
 pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
     let portfolio = db.portfolio()?;
     let projects = db.projects()?;
+    let mut targets_of: HashMap<ProjectId, Vec<TargetLine>> = HashMap::new();
+    for t in db.plan_targets()? {
+        targets_of
+            .entry(t.project_id)
+            .or_default()
+            .push(TargetLine {
+                name: t.target.name,
+                quantity: t.target.quantity,
+                unit: t.target.unit,
+                actual: t.target.actual,
+                percent_delivered: t.percent_delivered,
+            });
+    }
     let week = request.week;
     let (monday, sunday) = (week.monday(), week.sunday());
     let as_of = request.as_of;
@@ -509,6 +530,7 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
                 next_steps: u.next_steps.clone(),
             }),
             milestones: lines,
+            targets: targets_of.remove(&p.id).unwrap_or_default(),
             gantt: GanttStrip {
                 from: year_from,
                 to: year_to,
@@ -912,6 +934,9 @@ mod tests {
         assert_eq!(working_day_shift(&c, d(2021, 6, 11), d(2021, 6, 14)), 1);
         assert_eq!(working_day_shift(&c, d(2021, 6, 14), d(2021, 6, 11)), -1);
         assert_eq!(working_day_shift(&c, d(2021, 6, 11), d(2021, 6, 11)), 0);
+        // A Saturday counts as the Monday after it, as in the baseline diff.
+        assert_eq!(working_day_shift(&c, d(2021, 6, 11), d(2021, 6, 12)), 1);
+        assert_eq!(working_day_shift(&c, d(2021, 6, 12), d(2021, 6, 14)), 0);
     }
 
     #[test]

@@ -305,3 +305,24 @@ fn the_hash_is_stable_and_follows_the_data() {
         ("green", "yellow")
     );
 }
+
+#[test]
+fn project_sections_carry_the_plan_targets_and_what_was_delivered() {
+    let r = w23(&seeded());
+    let housing = r
+        .projects
+        .iter()
+        .flat_map(|p| p.targets.iter().map(move |t| (p, t)))
+        .find(|(_, t)| t.name == "安置房")
+        .expect("安置房 target in some project section");
+    let (section, target) = housing;
+    assert_eq!(section.name, "安置房");
+    assert_eq!(target.quantity, 24457.0);
+    assert_eq!(target.unit, "套");
+    assert_eq!(target.actual, Some(16820.0));
+    let share = target.percent_delivered.unwrap();
+    assert!((share - 68.77).abs() < 0.01, "{share}");
+    // Every target of the seed appears once, under its own project.
+    let all: usize = r.projects.iter().map(|p| p.targets.len()).sum();
+    assert_eq!(all, 6);
+}

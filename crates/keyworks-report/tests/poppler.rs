@@ -98,6 +98,10 @@ fn pdftotext_reads_names_figures_and_week() {
     // Figures: KP21-01's completion and the portfolio's average, as the summary page prints them.
     assert!(text.contains("61.9%"), "KP21-01's 61.9% not found");
     assert!(text.contains("66.8%"), "the average 66.8% not found");
+    // The plan's targets, as the plan writes them, and what has been delivered.
+    for figure in ["24,457 套", "16,820 套", "85.38 万平方米", "68.8%"] {
+        assert!(text.contains(figure), "target figure {figure} not found");
+    }
     assert!(
         !text.contains('\u{fffd}'),
         "pdftotext met characters it could not map"
