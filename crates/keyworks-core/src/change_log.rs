@@ -188,6 +188,26 @@ pub(crate) fn record<T: Serialize>(
     Ok(true)
 }
 
+/// Opens a new change group for the transaction that begins: the rows it appends share one
+/// `tx_id`, the id of its first row. The group in progress lives in a TEMP table, which belongs
+/// to this connection and rolls back with the transaction.
+pub(crate) fn start_group(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS change_group (tx_id INTEGER NOT NULL); \
+         DELETE FROM temp.change_group;",
+    )?;
+    Ok(())
+}
+
+/// The group the current transaction writes into, once its first row is written.
+pub(crate) fn current_group(tx: &Transaction<'_>) -> Result<Option<i64>> {
+    let group = tx
+        .prepare_cached("SELECT tx_id FROM temp.change_group")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(group)
+}
+
 /// Appends a row to the chain.
 pub(crate) fn append(
     tx: &Transaction<'_>,
@@ -212,9 +232,11 @@ pub(crate) fn append(
         row_id,
         changes,
     );
+    // tx_id is not hashed (see migration 4): the first row of a group takes its own id.
+    let group = current_group(tx)?;
     tx.prepare_cached(
-        "INSERT INTO change_log (at, author, op, table_name, row_id, changes, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO change_log (at, author, op, table_name, row_id, changes, prev_hash, hash, tx_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         at,
@@ -224,8 +246,16 @@ pub(crate) fn append(
         row_id,
         changes,
         prev,
-        hash
+        hash,
+        group
     ])?;
+    if group.is_none() {
+        let id = tx.last_insert_rowid();
+        tx.prepare_cached("UPDATE change_log SET tx_id = ?1 WHERE id = ?1")?
+            .execute([id])?;
+        tx.prepare_cached("INSERT INTO temp.change_group (tx_id) VALUES (?1)")?
+            .execute([id])?;
+    }
     Ok(())
 }
 
