@@ -1,0 +1,1091 @@
+//! Creating a whole project from a schedule another tool wrote (MS Project XML and the like),
+//! in one transaction, and reading a project back whole for export.
+//!
+//! The interchange crate parses the file and converts it to whole days; this module checks the
+//! result and writes it: the project, its calendar (with holidays and make-up working days),
+//! its tasks in WBS order with their hierarchy, constraints, links and baselines. Every row is
+//! logged in the change log, so `keyworks verify` holds afterwards. A failure or a cancellation
+//! at any point rolls everything back: the file is as it was.
+//!
+//! Large files (100,000 tasks) are the reason this module writes rows itself rather than through
+//! the one-row helpers of `projects.rs`: one prepared statement per table, ids assigned here
+//! (the transaction is IMMEDIATE, so nobody else allocates ids meanwhile), the change-log JSON
+//! written into one reused buffer and the previous hash of the chain kept in memory. The rows
+//! and log entries are the same as the helpers would write.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Statement, Transaction, params};
+use serde::Serialize;
+
+use crate::calendar::{Calendar, insert_calendar};
+use crate::change_log::{Stamp, record};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::ids::{CalendarId, ProjectId, TaskId};
+use crate::model::{Baseline, BaselineTask, Category, LinkKind, Project, Stage, Status};
+use crate::projects::{NewProject, ProjectDetail, insert_project};
+
+/// MS Project's task constraints. KeyWorks' scheduler honours "start no earlier than" and
+/// "must finish on"; the others are kept so that a schedule goes back out as it came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    /// As late as possible (no date).
+    Alap,
+    MustStartOn,
+    MustFinishOn,
+    StartNoEarlierThan,
+    StartNoLaterThan,
+    FinishNoEarlierThan,
+    FinishNoLaterThan,
+}
+
+impl ConstraintKind {
+    pub const ALL: &'static [ConstraintKind] = &[
+        ConstraintKind::Alap,
+        ConstraintKind::MustStartOn,
+        ConstraintKind::MustFinishOn,
+        ConstraintKind::StartNoEarlierThan,
+        ConstraintKind::StartNoLaterThan,
+        ConstraintKind::FinishNoEarlierThan,
+        ConstraintKind::FinishNoLaterThan,
+    ];
+
+    /// The code stored in `tasks.constraint_kind`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ConstraintKind::Alap => "alap",
+            ConstraintKind::MustStartOn => "must_start_on",
+            ConstraintKind::MustFinishOn => "must_finish_on",
+            ConstraintKind::StartNoEarlierThan => "start_no_earlier_than",
+            ConstraintKind::StartNoLaterThan => "start_no_later_than",
+            ConstraintKind::FinishNoEarlierThan => "finish_no_earlier_than",
+            ConstraintKind::FinishNoLaterThan => "finish_no_later_than",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ConstraintKind> {
+        ConstraintKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.code() == code)
+    }
+
+    /// Whether the constraint's date is a start date (else a finish date, or none).
+    pub fn is_on_start(self) -> bool {
+        matches!(
+            self,
+            ConstraintKind::MustStartOn
+                | ConstraintKind::StartNoEarlierThan
+                | ConstraintKind::StartNoLaterThan
+        )
+    }
+}
+
+/// A task's constraint: its kind and date (no date for `Alap`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TaskConstraint {
+    pub kind: ConstraintKind,
+    pub date: Option<NaiveDate>,
+}
+
+/// The project's working calendar as the file has it: its name and its days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarImport {
+    pub name: String,
+    pub calendar: Calendar,
+}
+
+/// One task, in WBS order. `parent` is the index of an earlier task of the same import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskImport {
+    pub parent: Option<usize>,
+    pub name: String,
+    pub is_milestone: bool,
+    pub planned_start: NaiveDate,
+    pub planned_finish: NaiveDate,
+    pub duration_days: i64,
+    pub percent_complete: f64,
+    pub actual_start: Option<NaiveDate>,
+    pub actual_finish: Option<NaiveDate>,
+    pub constraint: Option<TaskConstraint>,
+}
+
+/// A link between two tasks of the import, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkImport {
+    pub predecessor: usize,
+    pub successor: usize,
+    pub kind: LinkKind,
+    pub lag_days: i64,
+}
+
+/// A baseline's dates of one task of the import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BaselineTaskImport {
+    pub task: usize,
+    pub is_milestone: bool,
+    pub planned_start: NaiveDate,
+    pub planned_finish: NaiveDate,
+    pub duration_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaselineImport {
+    pub name: String,
+    pub taken_on: NaiveDate,
+    pub tasks: Vec<BaselineTaskImport>,
+}
+
+/// A whole project to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectImport {
+    pub code: String,
+    pub name: String,
+    pub category: Category,
+    pub stage: Stage,
+    pub description: String,
+    /// None: the project counts on the file's China calendar (as seeded projects do).
+    pub calendar: Option<CalendarImport>,
+    pub tasks: Vec<TaskImport>,
+    pub links: Vec<LinkImport>,
+    pub baselines: Vec<BaselineImport>,
+}
+
+/// How far a running import is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ImportProgress {
+    /// Tasks, links and baseline rows written so far.
+    pub rows_done: u64,
+    pub rows_total: u64,
+}
+
+/// What an import created.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportSummary {
+    pub project: Project,
+    pub calendar_id: Option<CalendarId>,
+    pub tasks: usize,
+    pub milestones: usize,
+    pub links: usize,
+    pub calendar_exceptions: usize,
+    pub baselines: usize,
+    pub baseline_tasks: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ImportOutcome {
+    Imported(Box<ImportSummary>),
+    /// The progress callback asked to stop: nothing was written.
+    Cancelled,
+}
+
+/// The progress callback is asked this often (in rows) whether to go on.
+const PROGRESS_EVERY: u64 = 2_000;
+
+fn invalid(field: &str, value: impl Into<String>, expected: &str) -> Error {
+    Error::InvalidInput {
+        field: field.to_owned(),
+        value: value.into(),
+        expected: expected.to_owned(),
+    }
+}
+
+/// Checks what the database's CHECK constraints would refuse, naming the task, before
+/// anything is written.
+fn check(p: &ProjectImport) -> Result<()> {
+    let code = p.code.trim();
+    if code.is_empty() || code.chars().count() > 32 {
+        return Err(invalid("项目编号", &p.code, "应为 1–32 个字符"));
+    }
+    if p.name.trim().is_empty() {
+        return Err(invalid("项目名称", &p.name, "不能为空"));
+    }
+    for (i, t) in p.tasks.iter().enumerate() {
+        let what = || format!("第 {} 个任务「{}」", i + 1, t.name);
+        if t.name.trim().is_empty() {
+            return Err(invalid("任务名称", what(), "不能为空"));
+        }
+        if t.parent.is_some_and(|parent| parent >= i) {
+            return Err(invalid(
+                "上级任务",
+                what(),
+                "上级任务须排在它之前（WBS 顺序）",
+            ));
+        }
+        if t.planned_finish < t.planned_start {
+            return Err(invalid("计划日期", what(), "完成日期不能早于开始日期"));
+        }
+        if t.duration_days < 0 {
+            return Err(invalid("工期", what(), "工期不能为负"));
+        }
+        if t.is_milestone && (t.duration_days != 0 || t.planned_start != t.planned_finish) {
+            return Err(invalid(
+                "里程碑",
+                what(),
+                "里程碑的工期须为 0，开始与完成为同一天",
+            ));
+        }
+        if !(0.0..=100.0).contains(&t.percent_complete) {
+            return Err(invalid("完成百分比", what(), "应在 0–100 之间"));
+        }
+        if let Some(c) = t.constraint {
+            if c.date.is_none() != (c.kind == ConstraintKind::Alap) {
+                return Err(invalid(
+                    "限制条件",
+                    what(),
+                    "除「越晚越好」外，限制条件须有日期",
+                ));
+            }
+        }
+    }
+    let n = p.tasks.len();
+    let mut seen = std::collections::HashSet::new();
+    for l in &p.links {
+        let what = || format!("{}→{}", l.predecessor + 1, l.successor + 1);
+        if l.predecessor >= n || l.successor >= n || l.predecessor == l.successor {
+            return Err(invalid("依赖", what(), "两端须为本项目中不同的任务"));
+        }
+        if !seen.insert((l.predecessor, l.successor)) {
+            return Err(invalid("依赖", what(), "两个任务之间只能有一条依赖"));
+        }
+    }
+    let mut names = std::collections::HashSet::new();
+    for b in &p.baselines {
+        if b.name.trim().is_empty() || !names.insert(b.name.trim()) {
+            return Err(invalid("基线名称", &b.name, "不能为空，也不能重复"));
+        }
+        for bt in &b.tasks {
+            // Dates are kept as the file has them, even a finish before the start (MPXJ's
+            // baseline test file has one): a baseline is a record, not a plan to check.
+            if bt.task >= n {
+                return Err(invalid(
+                    "基线",
+                    format!("{} 第 {} 个任务", b.name, bt.task + 1),
+                    "任务须在本项目中",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// JSON text of one change-log entry's `changes` for an inserted row: `{"field":[null,value]}`.
+/// Written by hand into a reused buffer: on 100,000 tasks, going through serde_json's Value
+/// tree per row costs more than the SQLite insert itself.
+struct InsertChanges<'b> {
+    out: &'b mut String,
+    first: bool,
+}
+
+impl<'b> InsertChanges<'b> {
+    fn new(out: &'b mut String) -> Self {
+        out.clear();
+        out.push('{');
+        InsertChanges { out, first: true }
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":[null,");
+    }
+
+    fn str(&mut self, key: &str, value: &str) -> &mut Self {
+        self.key(key);
+        json_string(self.out, value);
+        self.out.push(']');
+        self
+    }
+
+    fn int(&mut self, key: &str, value: i64) -> &mut Self {
+        use std::fmt::Write;
+        self.key(key);
+        let _ = write!(self.out, "{value}]");
+        self
+    }
+
+    fn opt_int(&mut self, key: &str, value: Option<i64>) -> &mut Self {
+        match value {
+            Some(v) => self.int(key, v),
+            None => self.null(key),
+        }
+    }
+
+    fn real(&mut self, key: &str, value: f64) -> &mut Self {
+        use std::fmt::Write;
+        self.key(key);
+        // Finite by `check`; `{:?}` keeps a decimal point as serde_json does (50.0).
+        let _ = write!(self.out, "{value:?}]");
+        self
+    }
+
+    fn bool(&mut self, key: &str, value: bool) -> &mut Self {
+        self.key(key);
+        self.out.push_str(if value { "true]" } else { "false]" });
+        self
+    }
+
+    fn date(&mut self, key: &str, value: NaiveDate) -> &mut Self {
+        self.key(key);
+        self.out.push('"');
+        self.out.push_str(&iso_date(value));
+        self.out.push_str("\"]");
+        self
+    }
+
+    fn opt_date(&mut self, key: &str, value: Option<NaiveDate>) -> &mut Self {
+        match value {
+            Some(d) => self.date(key, d),
+            None => self.null(key),
+        }
+    }
+
+    fn null(&mut self, key: &str) -> &mut Self {
+        self.key(key);
+        self.out.push_str("null]");
+        self
+    }
+
+    fn finish(&mut self) {
+        self.out.push('}');
+    }
+}
+
+/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes years 1000–9999, without parsing a format
+/// string per call (a 100,000-task import writes a million dates).
+fn iso_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(1000..=9999).contains(&y) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let mut out = String::with_capacity(10);
+    let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10];
+    for dgt in digits {
+        out.push(char::from(b'0' + dgt as u8));
+    }
+    out.push('-');
+    out.push(char::from(b'0' + (m / 10) as u8));
+    out.push(char::from(b'0' + (m % 10) as u8));
+    out.push('-');
+    out.push(char::from(b'0' + (day / 10) as u8));
+    out.push(char::from(b'0' + (day % 10) as u8));
+    out
+}
+
+/// A JSON string literal, escaped as serde_json escapes. Runs of plain text are copied whole.
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut plain_from = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // Escaped bytes are ASCII, so `i` is a character boundary.
+        out.push_str(&s[plain_from..i]);
+        if escape.is_empty() {
+            use std::fmt::Write;
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(escape);
+        }
+        plain_from = i + 1;
+    }
+    out.push_str(&s[plain_from..]);
+    out.push('"');
+}
+
+/// `change_log::row_hash` without its per-row allocations: the same JSON array
+/// `[prev, at, author, op, table, row_id, changes]` (serde_json's compact form, byte for byte),
+/// written into a reused buffer, then SHA-256 in lowercase hex.
+#[allow(clippy::too_many_arguments)]
+fn chain_hash(
+    buf: &mut String,
+    prev: &str,
+    at: &str,
+    author: &str,
+    op: &str,
+    table: &str,
+    row_id: i64,
+    changes: &str,
+) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    buf.clear();
+    buf.push('[');
+    for (i, s) in [prev, at, author, op, table].iter().enumerate() {
+        if i > 0 {
+            buf.push(',');
+        }
+        json_string(buf, s);
+    }
+    let _ = write!(buf, ",{row_id},");
+    json_string(buf, changes);
+    buf.push(']');
+    let digest = Sha256::digest(buf.as_bytes());
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push(char::from(DIGITS[usize::from(b >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    hex
+}
+
+/// Appends insert entries to the change log's hash chain, the previous hash kept in memory.
+struct ChainWriter<'t> {
+    insert: Statement<'t>,
+    prev: String,
+    at: String,
+    author: String,
+    /// The hashed JSON, rebuilt in place for every row.
+    content: String,
+    group: Option<i64>,
+}
+
+impl<'t> ChainWriter<'t> {
+    fn new(tx: &'t Transaction<'_>, stamp: &Stamp) -> Result<Self> {
+        let prev: String = tx
+            .query_row(
+                "SELECT hash FROM change_log ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default();
+        // The rows join the transaction's change group (the project's own row, written through
+        // `record` before, opened it), so that undoing the import undoes all of it.
+        let group = crate::change_log::current_group(tx)?;
+        let insert = tx.prepare(
+            "INSERT INTO change_log (at, author, op, table_name, row_id, changes, prev_hash, hash, tx_id) \
+             VALUES (?1, ?2, 'insert', ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        Ok(ChainWriter {
+            insert,
+            prev,
+            at: stamp.at_text(),
+            author: stamp.author().to_owned(),
+            content: String::with_capacity(1024),
+            group,
+        })
+    }
+
+    fn inserted(&mut self, table: &str, row_id: i64, changes: &str) -> Result<()> {
+        let hash = chain_hash(
+            &mut self.content,
+            &self.prev,
+            &self.at,
+            &self.author,
+            "insert",
+            table,
+            row_id,
+            changes,
+        );
+        self.insert.execute(params![
+            self.at,
+            self.author,
+            table,
+            row_id,
+            changes,
+            self.prev,
+            hash,
+            self.group
+        ])?;
+        self.prev = hash;
+        Ok(())
+    }
+}
+
+/// A baseline's header row (its task rows come from the file, not from the current plan).
+fn insert_baseline_row(
+    tx: &Transaction<'_>,
+    stamp: &Stamp,
+    project: ProjectId,
+    name: &str,
+    taken_on: NaiveDate,
+) -> Result<Baseline> {
+    let sql = format!(
+        "INSERT INTO baselines (project_id, name, taken_on) VALUES (?1, ?2, ?3) RETURNING {}",
+        Baseline::COLUMNS
+    );
+    let row = tx
+        .query_row(
+            &sql,
+            params![project, name.trim(), taken_on],
+            Baseline::from_row,
+        )
+        .map_err(|e| constraint_error(e, "基线名称", name, "不能为空，也不能重复"))?;
+    record(tx, stamp, "baselines", row.id.0, None, Some(&row))?;
+    Ok(row)
+}
+
+fn next_id(tx: &Transaction<'_>, table: &str) -> Result<i64> {
+    Ok(tx.query_row(
+        &format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// A calendar name not yet taken: the wanted one, else with " (2)", " (3)", ...
+fn free_calendar_name(tx: &Transaction<'_>, wanted: &str) -> Result<String> {
+    let mut stmt = tx.prepare("SELECT 1 FROM calendars WHERE name = ?1")?;
+    let mut name = wanted.to_owned();
+    let mut n = 1;
+    while stmt.exists([&name])? {
+        n += 1;
+        name = format!("{wanted} ({n})");
+    }
+    Ok(name)
+}
+
+/// Stops the import when the callback says so: an error that `import_project` turns back
+/// into `ImportOutcome::Cancelled` after the transaction rolled back.
+struct Progress<'p> {
+    callback: &'p mut dyn FnMut(ImportProgress) -> ControlFlow<()>,
+    done: u64,
+    total: u64,
+    cancelled: bool,
+}
+
+impl Progress<'_> {
+    fn step(&mut self) -> Result<()> {
+        self.done += 1;
+        if self.done % PROGRESS_EVERY == 0 {
+            self.report()?;
+        }
+        Ok(())
+    }
+
+    fn report(&mut self) -> Result<()> {
+        let at = ImportProgress {
+            rows_done: self.done,
+            rows_total: self.total,
+        };
+        if (self.callback)(at).is_break() {
+            self.cancelled = true;
+            return Err(Error::Internal("import cancelled".to_owned()));
+        }
+        Ok(())
+    }
+}
+
+fn write_import(
+    tx: &Transaction<'_>,
+    p: &ProjectImport,
+    stamp: &Stamp,
+    progress: &mut Progress<'_>,
+) -> Result<ImportSummary> {
+    progress.report()?;
+    let (calendar_id, calendar_exceptions) = match &p.calendar {
+        Some(c) => {
+            let name = free_calendar_name(tx, c.name.trim())?;
+            let id = insert_calendar(tx, stamp, &name, None, &c.calendar)?;
+            (Some(id), c.calendar.exceptions().count())
+        }
+        None => (None, 0),
+    };
+    let planned_start = p.tasks.iter().map(|t| t.planned_start).min();
+    let planned_finish = p.tasks.iter().map(|t| t.planned_finish).max();
+    let project = insert_project(
+        tx,
+        stamp,
+        &NewProject {
+            code: p.code.trim().to_owned(),
+            name: p.name.trim().to_owned(),
+            category: p.category,
+            stage: p.stage,
+            lead_unit: String::new(),
+            contact: String::new(),
+            location: String::new(),
+            total_investment: None,
+            annual_investment: None,
+            planned_start,
+            planned_finish,
+            status: Status::Green,
+            calendar_id,
+            description: p.description.clone(),
+            plan_sentence: String::new(),
+        },
+    )?;
+
+    let mut log = ChainWriter::new(tx, stamp)?;
+    let mut changes = String::with_capacity(512);
+
+    // Tasks, in WBS order: a parent is always written before its children.
+    let first_task = next_id(tx, "tasks")?;
+    let task_id = |i: usize| first_task + i as i64;
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO tasks (id, project_id, parent_id, position, name, is_milestone, planned_start, \
+             planned_finish, duration_days, percent_complete, actual_start, actual_finish, acceptance, \
+             completion_note, constraint_kind, constraint_date) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', '', ?13, ?14)",
+        )?;
+        for (i, t) in p.tasks.iter().enumerate() {
+            let id = task_id(i);
+            let parent = t.parent.map(task_id);
+            let position = i as i64 + 1;
+            let kind = t.constraint.map(|c| c.kind.code());
+            let cdate = t.constraint.and_then(|c| c.date);
+            insert
+                .execute(params![
+                    id,
+                    project.id,
+                    parent,
+                    position,
+                    t.name,
+                    t.is_milestone,
+                    iso_date(t.planned_start),
+                    iso_date(t.planned_finish),
+                    t.duration_days,
+                    t.percent_complete,
+                    t.actual_start.map(iso_date),
+                    t.actual_finish.map(iso_date),
+                    kind,
+                    cdate.map(iso_date)
+                ])
+                .map_err(|e| {
+                    constraint_error(e, "任务", &t.name, "日期、工期或完成百分比不符合要求")
+                })?;
+            let mut c = InsertChanges::new(&mut changes);
+            c.int("project_id", project.id.0)
+                .opt_int("parent_id", parent)
+                .int("position", position)
+                .str("name", &t.name)
+                .bool("is_milestone", t.is_milestone)
+                .date("planned_start", t.planned_start)
+                .date("planned_finish", t.planned_finish)
+                .int("duration_days", t.duration_days)
+                .real("percent_complete", t.percent_complete)
+                .opt_date("actual_start", t.actual_start)
+                .opt_date("actual_finish", t.actual_finish)
+                .str("acceptance", "")
+                .str("completion_note", "");
+            match kind {
+                Some(k) => c.str("constraint_kind", k),
+                None => c.null("constraint_kind"),
+            };
+            c.opt_date("constraint_date", cdate).finish();
+            log.inserted("tasks", id, &changes)?;
+            progress.step()?;
+        }
+    }
+
+    {
+        let first = next_id(tx, "dependencies")?;
+        let mut insert = tx.prepare(
+            "INSERT INTO dependencies (id, predecessor_id, successor_id, kind, lag_days) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (i, l) in p.links.iter().enumerate() {
+            let id = first + i as i64;
+            let (pred, succ) = (task_id(l.predecessor), task_id(l.successor));
+            insert
+                .execute(params![id, pred, succ, l.kind, l.lag_days])
+                .map_err(|e| {
+                    constraint_error(
+                        e,
+                        "依赖",
+                        &format!("{}→{}", l.predecessor + 1, l.successor + 1),
+                        "两个任务之间只能有一条依赖，且任务不能依赖自身",
+                    )
+                })?;
+            InsertChanges::new(&mut changes)
+                .int("predecessor_id", pred)
+                .int("successor_id", succ)
+                .str("kind", l.kind.code())
+                .int("lag_days", l.lag_days)
+                .finish();
+            log.inserted("dependencies", id, &changes)?;
+            progress.step()?;
+        }
+    }
+
+    let mut baseline_tasks = 0;
+    if !p.baselines.is_empty() {
+        // The few baseline rows go through the shared helper; it logs through `record`, which
+        // reads the chain's last hash from the table, so our writer must pick it up again.
+        drop(log);
+        let mut headers = Vec::new();
+        for b in &p.baselines {
+            headers.push(insert_baseline_row(
+                tx, stamp, project.id, &b.name, b.taken_on,
+            )?);
+        }
+        let mut log = ChainWriter::new(tx, stamp)?;
+        let first = next_id(tx, "baseline_tasks")?;
+        let mut insert = tx.prepare(
+            "INSERT INTO baseline_tasks (id, baseline_id, task_id, task_name, is_milestone, planned_start, \
+             planned_finish, duration_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for (b, header) in p.baselines.iter().zip(&headers) {
+            for bt in &b.tasks {
+                let id = first + baseline_tasks as i64;
+                let tid = task_id(bt.task);
+                let name = &p.tasks[bt.task].name;
+                insert
+                    .execute(params![
+                        id,
+                        header.id,
+                        tid,
+                        name,
+                        bt.is_milestone,
+                        iso_date(bt.planned_start),
+                        iso_date(bt.planned_finish),
+                        bt.duration_days
+                    ])
+                    .map_err(|e| {
+                        constraint_error(e, "基线", &b.name, "同一基线中每个任务只能出现一次")
+                    })?;
+                InsertChanges::new(&mut changes)
+                    .int("baseline_id", header.id.0)
+                    .int("task_id", tid)
+                    .str("task_name", name)
+                    .bool("is_milestone", bt.is_milestone)
+                    .date("planned_start", bt.planned_start)
+                    .date("planned_finish", bt.planned_finish)
+                    .int("duration_days", bt.duration_days)
+                    .finish();
+                log.inserted("baseline_tasks", id, &changes)?;
+                baseline_tasks += 1;
+                progress.step()?;
+            }
+        }
+    }
+    progress.report()?;
+    Ok(ImportSummary {
+        project,
+        calendar_id,
+        tasks: p.tasks.len(),
+        milestones: p.tasks.iter().filter(|t| t.is_milestone).count(),
+        links: p.links.len(),
+        calendar_exceptions,
+        baselines: p.baselines.len(),
+        baseline_tasks,
+    })
+}
+
+fn constraint_error(e: rusqlite::Error, field: &str, value: &str, expected: &str) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => invalid(field, value, expected),
+        _ => Error::from(e),
+    }
+}
+
+/// A whole project as an export needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectExport {
+    pub detail: ProjectDetail,
+    /// The calendar its dates count on (its own, else the China calendar).
+    pub calendar_name: String,
+    pub calendar: Calendar,
+    pub constraints: HashMap<TaskId, TaskConstraint>,
+    /// Oldest first, each with its task rows.
+    pub baselines: Vec<(Baseline, Vec<BaselineTask>)>,
+}
+
+impl Db {
+    /// Creates a project with everything in `import`, in one transaction. `progress` is called
+    /// every few thousand rows; when it returns `Break`, the transaction is rolled back and the
+    /// result is `Cancelled`. Fails, writing nothing, when the code is taken or a row is invalid.
+    pub fn import_project(
+        &mut self,
+        import: &ProjectImport,
+        stamp: &Stamp,
+        progress: &mut dyn FnMut(ImportProgress) -> ControlFlow<()>,
+    ) -> Result<ImportOutcome> {
+        check(import)?;
+        let total = (import.tasks.len()
+            + import.links.len()
+            + import
+                .baselines
+                .iter()
+                .map(|b| b.tasks.len())
+                .sum::<usize>()) as u64;
+        let mut progress = Progress {
+            callback: progress,
+            done: 0,
+            total,
+            cancelled: false,
+        };
+        // A large import touches more pages than SQLite's default 2 MB cache holds; spilling
+        // them to the file mid-transaction doubles the writing. Up to 256 MB for this use case only
+        // (pages are allocated as used, so a small import stays small).
+        let cache: i64 = self
+            .conn()
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn()
+            .pragma_update(None, "cache_size", cache.min(-262_144))?;
+        let result = self.write_tx(|tx| write_import(tx, import, stamp, &mut progress));
+        self.conn().pragma_update(None, "cache_size", cache)?;
+        match result {
+            Ok(summary) => Ok(ImportOutcome::Imported(Box::new(summary))),
+            Err(_) if progress.cancelled => Ok(ImportOutcome::Cancelled),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The constraints of one project's tasks.
+    pub fn task_constraints(&self, project: ProjectId) -> Result<HashMap<TaskId, TaskConstraint>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, constraint_kind, constraint_date FROM tasks \
+             WHERE project_id = ?1 AND constraint_kind IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([project], |r| {
+            Ok((
+                r.get::<_, TaskId>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<NaiveDate>>(2)?,
+            ))
+        })?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (id, kind, date) = row?;
+            let kind = ConstraintKind::from_code(&kind).ok_or_else(|| Error::Corrupt {
+                path: self.path().map(ToOwned::to_owned).unwrap_or_default(),
+                detail: format!("任务 {id} 的限制条件类型「{kind}」无法识别"),
+            })?;
+            out.insert(id, TaskConstraint { kind, date });
+        }
+        Ok(out)
+    }
+
+    /// Everything an export of the project with this code writes.
+    pub fn project_export(&self, code: &str) -> Result<ProjectExport> {
+        let detail = self.project_detail(code)?;
+        let (calendar_name, calendar) = self.calendar_of_project(detail.project.id)?;
+        let constraints = self.task_constraints(detail.project.id)?;
+        let mut baselines = Vec::new();
+        for b in &detail.baselines {
+            baselines.push((b.clone(), self.baseline_tasks(b)?));
+        }
+        Ok(ProjectExport {
+            detail,
+            calendar_name,
+            calendar,
+            constraints,
+            baselines,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DayKind;
+
+    fn stamp() -> Stamp {
+        Stamp::new(
+            "导入测试",
+            chrono::DateTime::parse_from_rfc3339("2021-06-11T09:30:00+08:00").unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2021, m, day).unwrap()
+    }
+
+    fn sample() -> ProjectImport {
+        let task = |parent, name: &str, s, f, days| TaskImport {
+            parent,
+            name: name.into(),
+            is_milestone: days == 0,
+            planned_start: s,
+            planned_finish: f,
+            duration_days: days,
+            percent_complete: 50.0,
+            actual_start: None,
+            actual_finish: None,
+            constraint: None,
+        };
+        let mut calendar = Calendar::standard();
+        calendar.set_named_exception(d(5, 3), DayKind::Holiday, "劳动节");
+        calendar.set_exception(d(5, 8), DayKind::Workday);
+        let mut tasks = vec![
+            task(None, "主体\"工程\"", d(5, 6), d(5, 10), 3),
+            task(Some(0), "基础", d(5, 6), d(5, 7), 2),
+            task(Some(0), "封顶", d(5, 10), d(5, 10), 0),
+        ];
+        tasks[1].constraint = Some(TaskConstraint {
+            kind: ConstraintKind::StartNoEarlierThan,
+            date: Some(d(5, 6)),
+        });
+        ProjectImport {
+            code: "IMP-1".into(),
+            name: "导入的项目".into(),
+            category: Category::Services,
+            stage: Stage::NewStart,
+            description: String::new(),
+            calendar: Some(CalendarImport {
+                name: "标准".into(),
+                calendar,
+            }),
+            tasks,
+            links: vec![LinkImport {
+                predecessor: 1,
+                successor: 2,
+                kind: LinkKind::FinishToStart,
+                lag_days: 1,
+            }],
+            baselines: vec![BaselineImport {
+                name: "Baseline".into(),
+                taken_on: d(5, 1),
+                tasks: vec![BaselineTaskImport {
+                    task: 1,
+                    is_milestone: false,
+                    planned_start: d(5, 6),
+                    planned_finish: d(5, 7),
+                    duration_days: 2,
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn an_import_writes_every_row_and_verifies() {
+        let mut db = Db::open_in_memory().unwrap();
+        let mut calls = 0;
+        let out = db
+            .import_project(&sample(), &stamp(), &mut |_| {
+                calls += 1;
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        let ImportOutcome::Imported(s) = out else {
+            panic!("cancelled")
+        };
+        assert!(calls >= 2);
+        // Every row of the import is in one change group, the one undo reverts.
+        let groups: i64 = db
+            .conn()
+            .query_row(
+                "SELECT count(DISTINCT coalesce(tx_id, -id)) FROM change_log",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(groups, 1);
+        assert_eq!(
+            (s.tasks, s.milestones, s.links, s.baseline_tasks),
+            (3, 1, 1, 1)
+        );
+        let report = db.verify().unwrap();
+        assert!(report.is_ok(), "{:?}", report.findings);
+        let export = db.project_export("IMP-1").unwrap();
+        assert_eq!(export.detail.tasks.len(), 3);
+        assert_eq!(
+            export.detail.tasks[1].parent_id,
+            Some(export.detail.tasks[0].id)
+        );
+        assert_eq!(export.detail.tasks[0].name, "主体\"工程\"");
+        assert!(!export.calendar.is_working_day(d(5, 3)));
+        assert!(export.calendar.is_working_day(d(5, 8)));
+        assert_eq!(
+            export.constraints[&export.detail.tasks[1].id].kind,
+            ConstraintKind::StartNoEarlierThan
+        );
+        assert_eq!(export.baselines[0].1.len(), 1);
+        // A second import under the same code is refused and leaves the file as it was.
+        let before = db.change_log(1).unwrap();
+        let e = db
+            .import_project(&sample(), &stamp(), &mut |_| ControlFlow::Continue(()))
+            .unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::InvalidInput);
+        assert_eq!(db.change_log(1).unwrap(), before);
+    }
+
+    #[test]
+    fn a_cancelled_import_writes_nothing() {
+        let mut db = Db::open_in_memory().unwrap();
+        let out = db
+            .import_project(&sample(), &stamp(), &mut |p| {
+                if p.rows_done > 0 || p.rows_total == 0 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .unwrap();
+        // The first report (0 rows) goes on; the last one (all rows) stops.
+        assert_eq!(out, ImportOutcome::Cancelled);
+        assert!(db.projects().unwrap().is_empty());
+        assert!(db.change_log(10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn invalid_rows_are_named_before_anything_is_written() {
+        let mut db = Db::open_in_memory().unwrap();
+        let mut p = sample();
+        p.tasks[2].planned_start = d(5, 11);
+        let e = db
+            .import_project(&p, &stamp(), &mut |_| ControlFlow::Continue(()))
+            .unwrap_err();
+        assert!(e.to_string().contains("封顶"), "{e}");
+        let mut p = sample();
+        p.links.push(p.links[0]);
+        assert!(
+            db.import_project(&p, &stamp(), &mut |_| ControlFlow::Continue(()))
+                .is_err()
+        );
+        assert!(db.projects().unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_fast_chain_hash_is_the_change_logs_hash() {
+        let mut buf = String::new();
+        let changes = r#"{"name":[null,"引号\"与\\"]}"#;
+        assert_eq!(
+            chain_hash(
+                &mut buf,
+                "ab12",
+                "2021-06-11T09:30:00+08:00",
+                "王工",
+                "insert",
+                "tasks",
+                42,
+                changes
+            ),
+            crate::change_log::row_hash(
+                "ab12",
+                "2021-06-11T09:30:00+08:00",
+                "王工",
+                "insert",
+                "tasks",
+                42,
+                changes
+            )
+        );
+        for d in ["2021-06-01", "0999-01-02", "2000-12-31"] {
+            let date: NaiveDate = d.parse().unwrap();
+            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    #[test]
+    fn json_strings_escape_as_serde_json_does() {
+        for s in ["plain", "引号\"与\\反斜杠", "tab\tnew\nline\u{01}"] {
+            let mut out = String::new();
+            json_string(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
+}
