@@ -10,13 +10,14 @@ use std::path::PathBuf;
 use chrono::{Local, NaiveDate};
 use keyworks_core::ErrorCode;
 use keyworks_core::calendar_days::CalendarDay;
-use keyworks_core::change_log::Stamp;
-use keyworks_core::ids::{DependencyId, TaskId};
+use keyworks_core::ids::{DependencyId, TargetId, TaskId};
 use keyworks_core::milestones::{MilestoneQuery, MilestoneRow};
 use keyworks_core::model::{ChangeRecord, Dependency, LinkKind, Status, Task, WeeklyUpdate};
+use keyworks_core::plan_targets::TargetProgress;
 use keyworks_core::portfolio::PortfolioSummary;
 use keyworks_core::projects::ProjectDetail;
 use keyworks_core::schedule::{BaselineDiff, ProjectSchedule};
+use keyworks_core::undo::UndoneEdit;
 use keyworks_core::updates::UpdateInput;
 use keyworks_core::vocabulary_labels::VocabularyLabels;
 use keyworks_core::wbs_edit::TaskDraft;
@@ -26,13 +27,10 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 
 use crate::ipc_error::IpcError;
-use crate::open_file::{OpenFile, OpenFileInfo, os_author, stamp_now};
+use crate::open_file::{Identity, OpenFile, OpenFileInfo};
+use crate::preferences::{PreferencesStore, PreferencesView};
 
 type Answer<T> = Result<T, IpcError>;
-
-fn stamp() -> Answer<Stamp> {
-    Ok(stamp_now(&os_author())?)
-}
 
 #[tauri::command(async)]
 #[specta::specta]
@@ -58,6 +56,25 @@ pub fn vocabulary_labels() -> VocabularyLabels {
 #[specta::specta]
 pub fn portfolio_summary(file: State<'_, OpenFile>, as_of: NaiveDate) -> Answer<PortfolioSummary> {
     file.read(|db| db.portfolio_summary(as_of))
+}
+
+/// The plan's physical targets against what has been delivered.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn plan_targets(file: State<'_, OpenFile>) -> Answer<Vec<TargetProgress>> {
+    file.read(|db| db.plan_targets())
+}
+
+/// Records the delivered figure of one target; `None` clears it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_target_actual(
+    file: State<'_, OpenFile>,
+    id: TargetId,
+    actual: Option<f64>,
+) -> Answer<TargetProgress> {
+    let stamp = file.stamp()?;
+    file.write(|db| db.set_target_actual(id, actual, &stamp))
 }
 
 /// All milestones (neither filter), those due within `due_within` days, or the overdue ones.
@@ -102,7 +119,7 @@ pub fn complete_milestone(
     date: NaiveDate,
     note: String,
 ) -> Answer<Task> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.complete_milestone(id, date, &note, &stamp))
 }
 
@@ -114,21 +131,21 @@ pub fn complete_milestones(
     date: NaiveDate,
     note: String,
 ) -> Answer<Vec<Task>> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.complete_milestones(&ids, date, &note, &stamp))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn add_task(file: State<'_, OpenFile>, code: String, draft: TaskDraft) -> Answer<Task> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.add_task(&code, &draft, &stamp))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn rename_task(file: State<'_, OpenFile>, id: TaskId, name: String) -> Answer<Task> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.rename_task(id, &name, &stamp))
 }
 
@@ -140,21 +157,21 @@ pub fn move_task(
     start: NaiveDate,
     finish: NaiveDate,
 ) -> Answer<Task> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.move_task(id, start, finish, &stamp))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn indent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<Task> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.indent_task(id, &stamp))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn outdent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<Task> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.outdent_task(id, &stamp))
 }
 
@@ -162,7 +179,7 @@ pub fn outdent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<Task> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn delete_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<u32> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.delete_task(id, &stamp))
         .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
 }
@@ -176,15 +193,23 @@ pub fn add_dependency(
     kind: LinkKind,
     lag_days: i32,
 ) -> Answer<Dependency> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.add_dependency(predecessor, successor, kind, i64::from(lag_days), &stamp))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn delete_dependency(file: State<'_, OpenFile>, id: DependencyId) -> Answer<Dependency> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     file.write(|db| db.delete_dependency(id, &stamp))
+}
+
+/// Reverts the user's most recent edit in this file (Ctrl+Z, 撤销).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn undo_last_edit(file: State<'_, OpenFile>) -> Answer<UndoneEdit> {
+    let stamp = file.stamp()?;
+    file.write(|db| db.undo_last_edit(&stamp))
 }
 
 /// A weekly update as the form sends it; `week` is ISO text such as `2021-W23`.
@@ -205,7 +230,7 @@ pub fn record_update(
     code: String,
     form: UpdateForm,
 ) -> Answer<WeeklyUpdate> {
-    let stamp = stamp()?;
+    let stamp = file.stamp()?;
     let input = UpdateInput {
         week: IsoWeek::parse("周次", &form.week)?,
         percent_complete: form.percent_complete,
@@ -364,4 +389,197 @@ fn absolute(path: &str) -> Answer<PathBuf> {
             format!("路径「{path}」不是完整路径：请在保存对话框中选择位置。"),
         ))
     }
+}
+
+// ---- Shared files: the edit lock, auditor mode, verify, backups, preferences (issue #6) ----
+
+/// Tries again to open the current file for editing (its editor may have closed it); still
+/// read-only, with the reason, if not possible.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn reopen_for_editing(file: State<'_, OpenFile>) -> Answer<OpenFileInfo> {
+    file.reopen_for_editing()
+}
+
+/// Breaks someone else's stale edit lock (after the person confirmed in the UI); the break
+/// is recorded in the file's change log and the file reopens for editing.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn break_stale_lock(file: State<'_, OpenFile>) -> Answer<OpenFileInfo> {
+    file.break_stale_lock()
+}
+
+/// One problem `verify` found, as a sentence (Chinese, from the core) and its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct VerifyProblem {
+    /// `integrity`, `broken_link`, `row_changed`, `row_missing` or `row_unlogged`.
+    pub kind: String,
+    pub text: String,
+}
+
+/// What Help → 校验文件… shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct VerifyOutcome {
+    pub ok: bool,
+    pub path: String,
+    pub log_rows: u64,
+    pub rows_checked: u64,
+    pub problem_count: u64,
+    /// The first problems, the first broken link or changed row first (at most 20).
+    pub problems: Vec<VerifyProblem>,
+}
+
+/// How many problems the verify dialog lists (the CLI's `--json` gives all).
+const SHOWN_PROBLEMS: usize = 20;
+
+/// `keyworks verify` for the open file: integrity_check, the change log's hash chain, rows
+/// against the log. Runs on a read-only connection of its own, so the window stays usable.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn verify_file(file: State<'_, OpenFile>) -> Answer<VerifyOutcome> {
+    let report = match file.path() {
+        Some(path) => keyworks_core::Db::open(&path, keyworks_core::Access::ReadOnly)?.verify()?,
+        None => file.read(|db| db.verify())?,
+    };
+    Ok(VerifyOutcome {
+        ok: report.is_ok(),
+        path: file
+            .path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        log_rows: report.log_rows,
+        rows_checked: report.rows_checked,
+        problem_count: report.findings.len() as u64,
+        problems: report
+            .findings
+            .iter()
+            .take(SHOWN_PROBLEMS)
+            .map(|f| VerifyProblem {
+                kind: serde_json::to_value(f)
+                    .ok()
+                    .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+                    .unwrap_or_default(),
+                text: f.to_string(),
+            })
+            .collect(),
+    })
+}
+
+/// Why a backup was made, as read from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupKind {
+    /// Before a schema upgrade.
+    BeforeUpgrade,
+    /// Before an earlier restore.
+    BeforeRestore,
+    /// A copy saved there on demand (File → 另存副本…).
+    OnDemand,
+}
+
+/// One backup File → 从备份恢复… offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct BackupEntry {
+    pub path: String,
+    pub file_name: String,
+    pub kind: BackupKind,
+    /// When the copy was written (its modification time, local, `2021-06-11 09:30:05`).
+    pub written: String,
+    pub bytes: u64,
+}
+
+/// The backups in the open file's `<file>.backups/` folder, newest first.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn backups(file: State<'_, OpenFile>) -> Answer<Vec<BackupEntry>> {
+    let Some(path) = file.path() else {
+        return Ok(Vec::new());
+    };
+    let mut entries: Vec<BackupEntry> = keyworks_core::backup::list_backups(&path)?
+        .into_iter()
+        .map(|b| {
+            let name = b
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let meta = std::fs::metadata(&b).ok();
+            let kind = if name.ends_with("-before-restore.sqlite") {
+                BackupKind::BeforeRestore
+            } else if name.ends_with("-before-upgrade.sqlite") {
+                BackupKind::BeforeUpgrade
+            } else {
+                BackupKind::OnDemand
+            };
+            BackupEntry {
+                path: b.display().to_string(),
+                kind,
+                written: meta
+                    .as_ref()
+                    .and_then(|m| m.modified().ok())
+                    .map(|t| {
+                        chrono::DateTime::<Local>::from(t)
+                            .format("%Y-%m-%d %H:%M:%S")
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+                bytes: meta.map(|m| m.len()).unwrap_or(0),
+                file_name: name,
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        b.written
+            .cmp(&a.written)
+            .then(b.file_name.cmp(&a.file_name))
+    });
+    Ok(entries)
+}
+
+/// Asks for a backup file elsewhere (a copy saved with File → 另存副本…); `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_backup_file() -> Answer<Option<String>> {
+    let picked = tauri::async_runtime::spawn_blocking(|| {
+        rfd::FileDialog::new()
+            .set_title("选择要恢复的备份")
+            .add_filter("KeyWorks 数据库", &["sqlite", "db"])
+            .pick_file()
+    })
+    .await
+    .map_err(|e| IpcError::internal(format!("无法打开选择文件对话框：{e}")))?;
+    Ok(picked.map(|p| p.display().to_string()))
+}
+
+/// Replaces the open file's content with the backup's (after the person confirmed): the core
+/// backs the current state up first and records the restore in the change log; the file is
+/// then reopened. Only the editor (holder of the edit lock) may restore.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn restore_backup(file: State<'_, OpenFile>, path: String) -> Answer<OpenFileInfo> {
+    file.restore_from(&absolute(&path)?)
+}
+
+/// The preferences dialog's content.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn preferences(prefs: State<'_, PreferencesStore>) -> Answer<PreferencesView> {
+    prefs.view()
+}
+
+/// Saves the author (empty: the OS user name) and the stale-lock hours; later changes are
+/// stamped with this author.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_preferences(
+    prefs: State<'_, PreferencesStore>,
+    file: State<'_, OpenFile>,
+    author: String,
+    stale_lock_hours: u32,
+) -> Answer<PreferencesView> {
+    let saved = prefs.set(&author, stale_lock_hours)?;
+    file.set_identity(Identity {
+        author: saved.author(),
+        stale_lock_hours: i64::from(saved.stale_lock_hours),
+    })?;
+    prefs.view()
 }

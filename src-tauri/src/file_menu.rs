@@ -1,22 +1,32 @@
-//! The File menu: New, Open… and Save a copy…, through the system's file dialogs (rfd).
-//! What each item does to the open file is in `open_file`; this module only asks which file.
+//! The menus: File (New, Open…, Open read-only…, Recent, Save a copy…, Restore from backup…,
+//! holidays, Quit), Edit (Preferences…) and Help (Verify…). File dialogs come from the system
+//! (rfd); what each item does to the open file is in `open_file`; items that need a dialog of
+//! the UI's own (preferences, verify, restore) ask the window to show it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItemBuilder, SubmenuBuilder};
+use tauri::menu::{
+    Menu, MenuBuilder, MenuEvent, MenuItemBuilder, PredefinedMenuItem, Submenu, SubmenuBuilder,
+};
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 
 use crate::ipc_error::IpcError;
-use crate::open_file::{
-    OpenFile, OpenFileInfo, open_existing, open_or_create_seeded, os_author, stamp_now,
-};
+use crate::open_file::{OpenFile, OpenFileInfo, OpenMode};
+use crate::preferences::{PreferencesStore, RecentFile};
 
 const NEW: &str = "file-new";
 const OPEN: &str = "file-open";
+const OPEN_READ_ONLY: &str = "file-open-read-only";
 const SAVE_COPY: &str = "file-save-copy";
+const RESTORE: &str = "file-restore";
 const IMPORT_HOLIDAYS: &str = "file-import-holidays";
+const CLEAR_RECENT: &str = "file-recent-clear";
+const RECENT_PREFIX: &str = "file-recent-";
+const QUIT: &str = "file-quit";
+const PREFERENCES: &str = "edit-preferences";
+const VERIFY: &str = "help-verify";
 
 const FILE_FILTER_NAME: &str = "KeyWorks 数据库";
 const FILE_EXTENSIONS: &[&str] = &["sqlite", "db"];
@@ -39,7 +49,27 @@ pub struct FileNotice {
     pub message: String,
 }
 
+/// The UI's own dialogs that a menu item opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum MenuDialog {
+    Preferences,
+    Verify,
+    RestoreBackup,
+}
+
+/// A menu item asks the window to show one of its dialogs.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct MenuDialogRequested {
+    pub dialog: MenuDialog,
+}
+
 pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
+    let recent = app
+        .try_state::<PreferencesStore>()
+        .and_then(|p| p.get().ok())
+        .map(|p| p.recent_files)
+        .unwrap_or_default();
     let file = SubmenuBuilder::new(app, "文件")
         .item(
             &MenuItemBuilder::with_id(NEW, "新建（含2021年种子数据）…")
@@ -51,34 +81,176 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
                 .accelerator("CmdOrCtrl+O")
                 .build(app)?,
         )
+        .item(&MenuItemBuilder::with_id(OPEN_READ_ONLY, "以只读方式打开（审计）…").build(app)?)
+        .item(&recent_menu(app, &recent)?)
+        .separator()
         .item(
             &MenuItemBuilder::with_id(SAVE_COPY, "另存副本…")
                 .accelerator("CmdOrCtrl+Shift+S")
                 .build(app)?,
         )
+        .item(&MenuItemBuilder::with_id(RESTORE, "从备份恢复…").build(app)?)
         .separator()
         .item(
             &MenuItemBuilder::with_id(IMPORT_HOLIDAYS, "导入节假日安排（holiday-cn JSON）…")
                 .build(app)?,
         )
         .separator()
-        .quit_with_text("退出")
+        // Our own item rather than the predefined one: quitting must release the edit lock,
+        // and the predefined Quit is not available on every platform.
+        .item(
+            &MenuItemBuilder::with_id(QUIT, "退出")
+                .accelerator("CmdOrCtrl+Q")
+                .build(app)?,
+        )
         .build()?;
-    MenuBuilder::new(app).item(&file).build()
+    let edit = SubmenuBuilder::new(app, "编辑")
+        .item(
+            &MenuItemBuilder::with_id(PREFERENCES, "首选项…")
+                .accelerator("CmdOrCtrl+Comma")
+                .build(app)?,
+        )
+        .build()?;
+    let help = SubmenuBuilder::new(app, "帮助")
+        .item(&MenuItemBuilder::with_id(VERIFY, "校验文件…").build(app)?)
+        .build()?;
+    MenuBuilder::new(app)
+        .item(&file)
+        .item(&edit)
+        .item(&help)
+        .build()
+}
+
+/// The File → 最近打开 submenu, kept so that its items can be replaced in place (rebuilding
+/// the whole menu bar would detach and reattach it to the window).
+struct RecentSubmenu<R: Runtime>(Submenu<R>);
+
+impl<R: Runtime> std::fmt::Debug for RecentSubmenu<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecentSubmenu")
+    }
+}
+
+/// File → 最近打开: the last eight files; one that has gone is shown, disabled.
+fn recent_menu<R: Runtime>(app: &AppHandle<R>, recent: &[PathBuf]) -> tauri::Result<Submenu<R>> {
+    let submenu = SubmenuBuilder::new(app, "最近打开").build()?;
+    fill_recent(app, &submenu, recent)?;
+    app.manage(RecentSubmenu(submenu.clone()));
+    Ok(submenu)
+}
+
+fn fill_recent<R: Runtime>(
+    app: &AppHandle<R>,
+    submenu: &Submenu<R>,
+    recent: &[PathBuf],
+) -> tauri::Result<()> {
+    for old in submenu.items()? {
+        submenu.remove(&old)?;
+    }
+    if recent.is_empty() {
+        submenu.append(
+            &MenuItemBuilder::with_id(format!("{RECENT_PREFIX}none"), "（无）")
+                .enabled(false)
+                .build(app)?,
+        )?;
+        return Ok(());
+    }
+    for (i, path) in recent.iter().enumerate() {
+        let shown = RecentFile::of(path);
+        submenu.append(
+            &MenuItemBuilder::with_id(format!("{RECENT_PREFIX}{i}"), recent_label(i, &shown))
+                .enabled(shown.exists)
+                .build(app)?,
+        )?;
+    }
+    submenu.append(&PredefinedMenuItem::separator(app)?)?;
+    submenu.append(&MenuItemBuilder::with_id(CLEAR_RECENT, "清除列表").build(app)?)
+}
+
+/// `1  重点项目.sqlite  —  /home/li/共享`, `（找不到）` when it has gone.
+fn recent_label(i: usize, file: &RecentFile) -> String {
+    let folder = Path::new(&file.path)
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let missing = if file.exists { "" } else { "（找不到）" };
+    format!("{}  {}{missing}  —  {folder}", i + 1, file.file_name)
+}
+
+/// Rebuilds File → 最近打开 (the recent files changed).
+pub fn refresh_menu<R: Runtime>(app: &AppHandle<R>) {
+    let (Some(submenu), Some(prefs)) = (
+        app.try_state::<RecentSubmenu<R>>(),
+        app.try_state::<PreferencesStore>(),
+    ) else {
+        return;
+    };
+    let recent = prefs.get().map(|p| p.recent_files).unwrap_or_default();
+    if let Err(e) = fill_recent(app, &submenu.0, &recent) {
+        eprintln!("KeyWorks: could not rebuild the recent files menu: {e}");
+    }
+}
+
+/// The labels of File → 最近打开, as shown (for tests).
+pub fn recent_menu_labels<R: Runtime>(app: &AppHandle<R>) -> Vec<(String, bool)> {
+    let Some(submenu) = app.try_state::<RecentSubmenu<R>>() else {
+        return Vec::new();
+    };
+    submenu
+        .0
+        .items()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| i.as_menuitem().cloned())
+        .filter_map(|i| Some((i.text().ok()?, i.is_enabled().ok()?)))
+        .collect()
 }
 
 pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
-    let action: fn(&AppHandle<R>) = match event.id().as_ref() {
+    let id = event.id().as_ref();
+    let dialog = match id {
+        PREFERENCES => Some(MenuDialog::Preferences),
+        VERIFY => Some(MenuDialog::Verify),
+        RESTORE => Some(MenuDialog::RestoreBackup),
+        _ => None,
+    };
+    if let Some(dialog) = dialog {
+        emit(app, MenuDialogRequested { dialog });
+        return;
+    }
+    if id == QUIT {
+        quit(app);
+        return;
+    }
+    if let Some(index) = id
+        .strip_prefix(RECENT_PREFIX)
+        .and_then(|i| i.parse::<usize>().ok())
+    {
+        let app = app.clone();
+        std::thread::spawn(move || open_recent(&app, index));
+        return;
+    }
+    let action: fn(&AppHandle<R>) = match id {
         NEW => new_file,
-        OPEN => open_file,
+        OPEN => |app| open_file(app, OpenMode::Edit),
+        OPEN_READ_ONLY => |app| open_file(app, OpenMode::ReadOnly),
         SAVE_COPY => save_copy,
         IMPORT_HOLIDAYS => import_holidays,
+        CLEAR_RECENT => clear_recent,
         _ => return,
     };
     // A file dialog blocks until it is closed, and rfd needs GTK's loop (on the main thread)
     // to keep running meanwhile: ask from a worker thread.
     let app = app.clone();
     std::thread::spawn(move || action(&app));
+}
+
+/// Releases the edit lock, then exits (Tauri runs no destructors on exit).
+pub fn quit<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(file) = app.try_state::<OpenFile>() {
+        file.close();
+    }
+    app.exit(0);
 }
 
 fn dialog() -> rfd::FileDialog {
@@ -99,29 +271,109 @@ fn new_file<R: Runtime>(app: &AppHandle<R>) {
         report(app, Err(error));
         return;
     }
-    switch_to(app, open_or_create_seeded(&path));
+    let file = app.state::<OpenFile>();
+    let created = file.identity().and_then(|who| {
+        crate::open_file::open_or_create_seeded(&path, &who).map(|session| {
+            drop(session); // created and closed; opened below like any file, lock and all
+        })
+    });
+    let opened = created.and_then(|()| file.open(&path, OpenMode::Edit, false));
+    report(app, opened);
 }
 
-fn open_file<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(path) = dialog().set_title("打开 KeyWorks 数据库").pick_file() {
-        switch_to(app, open_existing(&path, true));
+fn open_file<R: Runtime>(app: &AppHandle<R>, mode: OpenMode) {
+    let title = match mode {
+        OpenMode::Edit => "打开 KeyWorks 数据库",
+        OpenMode::ReadOnly => "以只读方式打开 KeyWorks 数据库（审计）",
+    };
+    if let Some(path) = dialog().set_title(title).pick_file() {
+        open_path(app, &path, mode);
+    }
+}
+
+/// Opens `path` (File → Open…, a recent file) and tells the window; remembered as recent.
+pub fn open_path<R: Runtime>(app: &AppHandle<R>, path: &Path, mode: OpenMode) {
+    let opened = app.state::<OpenFile>().open(path, mode, true);
+    report(app, opened);
+}
+
+fn open_recent<R: Runtime>(app: &AppHandle<R>, index: usize) {
+    let Some(path) = app
+        .state::<PreferencesStore>()
+        .get()
+        .ok()
+        .and_then(|p| p.recent_files.get(index).cloned())
+    else {
+        return;
+    };
+    if !path.is_file() {
+        // Gone since the menu was built (moved, deleted, share disconnected): say so and prune.
+        if let Err(e) = app.state::<PreferencesStore>().update(|p| p.forget(&path)) {
+            eprintln!("KeyWorks: could not update the recent files: {e}");
+        }
+        refresh_menu(app);
+        emit(
+            app,
+            FileProblem {
+                error: IpcError::new(
+                    keyworks_core::ErrorCode::NotFound,
+                    format!(
+                        "找不到最近打开的文件 {}（可能已移动、删除，或共享盘未连接），已从“最近打开”中移除。",
+                        path.display()
+                    ),
+                ),
+            },
+        );
+        return;
+    }
+    open_path(app, &path, OpenMode::Edit);
+}
+
+fn clear_recent<R: Runtime>(app: &AppHandle<R>) {
+    let cleared = app.state::<PreferencesStore>().update(|p| {
+        let had = !p.recent_files.is_empty();
+        p.recent_files.clear();
+        had
+    });
+    if let Err(error) = cleared {
+        emit(app, FileProblem { error });
+    }
+    refresh_menu(app);
+}
+
+/// Puts the open file first in File → 最近打开.
+pub fn remember_recent<R: Runtime>(app: &AppHandle<R>, path: &Path) {
+    let Some(store) = app.try_state::<PreferencesStore>() else {
+        return;
+    };
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    match store.update(|p| p.remember(&absolute)) {
+        Ok(_) => refresh_menu(app),
+        Err(e) => eprintln!("KeyWorks: could not update the recent files: {e}"),
     }
 }
 
 fn save_copy<R: Runtime>(app: &AppHandle<R>) {
-    let suggested = app
-        .state::<OpenFile>()
+    let file = app.state::<OpenFile>();
+    let suggested = file
         .info()
         .map(|i| copy_name(&i.file_name))
         .unwrap_or_else(|_| "副本.sqlite".to_owned());
-    let Some(path) = dialog()
-        .set_title("另存副本")
-        .set_file_name(suggested)
-        .save_file()
-    else {
+    let mut chooser = dialog().set_title("另存副本").set_file_name(suggested);
+    // Copies saved in the backup folder are listed by File → 从备份恢复… (it exists once an
+    // automatic backup was made; the person may pick any other place).
+    if let Some(dir) = file
+        .path()
+        .map(|p| keyworks_core::backup::backup_dir(&p))
+        .filter(|d| d.is_dir())
+    {
+        chooser = chooser.set_directory(dir);
+    }
+    let Some(path) = chooser.save_file() else {
         return;
     };
-    let saved = app.state::<OpenFile>().read(|db| db.save_copy(&path));
+    // Through SQLite (VACUUM INTO), never a file copy: consistent even while someone writes.
+    let saved = file.read(|db| db.save_copy(&path));
     let outcome = saved.map(|()| FileNotice {
         message: format!("已保存副本：{}", path.display()),
     });
@@ -131,7 +383,6 @@ fn save_copy<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-/// `重点项目.sqlite` → `重点项目-副本.sqlite`.
 /// A newer year of China's official holidays and make-up working days (the State Council
 /// announces the next year late in the year), in holiday-cn's JSON format. A malformed file is
 /// refused with the reason and changes nothing (the core checks it before its one transaction).
@@ -147,6 +398,7 @@ fn import_holidays<R: Runtime>(app: &AppHandle<R>) {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let file = app.state::<OpenFile>();
     let imported = std::fs::read_to_string(&path)
         .map_err(|source| {
             IpcError::from(keyworks_core::Error::Io {
@@ -155,9 +407,8 @@ fn import_holidays<R: Runtime>(app: &AppHandle<R>) {
             })
         })
         .and_then(|json| {
-            let stamp = stamp_now(&os_author()).map_err(IpcError::from)?;
-            app.state::<OpenFile>()
-                .write(|db| db.import_holiday_year(&json, &source, &stamp))
+            let stamp = file.stamp()?;
+            file.write(|db| db.import_holiday_year(&json, &source, &stamp))
         });
     match imported {
         Ok(done) => emit(
@@ -173,6 +424,7 @@ fn import_holidays<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
+/// `重点项目.sqlite` → `重点项目-副本.sqlite`.
 fn copy_name(file_name: &str) -> String {
     let path = PathBuf::from(file_name);
     let stem = path
@@ -182,18 +434,18 @@ fn copy_name(file_name: &str) -> String {
     format!("{stem}-副本.sqlite")
 }
 
-fn switch_to<R: Runtime>(app: &AppHandle<R>, opened: Result<keyworks_core::Db, IpcError>) {
-    let info = opened.and_then(|db| app.state::<OpenFile>().replace(db));
-    report(app, info);
+/// What the shell does whenever a file has been opened (`OpenFile::open` calls it): the
+/// title says which file and whether read-only, the file becomes recent, the UI reloads.
+pub fn opened<R: Runtime>(app: &AppHandle<R>, path: &Path, file: &OpenFileInfo) {
+    remember_recent(app, path);
+    show_in_title(app, file);
+    emit(app, FileChanged { file: file.clone() });
 }
 
+/// Tells the window why an open request failed (success was told by `opened`).
 fn report<R: Runtime>(app: &AppHandle<R>, info: Result<OpenFileInfo, IpcError>) {
-    match info {
-        Ok(file) => {
-            show_in_title(app, &file);
-            emit(app, FileChanged { file });
-        }
-        Err(error) => emit(app, FileProblem { error }),
+    if let Err(error) = info {
+        emit(app, FileProblem { error });
     }
 }
 
@@ -207,7 +459,7 @@ pub fn show_in_title<R: Runtime>(app: &AppHandle<R>, file: &OpenFileInfo) {
 
 fn emit<R: Runtime, E: Event + Serialize + Clone>(app: &AppHandle<R>, event: E) {
     if let Err(e) = event.emit(app) {
-        eprintln!("KeyWorks: could not tell the window about a File menu action: {e}");
+        eprintln!("KeyWorks: could not tell the window about a menu action: {e}");
     }
 }
 
@@ -219,5 +471,18 @@ mod tests {
     fn copies_are_named_after_the_file() {
         assert_eq!(copy_name("keyworks.sqlite"), "keyworks-副本.sqlite");
         assert_eq!(copy_name("重点项目.db"), "重点项目-副本.sqlite");
+    }
+
+    #[test]
+    fn recent_files_are_numbered_and_a_missing_one_says_so() {
+        let gone = RecentFile {
+            path: "/共享/重点项目.sqlite".into(),
+            file_name: "重点项目.sqlite".into(),
+            exists: false,
+        };
+        assert_eq!(
+            recent_label(0, &gone),
+            "1  重点项目.sqlite（找不到）  —  /共享"
+        );
     }
 }

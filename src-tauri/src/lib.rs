@@ -8,16 +8,18 @@ pub mod file_menu;
 pub mod ipc_error;
 pub mod open_file;
 mod os_open;
+pub mod preferences;
 
 use std::path::PathBuf;
 
-use tauri::{App, Manager, Runtime};
+use tauri::{App, AppHandle, Manager, RunEvent, Runtime, WindowEvent};
 use tauri_specta::{collect_commands, collect_events};
 
 pub use command_names::COMMAND_NAMES;
 
-use crate::file_menu::{FileChanged, FileNotice, FileProblem};
-use crate::open_file::{OpenFile, default_path, open_or_create_seeded};
+use crate::file_menu::{FileChanged, FileNotice, FileProblem, MenuDialogRequested};
+use crate::open_file::{Identity, OpenFile, default_path, open_or_create_seeded};
+use crate::preferences::{PREFERENCES_FILE, PreferencesStore};
 
 /// Every command and event the window can use. Both the invoke handler and the TypeScript
 /// bindings (ui/src/bindings.ts) come from this one list.
@@ -28,6 +30,8 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::seed_as_of,
             commands::vocabulary_labels,
             commands::portfolio_summary,
+            commands::plan_targets,
+            commands::set_target_actual,
             commands::milestones,
             commands::project_detail,
             commands::calendar_days,
@@ -41,6 +45,7 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::delete_task,
             commands::add_dependency,
             commands::delete_dependency,
+            commands::undo_last_edit,
             commands::record_update,
             commands::updates_of,
             commands::change_log,
@@ -49,8 +54,21 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::choose_report_path,
             commands::write_weekly_report,
             commands::show_in_folder,
+            commands::reopen_for_editing,
+            commands::break_stale_lock,
+            commands::verify_file,
+            commands::backups,
+            commands::choose_backup_file,
+            commands::restore_backup,
+            commands::preferences,
+            commands::set_preferences,
         ])
-        .events(collect_events![FileChanged, FileProblem, FileNotice])
+        .events(collect_events![
+            FileChanged,
+            FileProblem,
+            FileNotice,
+            MenuDialogRequested
+        ])
         // Row ids and day counts are far below 2^53; plain numbers are what the UI computes with.
         .dangerously_cast_bigints_to_number()
         // One TypeScript type per Rust type: the UI only reads what commands return and sends
@@ -73,11 +91,29 @@ pub enum StartFile {
     Path(PathBuf),
 }
 
+/// Where the per-user preferences (author, stale-lock hours, recent files) are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigDir {
+    /// `preferences.json` in the per-user app config directory.
+    AppConfig,
+    /// `preferences.json` in this folder (tests).
+    Path(PathBuf),
+}
+
 /// Builds the app on any runtime: the real one in `run`, Tauri's mock runtime in tests.
 /// The file is opened here, before the event loop starts, so that every command finds it.
 pub fn build_app<R: Runtime>(
     builder: tauri::Builder<R>,
     start: StartFile,
+) -> tauri::Result<App<R>> {
+    build_app_with(builder, start, ConfigDir::AppConfig)
+}
+
+/// `build_app` with the preferences kept in `config`.
+pub fn build_app_with<R: Runtime>(
+    builder: tauri::Builder<R>,
+    start: StartFile,
+    config: ConfigDir,
 ) -> tauri::Result<App<R>> {
     let ipc = ipc::<R>();
     let app = builder
@@ -97,8 +133,53 @@ pub fn build_app<R: Runtime>(
         StartFile::Path(p) => p,
         StartFile::AppData => default_path(app.path().app_data_dir()?),
     };
-    app.manage(OpenFile::new(open_or_create_seeded(&path)));
+    let config_dir = match config {
+        ConfigDir::Path(dir) => dir,
+        ConfigDir::AppConfig => app.path().app_config_dir()?,
+    };
+    let prefs = PreferencesStore::load(Some(config_dir.join(PREFERENCES_FILE)));
+    let identity = prefs
+        .get()
+        .map(|p| Identity {
+            author: p.author(),
+            stale_lock_hours: i64::from(p.stale_lock_hours),
+        })
+        .unwrap_or_else(|_| Identity {
+            author: preferences::os_author(),
+            stale_lock_hours: keyworks_core::edit_lock::DEFAULT_STALE_HOURS,
+        });
+    app.manage(prefs);
+    let opened = open_or_create_seeded(&path, &identity);
+    let started = opened.as_ref().is_ok();
+    let file = OpenFile::new(opened, identity);
+    let handle = app.handle().clone();
+    file.set_on_opened(std::sync::Arc::new(move |path, info| {
+        file_menu::opened(&handle, path, info);
+    }));
+    app.manage(file);
+    if started {
+        file_menu::remember_recent(app.handle(), &path);
+    } else {
+        file_menu::refresh_menu(app.handle());
+    }
     Ok(app)
+}
+
+/// Releases the edit lock when the app ends: Tauri exits the process without running the
+/// destructors of its managed state, so the lock file would otherwise stay behind.
+pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
+    let closing = match event {
+        RunEvent::Exit => true,
+        RunEvent::WindowEvent {
+            label,
+            event: WindowEvent::Destroyed,
+            ..
+        } => label == "main",
+        _ => false,
+    };
+    if closing && let Some(file) = app.try_state::<OpenFile>() {
+        file.close();
+    }
 }
 
 /// The desktop app's entry point. An optional first argument names the file to open.
@@ -108,7 +189,7 @@ pub fn run() {
         .map(|p| StartFile::Path(PathBuf::from(p)))
         .unwrap_or(StartFile::AppData);
     match build_app(tauri::Builder::default(), start) {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|app, event| on_run_event(app, &event)),
         Err(e) => {
             eprintln!("KeyWorks 无法启动：{e}");
             std::process::exit(1);

@@ -1,14 +1,74 @@
-//! The database the window is working on: at most one open file, shared by every command.
+//! The database the window is working on: at most one open file, shared by every command, with
+//! the edit lock that makes this window its one editor (or the reason it is read-only).
+//!
+//! Lock semantics in the app (the lock itself is keyworks-core's `edit_lock`, a `~$<file>`
+//! beside the database):
+//! - Opening for editing takes the lock before the database is opened for writing (so nothing,
+//!   not even a migration, reaches a file someone else is editing) and keeps it while the file
+//!   is open. Someone else's lock, a read-only file or folder, or a lock file that cannot be
+//!   created opens the file read-only instead, and the UI says why and who.
+//! - The lock is released when another file is opened, when the file is closed and when the app
+//!   exits (`close`, called from the run loop: Tauri runs no destructors on exit).
+//! - A lock left by this same person on this same machine whose process is gone (a crash, a
+//!   killed app) is taken back silently — nobody can lose work — and the break is logged.
+//!   Anyone else's stale lock is only broken after the person confirms (`break_stale_lock`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::Local;
+use keyworks_core::edit_lock::{self, EditLock, LockHolder};
 use keyworks_core::seed::SEED_AUTHOR;
-use keyworks_core::{Access, Db, ErrorCode, Stamp};
+use keyworks_core::{Access, Db, Error, ErrorCode, Stamp};
 use serde::{Deserialize, Serialize};
 
 use crate::ipc_error::IpcError;
+
+/// How a file is asked to be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// For editing when possible, else read-only with the reason.
+    Edit,
+    /// Auditor mode: read-only by choice; nothing reaches the file.
+    ReadOnly,
+}
+
+/// Why the open file cannot be changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadOnlyReason {
+    /// File → 以只读方式打开… (auditor mode).
+    Chosen,
+    /// The file or its folder cannot be written.
+    NotWritable,
+    /// Someone else holds the edit lock.
+    LockedByOther,
+}
+
+/// Who holds the edit lock, as the read-only banner shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct LockHolderInfo {
+    pub user: String,
+    pub machine: String,
+    pub process: u32,
+    /// `2021-06-11 09:30`, the holder's local time.
+    pub since: String,
+    /// Its process is gone from this machine, or it is older than the preferences allow:
+    /// it may be broken after confirmation.
+    pub stale: bool,
+}
+
+impl LockHolderInfo {
+    fn of(h: &LockHolder, stale_hours: i64) -> LockHolderInfo {
+        LockHolderInfo {
+            user: h.user.clone(),
+            machine: h.machine.clone(),
+            process: h.process,
+            since: h.since_text(),
+            stale: h.is_stale(Local::now().fixed_offset(), stale_hours),
+        }
+    }
+}
 
 /// What the window title and the UI say about the open file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -16,110 +76,433 @@ pub struct OpenFileInfo {
     pub path: String,
     pub file_name: String,
     pub read_only: bool,
+    /// Set when `read_only`.
+    pub read_only_reason: Option<ReadOnlyReason>,
+    /// The core's sentence for a file that cannot be written (empty otherwise).
+    pub read_only_detail: String,
+    /// Who is editing the file, when someone else is (shown in any read-only session).
+    pub lock_holder: Option<LockHolderInfo>,
+    /// This window holds the edit lock.
+    pub holds_edit_lock: bool,
 }
 
 impl OpenFileInfo {
-    fn of(db: &Db) -> OpenFileInfo {
-        let path = db.path().map(Path::to_path_buf).unwrap_or_default();
+    /// `keyworks.sqlite — KeyWorks`, and `（只读）` when the file cannot be changed.
+    pub fn window_title(&self) -> String {
+        let read_only = if self.read_only {
+            "（只读 / read-only）"
+        } else {
+            ""
+        };
+        format!("{}{read_only} — KeyWorks", self.file_name)
+    }
+}
+
+/// An open database and what goes with it.
+#[derive(Debug)]
+pub struct Session {
+    db: Db,
+    /// Held while the file is open for editing; dropping it removes the lock file.
+    lock: Option<EditLock>,
+    read_only: Option<(ReadOnlyReason, String)>,
+}
+
+impl Session {
+    fn editing(db: Db, lock: Option<EditLock>) -> Session {
+        Session {
+            db,
+            lock,
+            read_only: None,
+        }
+    }
+
+    fn read_only(db: Db, reason: ReadOnlyReason, detail: String) -> Session {
+        Session {
+            db,
+            lock: None,
+            read_only: Some((reason, detail)),
+        }
+    }
+
+    fn path(&self) -> Option<&Path> {
+        self.db.path()
+    }
+
+    fn info(&self, stale_hours: i64) -> OpenFileInfo {
+        let path = self.path().map(Path::to_path_buf).unwrap_or_default();
+        let read_only = self.db.access() == Access::ReadOnly;
+        let reason = match (&self.read_only, read_only) {
+            (Some((r, _)), _) => Some(*r),
+            (None, true) => Some(ReadOnlyReason::Chosen),
+            (None, false) => None,
+        };
+        // Who edits it matters to every reader; the editor itself needs no look.
+        let lock_holder = if self.lock.is_some() || self.path().is_none() {
+            None
+        } else {
+            edit_lock::current_holder(&path)
+                .ok()
+                .flatten()
+                .filter(|h| !is_this_process(h))
+                .map(|h| LockHolderInfo::of(&h, stale_hours))
+        };
         OpenFileInfo {
             file_name: path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             path: path.display().to_string(),
-            read_only: db.access() == Access::ReadOnly,
+            read_only,
+            read_only_reason: reason,
+            read_only_detail: self
+                .read_only
+                .as_ref()
+                .map(|(_, d)| d.clone())
+                .unwrap_or_default(),
+            lock_holder,
+            holds_edit_lock: self.lock.is_some(),
         }
-    }
-
-    /// `keyworks.sqlite — KeyWorks`, and `（只读）` when the file cannot be changed.
-    pub fn window_title(&self) -> String {
-        let read_only = if self.read_only { "（只读）" } else { "" };
-        format!("{}{read_only} — KeyWorks", self.file_name)
     }
 }
 
+fn is_this_process(h: &LockHolder) -> bool {
+    h.process == std::process::id() && h.machine == edit_lock::this_machine()
+}
+
+/// The person at this computer, as the preferences say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub author: String,
+    pub stale_lock_hours: i64,
+}
+
+impl Identity {
+    pub fn stamp(&self) -> keyworks_core::Result<Stamp> {
+        stamp_now(&self.author)
+    }
+}
+
+/// What the shell does once a file is open, whoever opened it (a menu item, a command):
+/// window title, recent files, telling the UI. Type-erased so that commands need no runtime.
+pub type OnOpened = Arc<dyn Fn(&Path, &OpenFileInfo) + Send + Sync>;
+
 /// The open database, or why there is none (the UI shows that sentence instead of data).
-#[derive(Debug)]
-pub struct OpenFile(Mutex<Result<Db, IpcError>>);
+pub struct OpenFile {
+    current: Mutex<Result<Session, IpcError>>,
+    identity: Mutex<Identity>,
+    on_opened: Mutex<Option<OnOpened>>,
+}
+
+impl std::fmt::Debug for OpenFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenFile")
+            .field("current", &self.current)
+            .field("identity", &self.identity)
+            .finish_non_exhaustive()
+    }
+}
 
 impl OpenFile {
-    pub fn new(opened: Result<Db, IpcError>) -> Self {
-        OpenFile(Mutex::new(opened))
+    pub fn new(opened: Result<Session, IpcError>, identity: Identity) -> Self {
+        OpenFile {
+            current: Mutex::new(opened),
+            identity: Mutex::new(identity),
+            on_opened: Mutex::new(None),
+        }
     }
 
-    fn locked(&self) -> Result<std::sync::MutexGuard<'_, Result<Db, IpcError>>, IpcError> {
-        self.0
+    /// Set once by the app when it is built.
+    pub fn set_on_opened(&self, hook: OnOpened) {
+        if let Ok(mut slot) = self.on_opened.lock() {
+            *slot = Some(hook);
+        }
+    }
+
+    fn locked(&self) -> Result<std::sync::MutexGuard<'_, Result<Session, IpcError>>, IpcError> {
+        self.current
             .lock()
             .map_err(|_| IpcError::internal("上一次操作意外中断，请重新启动 KeyWorks。"))
+    }
+
+    pub fn identity(&self) -> Result<Identity, IpcError> {
+        self.identity
+            .lock()
+            .map(|i| i.clone())
+            .map_err(|_| IpcError::internal("上一次操作意外中断，请重新启动 KeyWorks。"))
+    }
+
+    /// The preferences changed: later changes carry the new author.
+    pub fn set_identity(&self, identity: Identity) -> Result<(), IpcError> {
+        *self
+            .identity
+            .lock()
+            .map_err(|_| IpcError::internal("上一次操作意外中断，请重新启动 KeyWorks。"))? =
+            identity;
+        Ok(())
+    }
+
+    /// Who and when, for a change made now: the author from the preferences.
+    pub fn stamp(&self) -> Result<Stamp, IpcError> {
+        Ok(self.identity()?.stamp()?)
     }
 
     /// Runs a reading operation on the open file.
     pub fn read<T>(&self, op: impl FnOnce(&Db) -> keyworks_core::Result<T>) -> Result<T, IpcError> {
         match &*self.locked()? {
-            Ok(db) => op(db).map_err(IpcError::from),
+            Ok(s) => op(&s.db).map_err(IpcError::from),
             Err(why) => Err(why.clone()),
         }
     }
 
-    /// Runs a writing operation on the open file.
+    /// Runs a writing operation on the open file. A read-only session's connection is itself
+    /// read-only, so the core refuses the write (`ErrorCode::ReadOnly`) whatever the UI does.
     pub fn write<T>(
         &self,
         op: impl FnOnce(&mut Db) -> keyworks_core::Result<T>,
     ) -> Result<T, IpcError> {
         match &mut *self.locked()? {
-            Ok(db) => op(db).map_err(IpcError::from),
+            Ok(s) => op(&mut s.db).map_err(IpcError::from),
             Err(why) => Err(why.clone()),
         }
     }
 
     pub fn info(&self) -> Result<OpenFileInfo, IpcError> {
-        self.read(|db| Ok(OpenFileInfo::of(db)))
+        let stale_hours = self.identity()?.stale_lock_hours;
+        match &*self.locked()? {
+            Ok(s) => Ok(s.info(stale_hours)),
+            Err(why) => Err(why.clone()),
+        }
     }
 
-    /// Puts `opened` in place of the current file (closing it), and describes the new one.
-    pub fn replace(&self, opened: Db) -> Result<OpenFileInfo, IpcError> {
-        let info = OpenFileInfo::of(&opened);
-        *self.locked()? = Ok(opened);
+    /// The open file's path (None when none is open or it lives in memory).
+    pub fn path(&self) -> Option<PathBuf> {
+        match &*self.locked().ok()? {
+            Ok(s) => s.path().map(Path::to_path_buf),
+            Err(_) => None,
+        }
+    }
+
+    /// Opens `path` in place of the current file, which is closed (and its lock released) only
+    /// once the new one is open: a file that fails to open leaves the window as it was.
+    /// `checked` adds SQLite's quick_check (a file someone hands us).
+    pub fn open(
+        &self,
+        path: &Path,
+        mode: OpenMode,
+        checked: bool,
+    ) -> Result<OpenFileInfo, IpcError> {
+        let who = self.identity()?;
+        let mut current = self.locked()?;
+        let session = match &mut *current {
+            // Reopening the file this window edits (after a restore, or "edit again"): keep
+            // the lock rather than release it and race someone else for it.
+            Ok(s) if mode == OpenMode::Edit && s.lock.is_some() && same_file(s.path(), path) => {
+                let db = open_db(path, Access::ReadWrite, checked)?;
+                Session::editing(db, s.lock.take())
+            }
+            _ => open_session(path, mode, checked, &who)?,
+        };
+        let info = session.info(who.stale_lock_hours);
+        *current = Ok(session);
+        drop(current);
+        let hook = self.on_opened.lock().ok().and_then(|h| h.clone());
+        if let Some(hook) = hook {
+            hook(path, &info);
+        }
         Ok(info)
+    }
+
+    /// Closes the file and releases the edit lock (quit, window closed).
+    pub fn close(&self) {
+        if let Ok(mut current) = self.current.lock() {
+            *current = Err(IpcError::new(
+                ErrorCode::NotFound,
+                "没有打开的文件：请用“文件 → 打开…”选择一个 KeyWorks 数据库。",
+            ));
+        }
+    }
+
+    /// Breaks someone else's stale lock on the open (read-only) file after the person confirmed
+    /// it, logging the break in the file's change log, then reopens the file for editing.
+    /// A lock that is not stale is refused (`ErrorCode::Locked`), naming its holder.
+    pub fn break_stale_lock(&self) -> Result<OpenFileInfo, IpcError> {
+        let path = self.path().ok_or_else(no_file)?;
+        let who = self.identity()?;
+        let stamp = who.stamp()?;
+        let mut writer = open_db(&path, Access::ReadWrite, false)?;
+        writer.break_edit_lock(who.stale_lock_hours, false, &stamp)?;
+        drop(writer);
+        self.open(&path, OpenMode::Edit, false)
+    }
+
+    /// Tries again to open the current file for editing (its editor may have closed it).
+    pub fn reopen_for_editing(&self) -> Result<OpenFileInfo, IpcError> {
+        let path = self.path().ok_or_else(no_file)?;
+        self.open(&path, OpenMode::Edit, false)
+    }
+
+    /// Replaces the open file's content with `backup`'s (the core backs the current state up
+    /// first and logs the restore), then reopens it. Only the editor may restore.
+    pub fn restore_from(&self, backup: &Path) -> Result<OpenFileInfo, IpcError> {
+        let stamp = self.stamp()?;
+        let path = {
+            let mut current = self.locked()?;
+            let session = current.as_mut().map_err(|why| why.clone())?;
+            if session.lock.is_none() || session.db.access() == Access::ReadOnly {
+                return Err(Error::OpenedReadOnly.into());
+            }
+            if same_file(session.path(), backup) {
+                return Err(IpcError::new(
+                    ErrorCode::InvalidInput,
+                    "所选备份就是当前打开的文件：请选择一个备份文件。",
+                ));
+            }
+            session.db.restore_from(backup, &stamp)?;
+            session.path().map(Path::to_path_buf).ok_or_else(no_file)?
+        };
+        // Reopened through the same checks as any file, keeping this window's lock.
+        self.open(&path, OpenMode::Edit, true)
     }
 }
 
-/// Who and when, for a change made now by the person at this computer.
+fn no_file() -> IpcError {
+    IpcError::new(
+        ErrorCode::NotFound,
+        "没有打开的文件：请用“文件 → 打开…”选择一个 KeyWorks 数据库。",
+    )
+}
+
+fn same_file(a: Option<&Path>, b: &Path) -> bool {
+    let Some(a) = a else { return false };
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn open_db(path: &Path, access: Access, checked: bool) -> Result<Db, IpcError> {
+    let opened = if checked {
+        Db::open_checked(path, access)
+    } else {
+        Db::open(path, access)
+    };
+    opened.map_err(IpcError::from)
+}
+
+/// Opens `path` as asked. For editing: the lock first, then the file for writing; whatever
+/// keeps us from editing turns into a read-only session that says why.
+pub fn open_session(
+    path: &Path,
+    mode: OpenMode,
+    checked: bool,
+    who: &Identity,
+) -> Result<Session, IpcError> {
+    if mode == OpenMode::ReadOnly {
+        let db = open_db(path, Access::ReadOnly, checked)?;
+        return Ok(Session::read_only(
+            db,
+            ReadOnlyReason::Chosen,
+            String::new(),
+        ));
+    }
+    let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => Error::FileNotFound {
+            path: path.to_owned(),
+        },
+        _ => Error::Io {
+            path: path.to_owned(),
+            source,
+        },
+    })?;
+    if meta.permissions().readonly() {
+        // Checked before the lock so that a read-only file gets no lock file beside it.
+        let why = Error::ReadOnlyFile {
+            path: path.to_owned(),
+        };
+        return read_only_because(path, checked, ReadOnlyReason::NotWritable, why.to_string());
+    }
+    let lock = match take_lock(path, who) {
+        Ok(lock) => lock,
+        Err(e) if e.code() == ErrorCode::Locked => {
+            return read_only_because(path, checked, ReadOnlyReason::LockedByOther, e.to_string());
+        }
+        // A lock file that cannot be created beside the file: a read-only folder or share.
+        Err(e) => {
+            return read_only_because(path, checked, ReadOnlyReason::NotWritable, e.to_string());
+        }
+    };
+    match Db::open(path, Access::ReadWrite).and_then(|db| {
+        if checked {
+            db.quick_check()?;
+        }
+        Ok(db)
+    }) {
+        Ok(db) => Ok(Session::editing(db, Some(lock))),
+        Err(e) if e.code() == ErrorCode::ReadOnly => {
+            drop(lock);
+            read_only_because(path, checked, ReadOnlyReason::NotWritable, e.to_string())
+        }
+        // The lock is dropped with the error: a file we cannot open is not ours to hold.
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn read_only_because(
+    path: &Path,
+    checked: bool,
+    reason: ReadOnlyReason,
+    detail: String,
+) -> Result<Session, IpcError> {
+    let db = open_db(path, Access::ReadOnly, checked)?;
+    Ok(Session::read_only(db, reason, detail))
+}
+
+/// The edit lock on `path` for this process, taking back our own abandoned lock (same person,
+/// same machine, process gone): the break is recorded in the file's change log.
+fn take_lock(path: &Path, who: &Identity) -> keyworks_core::Result<EditLock> {
+    let me = || LockHolder::this_process(&who.author, Local::now().fixed_offset());
+    match EditLock::acquire(path, me()) {
+        Err(Error::Locked { .. }) => {
+            let Some(holder) = edit_lock::current_holder(path)? else {
+                // Released between the two looks: try once more.
+                return EditLock::acquire(path, me());
+            };
+            if !is_own_abandoned_lock(&holder, who) {
+                return Err(Error::Locked {
+                    path: path.to_owned(),
+                    since: holder.since_text(),
+                    user: holder.user,
+                    machine: holder.machine,
+                });
+            }
+            let mut writer = Db::open(path, Access::ReadWrite)?;
+            writer.break_edit_lock(who.stale_lock_hours, false, &who.stamp()?)?;
+            drop(writer);
+            EditLock::acquire(path, me())
+        }
+        other => other,
+    }
+}
+
+/// Ours, on this machine, and its process is gone: whatever the age limit.
+fn is_own_abandoned_lock(holder: &LockHolder, who: &Identity) -> bool {
+    // A century: the age test of `is_stale` never fires, only "process gone on this machine".
+    const NEVER_HOURS: i64 = 24 * 365 * 100;
+    holder.user == who.author
+        && holder.machine == edit_lock::this_machine()
+        && holder.is_stale(Local::now().fixed_offset(), NEVER_HOURS)
+}
+
+/// Who and when, for a change made now by `author`.
 pub fn stamp_now(author: &str) -> keyworks_core::Result<Stamp> {
     Stamp::new(author, Local::now().fixed_offset())
 }
 
-/// The author of edits made in the app: the OS user, as the CLI does by default.
-pub fn os_author() -> String {
-    keyworks_core::os_user_name().unwrap_or_else(|| "未知用户".to_owned())
-}
-
-/// Opens `path` for writing, or read-only when the file (or its folder) cannot be written or
-/// someone else is editing it, so that an auditor's read-only copy, or a file a colleague has
-/// open, can still be read.
-/// `checked` adds SQLite's quick_check (a file someone hands us, File → Open…); the app's own
-/// file at start-up skips it to open fast.
-pub fn open_existing(path: &Path, checked: bool) -> Result<Db, IpcError> {
-    let open = |access| {
-        if checked {
-            Db::open_checked(path, access)
-        } else {
-            Db::open(path, access)
-        }
-    };
-    match open(Access::ReadWrite) {
-        Err(e) if matches!(e.code(), ErrorCode::ReadOnly | ErrorCode::Locked) => {
-            open(Access::ReadOnly).map_err(IpcError::from)
-        }
-        other => other.map_err(IpcError::from),
-    }
-}
-
-/// The file the app starts on: opened if it exists, else created with the seeded portfolio
-/// (the first launch), the seed's rows stamped with the seed's author.
-pub fn open_or_create_seeded(path: &Path) -> Result<Db, IpcError> {
+/// The file the app starts on: opened (for editing when possible) if it exists, else created
+/// with the seeded portfolio (the first launch), the seed's rows stamped with the seed's author.
+pub fn open_or_create_seeded(path: &Path, who: &Identity) -> Result<Session, IpcError> {
     if path.exists() {
-        return open_existing(path, false);
+        return open_session(path, OpenMode::Edit, false, who);
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| {
@@ -129,8 +512,11 @@ pub fn open_or_create_seeded(path: &Path) -> Result<Db, IpcError> {
             ))
         })?;
     }
+    // The lock first: nobody else can be editing a file that does not exist yet.
+    let lock = take_lock(path, who)?;
     let stamp = stamp_now(SEED_AUTHOR)?;
-    Db::create_seeded(path, &stamp).map_err(IpcError::from)
+    let db = Db::create_seeded(path, &stamp)?;
+    Ok(Session::editing(db, Some(lock)))
 }
 
 /// Where the app keeps its database unless told otherwise (same place as the CLI's default).

@@ -6,15 +6,23 @@
 
 use std::path::Path;
 
-use keyworks_app::{COMMAND_NAMES, StartFile, build_app};
+use keyworks_app::{COMMAND_NAMES, ConfigDir, StartFile, build_app_with};
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow};
 
+/// The app on `db`, its preferences in a `config` folder beside the file (never the real
+/// user's config).
 fn launch(db: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let app = build_app(mock_builder(), StartFile::Path(db.to_owned())).unwrap();
+    let config = db.parent().unwrap().join("config");
+    let app = build_app_with(
+        mock_builder(),
+        StartFile::Path(db.to_owned()),
+        ConfigDir::Path(config),
+    )
+    .unwrap();
     let window = match app.get_webview_window("main") {
         Some(w) => w,
         None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -134,6 +142,11 @@ fn the_window_may_call_every_keyworks_command_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, window) = launch(&dir.path().join("k.sqlite"));
     for name in COMMAND_NAMES {
+        // Skipped: it needs no argument, so it would open the system's file dialog and wait
+        // for a person.
+        if *name == "choose_backup_file" {
+            continue;
+        }
         // Without arguments most commands refuse, but as a bad request, not as unknown or denied.
         if let Err(e) = invoke(&window, name, json!({})) {
             let text = e.to_string();
@@ -254,4 +267,465 @@ fn the_gantt_gets_the_critical_path_floats_and_the_latest_baseline() {
 
     let e = invoke(&window, "project_schedule", json!({"code": "KP21-99"})).unwrap_err();
     assert_eq!(e["code"], "not_found");
+}
+
+#[test]
+fn plan_targets_list_the_plan_figures_and_a_recorded_actual_is_kept_and_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.sqlite");
+    let id = {
+        let (_app, window) = launch(&db);
+        let targets = invoke(&window, "plan_targets", json!({})).unwrap();
+        let housing = targets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["target"]["name"] == "安置房")
+            .unwrap()
+            .clone();
+        assert_eq!(housing["target"]["quantity"], 24457.0);
+        let id = housing["target"]["id"].as_i64().unwrap();
+        let e = invoke(
+            &window,
+            "set_target_actual",
+            json!({"id": id, "actual": -3.0}),
+        )
+        .unwrap_err();
+        assert_eq!(e["code"], "invalid_input");
+        let saved = invoke(
+            &window,
+            "set_target_actual",
+            json!({"id": id, "actual": 17000.0}),
+        )
+        .unwrap();
+        assert_eq!(saved["target"]["actual"], 17000.0);
+        id
+    };
+    let (_app, window) = launch(&db);
+    let targets = invoke(&window, "plan_targets", json!({})).unwrap();
+    let housing = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["target"]["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(housing["target"]["actual"], 17000.0);
+    let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
+    assert_eq!(log[0]["table_name"], "targets");
+    assert_eq!(log[0]["row_id"], id);
+}
+
+// ---- Shared files: edit lock, auditor mode, verify, backups, preferences, recent files ----
+
+use keyworks_app::file_menu::{open_path, recent_menu_labels};
+use keyworks_app::on_run_event;
+use keyworks_app::open_file::OpenMode;
+use keyworks_core::edit_lock::{LockHolder, lock_path, this_machine};
+
+/// A seeded file made by a first launch that has since exited (its lock released).
+fn seeded_file(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("共享.sqlite");
+    let (app, _window) = launch(&db);
+    on_run_event(app.handle(), &tauri::RunEvent::Exit);
+    assert!(!lock_path(&db).exists(), "the lock outlived the app");
+    db
+}
+
+/// Writes a lock file as another editor's KeyWorks would.
+fn lock_held_by(db: &Path, user: &str, machine: &str, process: u32, hours_ago: i64) {
+    let holder = LockHolder {
+        user: user.into(),
+        machine: machine.into(),
+        process,
+        since: (chrono::Local::now() - chrono::Duration::hours(hours_ago)).fixed_offset(),
+    };
+    std::fs::write(lock_path(db), serde_json::to_vec(&holder).unwrap()).unwrap();
+}
+
+/// A process id that is not running here (Linux pids stay below 2^22).
+const GONE_PID: u32 = 4_194_999;
+
+fn add_milestone(window: &WebviewWindow<MockRuntime>, name: &str) -> Result<Value, Value> {
+    invoke(
+        window,
+        "add_task",
+        json!({"code": "KP21-01", "draft": {"parent_id": null, "name": name,
+               "is_milestone": true, "planned_start": "2021-06-08", "planned_finish": "2021-06-08",
+               "acceptance": ""}}),
+    )
+}
+
+#[test]
+fn the_editor_holds_the_lock_and_releases_it_on_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.sqlite");
+    let (app, window) = launch(&db);
+    let info = invoke(&window, "open_file_info", json!({})).unwrap();
+    assert_eq!(info["read_only"], false);
+    assert_eq!(info["holds_edit_lock"], true);
+    assert!(info["read_only_reason"].is_null(), "{info}");
+    let holder: LockHolder =
+        serde_json::from_slice(&std::fs::read(lock_path(&db)).unwrap()).unwrap();
+    assert_eq!(holder.process, std::process::id());
+    assert_eq!(holder.machine, this_machine());
+
+    // Closing the window, then the exit, release it (Tauri runs no destructors on exit).
+    on_run_event(app.handle(), &tauri::RunEvent::Exit);
+    assert!(!lock_path(&db).exists());
+    let e = invoke(&window, "portfolio_summary", json!({"asOf": "2021-06-11"})).unwrap_err();
+    assert_eq!(e["code"], "not_found", "{e}");
+}
+
+#[test]
+fn someone_elses_lock_opens_the_file_read_only_and_nothing_reaches_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_file(dir.path());
+    lock_held_by(&db, "李四", "规划科-PC", 4242, 1);
+    let lock_before = std::fs::read(lock_path(&db)).unwrap();
+    let bytes_before = std::fs::read(&db).unwrap();
+    let mtime_before = std::fs::metadata(&db).unwrap().modified().unwrap();
+
+    let (app, window) = launch(&db);
+    let info = invoke(&window, "open_file_info", json!({})).unwrap();
+    assert_eq!(info["read_only"], true, "{info}");
+    assert_eq!(info["read_only_reason"], "locked_by_other");
+    assert_eq!(info["holds_edit_lock"], false);
+    assert_eq!(info["lock_holder"]["user"], "李四");
+    assert_eq!(info["lock_holder"]["machine"], "规划科-PC");
+    assert_eq!(info["lock_holder"]["stale"], false);
+    assert!(
+        info["read_only_detail"]
+            .as_str()
+            .unwrap()
+            .contains("该文件正由 李四（规划科-PC）自"),
+        "{info}"
+    );
+
+    // Reading works; every edit is refused by the core, with the read-only code.
+    invoke(&window, "portfolio_summary", json!({"asOf": "2021-06-11"})).unwrap();
+    assert_eq!(
+        add_milestone(&window, "只读时添加").unwrap_err()["code"],
+        "read_only"
+    );
+    let e = invoke(
+        &window,
+        "rename_task",
+        json!({"id": 1, "name": "只读时改名"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "read_only", "{e}");
+    assert_eq!(
+        invoke(&window, "break_stale_lock", json!({})).unwrap_err()["code"],
+        "locked",
+        "a live lock is not broken"
+    );
+    let verified = invoke(&window, "verify_file", json!({})).unwrap();
+    assert_eq!(verified["ok"], true, "{verified}");
+    assert_eq!(
+        invoke(
+            &window,
+            "restore_backup",
+            json!({"path": db.display().to_string()})
+        )
+        .unwrap_err()["code"],
+        "read_only"
+    );
+    on_run_event(app.handle(), &tauri::RunEvent::Exit);
+
+    // Byte for byte and to the nanosecond: the read-only session never wrote the file, nor
+    // touched the holder's lock.
+    assert_eq!(std::fs::read(&db).unwrap(), bytes_before);
+    assert_eq!(
+        std::fs::metadata(&db).unwrap().modified().unwrap(),
+        mtime_before
+    );
+    assert_eq!(std::fs::read(lock_path(&db)).unwrap(), lock_before);
+}
+
+#[test]
+fn a_stale_lock_is_broken_on_request_and_the_break_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_file(dir.path());
+    // On this machine, its process gone: stale, but someone else's, so only on request.
+    lock_held_by(&db, "王五", &this_machine(), GONE_PID, 1);
+    let (_app, window) = launch(&db);
+    let info = invoke(&window, "open_file_info", json!({})).unwrap();
+    assert_eq!(info["read_only"], true);
+    assert_eq!(info["lock_holder"]["stale"], true, "{info}");
+
+    let info = invoke(&window, "break_stale_lock", json!({})).unwrap();
+    assert_eq!(info["read_only"], false, "{info}");
+    assert_eq!(info["holds_edit_lock"], true);
+    let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
+    assert_eq!(log[0]["table_name"], "edit_lock", "{log}");
+    assert!(log[0]["changes"].to_string().contains("王五"), "{log}");
+    add_milestone(&window, "解锁后添加").unwrap();
+    assert_eq!(
+        invoke(&window, "verify_file", json!({})).unwrap()["ok"],
+        true
+    );
+}
+
+#[test]
+fn an_old_lock_elsewhere_is_stale_by_the_hours_in_the_preferences() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_file(dir.path());
+    lock_held_by(&db, "赵六", "档案室-PC", 77, 5);
+    let (_app, window) = launch(&db);
+    assert_eq!(
+        invoke(&window, "open_file_info", json!({})).unwrap()["lock_holder"]["stale"],
+        false,
+        "5 hours is within the default 12"
+    );
+    invoke(
+        &window,
+        "set_preferences",
+        json!({"author": "", "staleLockHours": 4}),
+    )
+    .unwrap();
+    assert_eq!(
+        invoke(&window, "open_file_info", json!({})).unwrap()["lock_holder"]["stale"],
+        true
+    );
+}
+
+#[test]
+fn my_own_abandoned_lock_is_taken_back_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_file(dir.path());
+    lock_held_by(
+        &db,
+        &keyworks_app::preferences::os_author(),
+        &this_machine(),
+        GONE_PID,
+        0,
+    );
+    let (_app, window) = launch(&db);
+    let info = invoke(&window, "open_file_info", json!({})).unwrap();
+    assert_eq!(info["read_only"], false, "{info}");
+    assert_eq!(info["holds_edit_lock"], true);
+    let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
+    assert_eq!(
+        log[0]["table_name"], "edit_lock",
+        "the take-back is logged: {log}"
+    );
+}
+
+#[test]
+fn auditor_mode_by_choice_holds_no_lock_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_file(dir.path());
+    let other = dir.path().join("other.sqlite");
+    let (app, window) = launch(&other);
+    assert!(lock_path(&other).exists());
+    let bytes_before = std::fs::read(&db).unwrap();
+    let mtime_before = std::fs::metadata(&db).unwrap().modified().unwrap();
+
+    open_path(app.handle(), &db, OpenMode::ReadOnly);
+    let info = invoke(&window, "open_file_info", json!({})).unwrap();
+    assert_eq!(info["file_name"], "共享.sqlite");
+    assert_eq!(info["read_only_reason"], "chosen");
+    assert!(
+        !lock_path(&other).exists(),
+        "switching files released the old lock"
+    );
+    assert!(!lock_path(&db).exists(), "an auditor takes no lock");
+    assert_eq!(
+        add_milestone(&window, "x").unwrap_err()["code"],
+        "read_only"
+    );
+    invoke(
+        &window,
+        "milestones",
+        json!({"asOf": "2021-06-11", "dueWithin": null, "overdue": true}),
+    )
+    .unwrap();
+    invoke(&window, "verify_file", json!({})).unwrap();
+    // "Edit again" from the banner: the lock, and writing, come back.
+    let info = invoke(&window, "reopen_for_editing", json!({})).unwrap();
+    assert_eq!(info["read_only"], false);
+    assert!(lock_path(&db).exists());
+    on_run_event(app.handle(), &tauri::RunEvent::Exit);
+    assert!(!lock_path(&db).exists());
+    assert_eq!(std::fs::read(&db).unwrap(), bytes_before);
+    assert_eq!(
+        std::fs::metadata(&db).unwrap().modified().unwrap(),
+        mtime_before
+    );
+}
+
+#[test]
+fn verify_names_a_row_changed_outside_keyworks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.sqlite");
+    let (_app, window) = launch(&db);
+    let ok = invoke(&window, "verify_file", json!({})).unwrap();
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert!(ok["log_rows"].as_u64().unwrap() > 0);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE tasks SET name = '被改动' WHERE id = 3", [])
+        .unwrap();
+    drop(conn);
+    let bad = invoke(&window, "verify_file", json!({})).unwrap();
+    assert_eq!(bad["ok"], false);
+    assert_eq!(bad["problem_count"], 1, "{bad}");
+    assert_eq!(bad["problems"][0]["kind"], "row_changed");
+    let text = bad["problems"][0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("表 tasks 第 3 行") && text.contains("被绕过 KeyWorks 修改"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_backup_is_listed_and_restored_and_the_restore_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.sqlite");
+    let (_app, window) = launch(&db);
+    assert_eq!(invoke(&window, "backups", json!({})).unwrap(), json!([]));
+    // A copy saved on demand into the backup folder (File → 另存副本… suggests it).
+    let folder = keyworks_core::backup::backup_dir(&db);
+    std::fs::create_dir_all(&folder).unwrap();
+    let copy = folder.join("20210611T090000.000-k-副本.sqlite");
+    keyworks_core::Db::open(&db, keyworks_core::Access::ReadOnly)
+        .unwrap()
+        .save_copy(&copy)
+        .unwrap();
+    let added = add_milestone(&window, "恢复前添加").unwrap();
+
+    let listed = invoke(&window, "backups", json!({})).unwrap();
+    assert_eq!(listed[0]["kind"], "on_demand", "{listed}");
+    assert_eq!(listed[0]["path"], copy.display().to_string());
+    let info = invoke(
+        &window,
+        "restore_backup",
+        json!({"path": copy.display().to_string()}),
+    )
+    .unwrap();
+    assert_eq!(info["read_only"], false);
+    assert_eq!(info["holds_edit_lock"], true, "the editor keeps its lock");
+    let detail = invoke(&window, "project_detail", json!({"code": "KP21-01"})).unwrap();
+    assert!(
+        !detail["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == added["id"]),
+        "the milestone added after the copy is gone"
+    );
+    let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
+    assert_eq!(log[0]["table_name"], "database", "{log}");
+    let kinds: Vec<Value> = invoke(&window, "backups", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].clone())
+        .collect();
+    assert!(kinds.contains(&json!("before_restore")), "{kinds:?}");
+    assert_eq!(
+        invoke(&window, "verify_file", json!({})).unwrap()["ok"],
+        true
+    );
+    let e = invoke(
+        &window,
+        "restore_backup",
+        json!({"path": "relative.sqlite"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid_input");
+}
+
+#[test]
+fn the_author_in_the_preferences_is_stamped_on_changes_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.sqlite");
+    {
+        let (_app, window) = launch(&db);
+        let prefs = invoke(&window, "preferences", json!({})).unwrap();
+        assert_eq!(prefs["author"], "");
+        assert_eq!(prefs["effective_author"], prefs["os_author"]);
+        assert_eq!(prefs["stale_lock_hours"], 12);
+        let saved = invoke(
+            &window,
+            "set_preferences",
+            json!({"author": "张三", "staleLockHours": 24}),
+        )
+        .unwrap();
+        assert_eq!(saved["effective_author"], "张三");
+        let e = invoke(
+            &window,
+            "set_preferences",
+            json!({"author": "张三", "staleLockHours": 0}),
+        )
+        .unwrap_err();
+        assert_eq!(e["code"], "invalid_input");
+        add_milestone(&window, "张三添加").unwrap();
+        let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
+        assert_eq!(log[0]["author"], "张三");
+    }
+    let (_app, window) = launch(&db);
+    let prefs = invoke(&window, "preferences", json!({})).unwrap();
+    assert_eq!(prefs["author"], "张三");
+    assert_eq!(prefs["stale_lock_hours"], 24);
+    assert!(
+        prefs["stored_in"]
+            .as_str()
+            .unwrap()
+            .ends_with("preferences.json")
+    );
+}
+
+#[test]
+fn recent_files_list_the_last_opened_first_and_show_missing_ones_disabled() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = seeded_file(dir.path());
+    let second = dir.path().join("second.sqlite");
+    let (app, window) = launch(&second);
+    open_path(app.handle(), &first, OpenMode::Edit);
+    let prefs = invoke(&window, "preferences", json!({})).unwrap();
+    let recent: Vec<&str> = prefs["recent_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(recent, ["共享.sqlite", "second.sqlite"]);
+    let labels = recent_menu_labels(app.handle());
+    assert!(labels[0].0.starts_with("1  共享.sqlite"), "{labels:?}");
+    assert!(labels[0].1, "an existing file is enabled");
+
+    open_path(app.handle(), &second, OpenMode::Edit);
+    std::fs::remove_file(&first).unwrap();
+    // The list is rebuilt when a file is opened: the gone one is shown, disabled.
+    open_path(app.handle(), &second, OpenMode::Edit);
+    let labels = recent_menu_labels(app.handle());
+    let gone = labels
+        .iter()
+        .find(|(l, _)| l.contains("共享.sqlite"))
+        .unwrap();
+    assert!(gone.0.contains("（找不到）") && !gone.1, "{labels:?}");
+}
+
+#[test]
+fn undo_reverts_the_last_edit_and_then_says_there_is_nothing_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.sqlite");
+    let (_app, window) = launch(&db);
+    let added = add_milestone(&window, "撤销测试里程碑").unwrap();
+    let undone = invoke(&window, "undo_last_edit", json!({})).unwrap();
+    assert_eq!(undone["rows"], 1, "{undone}");
+    assert_eq!(undone["tables"], json!(["tasks"]));
+    let detail = invoke(&window, "project_detail", json!({"code": "KP21-01"})).unwrap();
+    let ids: Vec<&Value> = detail["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["id"])
+        .collect();
+    assert!(!ids.contains(&&added["id"]), "the milestone is gone");
+    // The seed that created the file is not undone.
+    let e = invoke(&window, "undo_last_edit", json!({})).unwrap_err();
+    assert_eq!(e["code"], "not_found", "{e}");
 }

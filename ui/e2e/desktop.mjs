@@ -5,10 +5,13 @@
 //
 // Scenario: first launch on an empty data directory seeds the file; the dashboard lists the
 // seeded projects; open 三星二期二阶段; add a milestone; mark it done; restart the app; it is
-// still done; the History view shows the change.
+// still done; the History view shows the change. Then auditor mode: with someone else's edit
+// lock beside the file, the app opens it read-only, says who holds it, disables and refuses
+// edits, verifies the file, and leaves it byte for byte unchanged.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -219,6 +222,72 @@ async function main() {
     if (!insert.includes(name)) throw new Error(`history insert row does not name ${name}: ${insert}`);
     log("history shows the insert and the completion");
     await s.screenshot("history");
+
+    // 5. Someone else holds the edit lock: read-only, told who, edits disabled and refused.
+    await s.close();
+    sessions.pop();
+    const lockFile = join(dataHome, "cn.xa-hitech.keyworks", "~$keyworks.sqlite");
+    const since = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, "+00:00");
+    const lock = JSON.stringify({ user: "李四", machine: "规划科-PC", process: 4242, since });
+    writeFileSync(lockFile, lock);
+    const sha = () => createHash("sha256").update(readFileSync(dbFile)).digest("hex");
+    const shaBefore = sha();
+    const mtimeBefore = statSync(dbFile).mtimeMs;
+    s = await Session.start();
+    sessions.push(s);
+    const bannerText = await until("the read-only banner", async () => {
+      const b = await s.all('[data-testid="read-only-banner"]');
+      return b.length ? s.text('[data-testid="read-only-text"]') : null;
+    });
+    if (!bannerText.includes("该文件正由 李四（规划科-PC）自") || !bannerText.includes("将以只读方式打开")) {
+      throw new Error(`read-only banner reads ${bannerText}`);
+    }
+    const fileName = await s.text('[data-testid="file-name"]');
+    if (!fileName.includes("只读")) throw new Error(`file name badge reads ${fileName}`);
+    log(`read-only: ${bannerText}`);
+    await s.click('[data-testid="seed-date"]');
+    await s.click('[data-testid="nav-milestones"]');
+    await until("bulk done disabled", async () =>
+      s.run('const b = document.querySelector(\'[data-testid="bulk-done"]\'); return b && b.disabled'),
+    );
+    await s.click('[data-testid="nav-updates"]');
+    await until("submit update disabled", async () =>
+      s.run('const b = document.querySelector(\'[data-testid="record-update"]\'); return b && b.disabled'),
+    );
+    // A control another view leaves enabled is still refused by the core, in words.
+    await openSamsung(s);
+    await s.screenshot("read-only");
+    const addEnabled = await s.run('return !document.querySelector(\'[data-testid="add-milestone"]\').disabled');
+    if (addEnabled) {
+      await s.click('[data-testid="add-milestone"]');
+      await s.type('[data-testid="form-name"]', "只读时不应保存");
+      await s.setDate('[data-testid="form-due"]', today);
+      await s.click('[data-testid="dialog-ok"]');
+      const refused = await until("the read-only refusal", async () =>
+        (await s.all('[data-testid="error"]')).length ? s.text('[data-testid="error"]') : null,
+      );
+      if (!refused.includes("只读")) throw new Error(`refusal reads ${refused}`);
+      log(`an edit in read-only mode is refused: ${refused.replace(/\s+/g, " ")}`);
+      await s.run('document.querySelector(\'[data-testid="dialog"] button.secondary\')?.click()');
+    } else {
+      log("add milestone is disabled in read-only mode");
+    }
+    // Help → 校验文件… is also on the banner: the file verifies.
+    await s.click('[data-testid="banner-verify"]');
+    await until("verify to pass", async () =>
+      s.run('return document.querySelector(\'[data-testid="verify-result"]\')?.dataset.ok === "true"'),
+    );
+    await s.screenshot("verify");
+    await s.click('[data-testid="verify-close"]');
+    log("verify passed in the read-only session");
+    await s.close();
+    sessions.pop();
+    if (sha() !== shaBefore || statSync(dbFile).mtimeMs !== mtimeBefore) {
+      throw new Error("the read-only session changed the database file");
+    }
+    if (readFileSync(lockFile, "utf8") !== lock) throw new Error("the read-only session touched the holder's lock");
+    rmSync(lockFile);
+    log("database unchanged (sha256 and mtime) after the read-only session; the holder's lock untouched");
     console.log(`e2e passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (e) {
     failed = true;

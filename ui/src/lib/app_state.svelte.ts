@@ -21,6 +21,11 @@ class AppState {
   notice = $state<string | null>(null);
   /** Bumped after every edit and file switch: views reload what they show. */
   revision = $state(0);
+  /** The open file cannot be changed (auditor mode, someone else's edit lock, a read-only
+   *  file): views disable every edit control. The core refuses edits anyway. */
+  get readOnly(): boolean {
+    return this.file?.read_only ?? false;
+  }
 }
 
 export const app = new AppState();
