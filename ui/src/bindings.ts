@@ -13,6 +13,10 @@ export const commands = {
 	/**  Chinese and English words for the stored codes (categories, stages, statuses, link kinds). */
 	vocabularyLabels: () => __TAURI_INVOKE<VocabularyLabels>("vocabulary_labels"),
 	portfolioSummary: (asOf: string) => typedError<PortfolioSummary, IpcError>(__TAURI_INVOKE("portfolio_summary", { asOf })),
+	/**  The plan's physical targets against what has been delivered. */
+	planTargets: () => typedError<TargetProgress[], IpcError>(__TAURI_INVOKE("plan_targets")),
+	/**  Records the delivered figure of one target; `None` clears it. */
+	setTargetActual: (id: TargetId, actual: number | null) => typedError<TargetProgress, IpcError>(__TAURI_INVOKE("set_target_actual", { id, actual })),
 	/**  All milestones (neither filter), those due within `due_within` days, or the overdue ones. */
 	milestones: (asOf: string, dueWithin: number | null, overdue: boolean) => typedError<MilestoneRow[], IpcError>(__TAURI_INVOKE("milestones", { asOf, dueWithin, overdue })),
 	projectDetail: (code: string) => typedError<ProjectDetail, IpcError>(__TAURI_INVOKE("project_detail", { code })),
@@ -28,6 +32,8 @@ export const commands = {
 	deleteTask: (id: TaskId) => typedError<number, IpcError>(__TAURI_INVOKE("delete_task", { id })),
 	addDependency: (predecessor: TaskId, successor: TaskId, kind: LinkKind, lagDays: number) => typedError<Dependency, IpcError>(__TAURI_INVOKE("add_dependency", { predecessor, successor, kind, lagDays })),
 	deleteDependency: (id: DependencyId) => typedError<Dependency, IpcError>(__TAURI_INVOKE("delete_dependency", { id })),
+	/**  Reverts the user's most recent edit in this file (Ctrl+Z, 撤销). */
+	undoLastEdit: () => typedError<UndoneEdit, IpcError>(__TAURI_INVOKE("undo_last_edit")),
 	recordUpdate: (code: string, form: UpdateForm) => typedError<WeeklyUpdate, IpcError>(__TAURI_INVOKE("record_update", { code, form })),
 	updatesOf: (code: string) => typedError<WeeklyUpdate[], IpcError>(__TAURI_INVOKE("updates_of", { code })),
 	/**  The latest `limit` changes, newest first. */
@@ -57,6 +63,38 @@ export const commands = {
 	 *  manager, so the user can find a report just written.
 	 */
 	showInFolder: (path: string) => typedError<null, IpcError>(__TAURI_INVOKE("show_in_folder", { path })),
+	/**
+	 *  Tries again to open the current file for editing (its editor may have closed it); still
+	 *  read-only, with the reason, if not possible.
+	 */
+	reopenForEditing: () => typedError<OpenFileInfo, IpcError>(__TAURI_INVOKE("reopen_for_editing")),
+	/**
+	 *  Breaks someone else's stale edit lock (after the person confirmed in the UI); the break
+	 *  is recorded in the file's change log and the file reopens for editing.
+	 */
+	breakStaleLock: () => typedError<OpenFileInfo, IpcError>(__TAURI_INVOKE("break_stale_lock")),
+	/**
+	 *  `keyworks verify` for the open file: integrity_check, the change log's hash chain, rows
+	 *  against the log. Runs on a read-only connection of its own, so the window stays usable.
+	 */
+	verifyFile: () => typedError<VerifyOutcome, IpcError>(__TAURI_INVOKE("verify_file")),
+	/**  The backups in the open file's `<file>.backups/` folder, newest first. */
+	backups: () => typedError<BackupEntry[], IpcError>(__TAURI_INVOKE("backups")),
+	/**  Asks for a backup file elsewhere (a copy saved with File → 另存副本…); `None` when cancelled. */
+	chooseBackupFile: () => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_backup_file")),
+	/**
+	 *  Replaces the open file's content with the backup's (after the person confirmed): the core
+	 *  backs the current state up first and records the restore in the change log; the file is
+	 *  then reopened. Only the editor (holder of the edit lock) may restore.
+	 */
+	restoreBackup: (path: string) => typedError<OpenFileInfo, IpcError>(__TAURI_INVOKE("restore_backup", { path })),
+	/**  The preferences dialog's content. */
+	preferences: () => typedError<PreferencesView, IpcError>(__TAURI_INVOKE("preferences")),
+	/**
+	 *  Saves the author (empty: the OS user name) and the stale-lock hours; later changes are
+	 *  stamped with this author.
+	 */
+	setPreferences: (author: string, staleLockHours: number) => typedError<PreferencesView, IpcError>(__TAURI_INVOKE("set_preferences", { author, staleLockHours })),
 };
 
 /** Events */
@@ -64,9 +102,29 @@ export const events = {
 	fileChanged: makeEvent<FileChanged, FileChanged>("file-changed"),
 	fileNotice: makeEvent<FileNotice, FileNotice>("file-notice"),
 	fileProblem: makeEvent<FileProblem, FileProblem>("file-problem"),
+	menuDialogRequested: makeEvent<MenuDialogRequested, MenuDialogRequested>("menu-dialog-requested"),
 };
 
 /* Types */
+/**  One backup File → 从备份恢复… offers. */
+export type BackupEntry = {
+	path: string,
+	file_name: string,
+	kind: BackupKind,
+	/**  When the copy was written (its modification time, local, `2021-06-11 09:30:05`). */
+	written: string,
+	bytes: number,
+};
+
+/**  Why a backup was made, as read from its name. */
+export type BackupKind = 
+/**  Before a schema upgrade. */
+"before_upgrade" | 
+/**  Before an earlier restore. */
+"before_restore" | 
+/**  A copy saved there on demand (File → 另存副本…). */
+"on_demand";
+
 export type Baseline = {
 	id: BaselineId,
 	project_id: ProjectId,
@@ -155,6 +213,8 @@ export type ErrorCode =
 "busy" | 
 /**  Another person is editing the file: open it read-only. */
 "locked" | 
+/**  The disk (or share) holding the file is full: the change was rolled back. */
+"disk_full" | 
 /**  Anything else: a bug or an I/O failure. */
 "internal";
 
@@ -189,6 +249,28 @@ export type Label = {
 
 /**  Dependency types, as in MS Project. */
 export type LinkKind = "FS" | "SS" | "FF" | "SF";
+
+/**  Who holds the edit lock, as the read-only banner shows it. */
+export type LockHolderInfo = {
+	user: string,
+	machine: string,
+	process: number,
+	/**  `2021-06-11 09:30`, the holder's local time. */
+	since: string,
+	/**
+	 *  Its process is gone from this machine, or it is older than the preferences allow:
+	 *  it may be broken after confirmation.
+	 */
+	stale: boolean,
+};
+
+/**  The UI's own dialogs that a menu item opens. */
+export type MenuDialog = "preferences" | "verify" | "restore_backup";
+
+/**  A menu item asks the window to show one of its dialogs. */
+export type MenuDialogRequested = {
+	dialog: MenuDialog,
+};
 
 export type MilestoneRow = {
 	id: TaskId,
@@ -227,6 +309,14 @@ export type OpenFileInfo = {
 	path: string,
 	file_name: string,
 	read_only: boolean,
+	/**  Set when `read_only`. */
+	read_only_reason: ReadOnlyReason | null,
+	/**  The core's sentence for a file that cannot be written (empty otherwise). */
+	read_only_detail: string,
+	/**  Who is editing the file, when someone else is (shown in any read-only session). */
+	lock_holder: LockHolderInfo | null,
+	/**  This window holds the edit lock. */
+	holds_edit_lock: boolean,
 };
 
 export type Portfolio = {
@@ -246,6 +336,20 @@ export type PortfolioSummary = {
 	due_soon: MilestoneRow[],
 	/**  Open milestones past due, most late first. */
 	overdue: MilestoneRow[],
+};
+
+/**  What the preferences dialog shows. */
+export type PreferencesView = {
+	/**  As set; empty when the OS user name is used. */
+	author: string,
+	/**  The name changes are stamped with now. */
+	effective_author: string,
+	/**  The OS user name, the default. */
+	os_author: string,
+	stale_lock_hours: number,
+	recent_files: RecentFile[],
+	/**  Where these settings are stored (shown so that an administrator can find them). */
+	stored_in: string,
 };
 
 export type Project = {
@@ -317,6 +421,23 @@ export type ProjectSummary = {
 	days_late: number,
 };
 
+/**  Why the open file cannot be changed. */
+export type ReadOnlyReason = 
+/**  File → 以只读方式打开… (auditor mode). */
+"chosen" | 
+/**  The file or its folder cannot be written. */
+"not_writable" | 
+/**  Someone else holds the edit lock. */
+"locked_by_other";
+
+/**  One line of File → 最近打开 and of the preferences dialog. */
+export type RecentFile = {
+	path: string,
+	file_name: string,
+	/**  False when the file has gone (moved, deleted, share not connected): shown disabled. */
+	exists: boolean,
+};
+
 /**  Language of the report's labels (project data is printed as entered). */
 export type ReportLang = "zh" | "en";
 
@@ -375,6 +496,19 @@ export type Target = {
 /**  A row of `targets`. */
 export type TargetId = number;
 
+/**  One target of one project, with the share delivered so far. */
+export type TargetProgress = {
+	project_id: ProjectId,
+	project_code: string,
+	project_name: string,
+	target: Target,
+	/**
+	 *  actual ÷ quantity, in percent; absent while no actual figure is recorded or the
+	 *  quantity is zero.
+	 */
+	percent_delivered: number | null,
+};
+
 export type Task = {
 	id: TaskId,
 	project_id: ProjectId,
@@ -430,6 +564,18 @@ export type TaskVariance = {
 	finish_variance: number | null,
 };
 
+/**  What an undo reverted. */
+export type UndoneEdit = {
+	/**  The reverted group (its first change-log row's id). */
+	group: number,
+	/**  When the reverted edit was made (RFC 3339). */
+	at: string,
+	/**  How many rows were put back. */
+	rows: number,
+	/**  The tables those rows are in, e.g. `["dependencies", "tasks"]`. */
+	tables: string[],
+};
+
 /**  A weekly update as the form sends it; `week` is ISO text such as `2021-W23`. */
 export type UpdateForm = {
 	week: string,
@@ -444,6 +590,24 @@ export type UpdateForm = {
 export type UpdateId = number;
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  What Help → 校验文件… shows. */
+export type VerifyOutcome = {
+	ok: boolean,
+	path: string,
+	log_rows: number,
+	rows_checked: number,
+	problem_count: number,
+	/**  The first problems, the first broken link or changed row first (at most 20). */
+	problems: VerifyProblem[],
+};
+
+/**  One problem `verify` found, as a sentence (Chinese, from the core) and its kind. */
+export type VerifyProblem = {
+	/**  `integrity`, `broken_link`, `row_changed`, `row_missing` or `row_unlogged`. */
+	kind: string,
+	text: string,
+};
 
 export type VocabularyLabels = {
 	categories: Label[],

@@ -152,7 +152,7 @@ export function diamondOf(task: Task, row: number, scale: Scale): Diamond {
 }
 
 /** Horizontal extent of a row's shape, where links attach. */
-function ends(task: Task, row: number, scale: Scale): { left: number; right: number; y: number } {
+function ends(task: Task, row: number, scale: Scale): LinkEnds {
   if (task.is_milestone) {
     const d = diamondOf(task, row, scale);
     return { left: d.cx - d.r, right: d.cx + d.r, y: d.cy };
@@ -163,23 +163,17 @@ function ends(task: Task, row: number, scale: Scale): { left: number; right: num
 
 const STUB = 8;
 
-/**
- * An orthogonal arrow for a link, leaving the predecessor's finish (or start, for SS/SF) and
- * entering the successor's start (or finish, for FF/SF). Returns an SVG path ending at the
- * arrow's tip; the tip points right when entering a start and left when entering a finish.
- */
-export function linkPath(
-  dep: Dependency,
-  predecessor: Task,
-  predRow: number,
-  successor: Task,
-  succRow: number,
-  scale: Scale,
-): string {
-  const p = ends(predecessor, predRow, scale);
-  const s = ends(successor, succRow, scale);
-  const fromFinish = dep.kind === "FS" || dep.kind === "FF";
-  const toStart = dep.kind === "FS" || dep.kind === "SS";
+/** Where a link attaches to a row's shape: its left and right ends and its middle height. */
+export interface LinkEnds {
+  left: number;
+  right: number;
+  y: number;
+}
+
+/** The corners of a link's arrow between two shapes' ends (see linkPoints). */
+export function routeLink(kind: Dependency["kind"], p: LinkEnds, s: LinkEnds): number[] {
+  const fromFinish = kind === "FS" || kind === "FF";
+  const toStart = kind === "FS" || kind === "SS";
   const x1 = fromFinish ? p.right : p.left;
   const x2 = toStart ? s.left : s.right;
   const out = fromFinish ? x1 + STUB : x1 - STUB;
@@ -188,11 +182,43 @@ export function linkPath(
   const y2 = s.y;
   // Room for a straight drop: go across at the exit stub, then down to the target row.
   if ((toStart && out <= into) || (!toStart && out >= into)) {
-    return `M${x1},${y1} H${out} V${y2} H${x2}`;
+    return [x1, y1, out, y1, out, y2, x2, y2];
   }
   // Otherwise turn back between the rows.
   const mid = y1 + (y2 >= y1 ? ROW_HEIGHT / 2 : -ROW_HEIGHT / 2);
-  return `M${x1},${y1} H${out} V${mid} H${into} V${y2} H${x2}`;
+  return [x1, y1, out, y1, out, mid, into, mid, into, y2, x2, y2];
+}
+
+/**
+ * The corners of an orthogonal arrow for a link, as x,y pairs: it leaves the predecessor's
+ * finish (or start, for SS/SF) and enters the successor's start (or finish, for FF/SF). The
+ * segments alternate horizontal and vertical, starting horizontal; the last point is the
+ * arrow's tip, which points right when entering a start and left when entering a finish.
+ */
+export function linkPoints(
+  dep: Dependency,
+  predecessor: Task,
+  predRow: number,
+  successor: Task,
+  succRow: number,
+  scale: Scale,
+): number[] {
+  return routeLink(dep.kind, ends(predecessor, predRow, scale), ends(successor, succRow, scale));
+}
+
+/** The same arrow as an SVG path (M, then alternating H and V). */
+export function linkPath(
+  dep: Dependency,
+  predecessor: Task,
+  predRow: number,
+  successor: Task,
+  succRow: number,
+  scale: Scale,
+): string {
+  const pts = linkPoints(dep, predecessor, predRow, successor, succRow, scale);
+  const parts = [`M${pts[0]},${pts[1]}`];
+  for (let i = 2; i < pts.length; i += 2) parts.push(i % 4 === 2 ? `H${pts[i]}` : `V${pts[i + 1]}`);
+  return parts.join(" ");
 }
 
 /** The rows to draw for a scroll position: those on screen plus `overscan` on either side. */
@@ -239,8 +265,16 @@ function nextMonth(iso: string, step = 1): string {
  * The two header bands of the timescale. Upper: months (day and week zoom) or years; lower:
  * days, ISO weeks (第23周), months or quarters.
  */
-export function ticks(scale: Scale, locale: Locale): { upper: Tick[]; lower: Tick[] } {
+export function ticks(
+  scale: Scale,
+  locale: Locale,
+  window?: { from: string; to: string },
+): { upper: Tick[]; lower: Tick[] } {
   const zh = locale === "zh";
+  // The span to label: the whole timeline, or (for a long plan, drawn a window at a time) the
+  // part of it in `window`. Ticks keep their positions on the whole timeline either way.
+  const from = window && window.from > scale.start ? window.from : scale.start;
+  const to = window && window.to < scale.end ? window.to : scale.end;
   const span = (from: string, to: string, label: string): Tick => {
     const x = Math.max(scale.x(from), 0);
     const right = Math.min(scale.x(to), scale.width);
@@ -248,16 +282,16 @@ export function ticks(scale: Scale, locale: Locale): { upper: Tick[]; lower: Tic
   };
   const months = (step: number, label: (iso: string) => string): Tick[] => {
     const out: Tick[] = [];
-    const { year, month } = parts(scale.start);
+    const { year, month } = parts(from);
     const firstMonth = Math.floor((month - 1) / step) * step + 1;
-    for (let m = monthStart(year, firstMonth); m <= scale.end; m = nextMonth(m, step)) {
+    for (let m = monthStart(year, firstMonth); m <= to; m = nextMonth(m, step)) {
       out.push(span(m, nextMonth(m, step), label(m)));
     }
     return out;
   };
   const years = (): Tick[] => {
     const out: Tick[] = [];
-    for (let y = parts(scale.start).year; y <= parts(scale.end).year; y++) {
+    for (let y = parts(from).year; y <= parts(to).year; y++) {
       out.push(span(`${y}-01-01`, `${y + 1}-01-01`, zh ? `${y}年` : `${y}`));
     }
     return out;
@@ -271,14 +305,14 @@ export function ticks(scale: Scale, locale: Locale): { upper: Tick[]; lower: Tic
   switch (scale.zoom) {
     case "day": {
       const lower: Tick[] = [];
-      for (let d = scale.start; d <= scale.end; d = addDays(d, 1)) {
+      for (let d = from; d <= to; d = addDays(d, 1)) {
         lower.push(span(d, addDays(d, 1), String(parts(d).day)));
       }
       return { upper: months(1, (m) => monthLabel(m, true)), lower };
     }
     case "week": {
       const lower: Tick[] = [];
-      for (let d = addDays(scale.start, -weekdayIndex(scale.start)); d <= scale.end; d = addDays(d, 7)) {
+      for (let d = addDays(from, -weekdayIndex(from)); d <= to; d = addDays(d, 7)) {
         const w = isoWeek(d).week;
         lower.push(span(d, addDays(d, 7), zh ? `第${w}周` : `W${w}`));
       }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Cross-builds the KeyWorks desktop app for Windows (x86_64-pc-windows-gnu) on Debian/Ubuntu:
+# KeyWorks.exe with WebView2Loader.dll beside it (the exe loads it at start; both must be
+# copied together). Installs what is missing (Debian's mingw-w64 for the linker, the Rust
+# target), idempotently. The installer itself (NSIS/MSI with bundle.windows.webviewInstallMode
+# = offlineInstaller) is built on a Windows machine: see README.
+#
+#   bash scripts/build-windows.sh        → $CARGO_TARGET_DIR/windows/KeyWorks/{KeyWorks.exe,WebView2Loader.dll}
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyworks/target}"
+export CARGO_TERM_COLOR=never
+target=x86_64-pc-windows-gnu
+
+need_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
+  echo "Installing Debian's mingw-w64 (the Windows linker)"
+  need_root apt-get -o DPkg::Lock::Timeout=600 update -q
+  need_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q mingw-w64
+fi
+if ! rustup target list --installed | grep -qx "$target"; then
+  rustup target add "$target"
+fi
+# The POSIX-threads flavour of MinGW's GCC: Rust's std for windows-gnu expects it.
+linker=x86_64-w64-mingw32-gcc
+command -v x86_64-w64-mingw32-gcc-posix >/dev/null 2>&1 && linker=x86_64-w64-mingw32-gcc-posix
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER="$linker"
+
+# The UI is embedded in the binary at compile time.
+(
+  cd ui
+  [ -d node_modules ] || npm ci --no-audit --no-fund
+  npx vite build
+)
+
+# As scripts/run.sh builds release (custom-protocol is the crate's default feature), for the
+# Windows target. The icon is src-tauri/icons/icon.ico (bundle.icon in tauri.conf.json), which
+# tauri-build embeds as the exe's resource.
+cargo build --release --locked --target "$target" -p keyworks-app
+
+built="$CARGO_TARGET_DIR/$target/release"
+out="$CARGO_TARGET_DIR/windows/KeyWorks"
+mkdir -p "$out"
+cp "$built/keyworks-app.exe" "$out/KeyWorks.exe"
+# webview2-com-sys ships the loader and its build script copies it into its OUT_DIR (x64).
+loader=$(find "$built/build" -path '*webview2-com-sys-*/out/x64/WebView2Loader.dll' 2>/dev/null | head -n1 || true)
+if [ -z "$loader" ]; then
+  echo "WebView2Loader.dll not found under $built" >&2
+  exit 1
+fi
+cp "$loader" "$out/WebView2Loader.dll"
+
+kind=$(file -b "$out/KeyWorks.exe")
+echo "KeyWorks.exe: $kind"
+case "$kind" in
+  *"PE32+ executable"*"(GUI)"*"x86-64"*) ;;
+  *) echo "KeyWorks.exe is not a 64-bit Windows GUI executable" >&2; exit 1 ;;
+esac
+echo "Windows build: $out ($(du -sh "$out" | cut -f1))"
+ls -l "$out"
