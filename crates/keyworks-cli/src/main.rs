@@ -3,9 +3,11 @@
 //! aligned tables for people, `--json` for scripts, errors on stderr.
 
 mod audit_cmd;
+mod interchange_cmd;
 mod report_cmd;
 mod schedule_cmd;
 mod table;
+mod tabular_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -138,6 +140,11 @@ enum Command {
         action: schedule_cmd::CalendarAction,
     },
     /// Create a new database with a synthetic portfolio (for benchmarks and large-file trials)
+    /// Create a project from an MS Project XML file (MSPDI, also written by ProjectLibre and
+    /// GanttProject), or preview/apply a milestone CSV
+    Import(interchange_cmd::ImportArgs),
+    /// Write a project (or with --all the portfolio) as MS Project XML, Excel, CSV or iCalendar
+    Export(interchange_cmd::ExportArgs),
     #[command(hide = true)]
     Generate {
         #[arg(long, default_value_t = 1000)]
@@ -227,6 +234,7 @@ fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::Conflict => 6,
         ErrorCode::Busy => 7,
         ErrorCode::Locked => 8,
+        ErrorCode::DiskFull => 10,
     }
 }
 
@@ -449,6 +457,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Schedule { code, json } => schedule_cmd::schedule(&path, code, *json)?,
         Command::Baseline { action } => schedule_cmd::baseline(&cli, &path, action)?,
         Command::Calendar { action } => schedule_cmd::calendar(&cli, &path, action)?,
+        Command::Import(args) => interchange_cmd::import(&cli, &path, args)?,
+        Command::Export(args) => interchange_cmd::export(&path, args)?,
         Command::Generate { projects, tasks } => {
             let stamp = stamp(&cli)?;
             let mut db = Db::create(&path)?;

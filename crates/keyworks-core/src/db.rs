@@ -30,6 +30,14 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_change_log_chain.sql"),
         after: Some(crate::change_log::chain_existing_rows),
     },
+    Migration {
+        sql: include_str!("../migrations/0003_task_constraints.sql"),
+        after: None,
+    },
+    Migration {
+        sql: include_str!("../migrations/0004_change_log_tx.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this build writes.
@@ -401,12 +409,21 @@ impl Db {
             (Some(rusqlite::ErrorCode::DatabaseBusy), Some(p)) => Error::Busy { path: p.clone() },
             _ => Error::from(e),
         };
+        // SQLITE_FULL surfaces inside `f` (as Error::DiskFull without a path) or at commit;
+        // either way the transaction is rolled back (dropped), and the message names the file.
+        let with_path = |e: Error| match (e, &path) {
+            (Error::DiskFull { .. }, Some(p)) => Error::DiskFull { path: p.clone() },
+            (e, _) => e,
+        };
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(busy)?;
-        let value = f(&tx)?;
-        tx.commit().map_err(busy)?;
+            .map_err(busy)
+            .map_err(with_path)?;
+        // The change-log rows this transaction writes form one group (undo reverts a group).
+        crate::change_log::start_group(&tx).map_err(with_path)?;
+        let value = f(&tx).map_err(with_path)?;
+        tx.commit().map_err(busy).map_err(with_path)?;
         Ok(value)
     }
 }

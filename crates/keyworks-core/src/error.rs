@@ -23,6 +23,8 @@ pub enum ErrorCode {
     Busy,
     /// Another person is editing the file: open it read-only.
     Locked,
+    /// The disk (or share) holding the file is full: the change was rolled back.
+    DiskFull,
     /// Anything else: a bug or an I/O failure.
     Internal,
 }
@@ -112,6 +114,12 @@ pub enum Error {
         since: String,
     },
 
+    #[error(
+        "磁盘已满：数据库文件{}所在的磁盘没有足够空间，本次修改未保存（已整体撤销，之前的数据完好）：请腾出磁盘空间后重试（disk full: free space and retry）。",
+        shown(path)
+    )]
+    DiskFull { path: PathBuf },
+
     #[error("无法访问文件 {path}：{source}。")]
     Io {
         path: PathBuf,
@@ -125,8 +133,17 @@ pub enum Error {
     #[error("没有编号为 {id} 的任务或里程碑：请用 `keyworks milestones` 查看编号。")]
     UnknownTask { id: i64 },
 
+    #[error("没有编号为 {id} 的计划指标：请刷新后重试。")]
+    UnknownTarget { id: i64 },
+
     #[error("任务 {id}（{name}）不是里程碑：只有里程碑可以标记为完成。")]
     NotAMilestone { id: i64, name: String },
+
+    #[error("导入文件有 {count} 处问题（{first}），未做任何改动：请在文件中改正后重新预览、导入。")]
+    ImportHasProblems { count: usize, first: String },
+
+    #[error("预览之后数据库中的这些项目已被修改，未做任何改动：请重新预览，确认后再导入。")]
+    ImportOutdated,
 
     #[error("任务之间的依赖构成循环（{cycle}），无法计算进度：请删除或改变其中一条依赖。")]
     DependencyCycle { cycle: String },
@@ -142,6 +159,12 @@ pub enum Error {
         name: String,
         available: String,
     },
+
+    #[error("{author} 没有可以撤销的修改：撤销只针对本人在此文件中最近的一次修改。")]
+    NothingToUndo { author: String },
+
+    #[error("无法撤销：{detail}。未做任何改动。")]
+    UndoConflict { detail: String },
 
     #[error("{field} 的值「{value}」无效：{expected}。")]
     InvalidInput {
@@ -166,8 +189,10 @@ impl Error {
             Error::FileNotFound { .. }
             | Error::UnknownProject { .. }
             | Error::UnknownTask { .. }
+            | Error::UnknownTarget { .. }
             | Error::NoBaseline { .. }
-            | Error::UnknownBaseline { .. } => ErrorCode::NotFound,
+            | Error::UnknownBaseline { .. }
+            | Error::NothingToUndo { .. } => ErrorCode::NotFound,
             Error::NotSqlite { .. }
             | Error::Truncated { .. }
             | Error::Corrupt { .. }
@@ -179,9 +204,12 @@ impl Error {
             Error::AlreadyExists { .. } => ErrorCode::Conflict,
             Error::InvalidInput { .. }
             | Error::NotAMilestone { .. }
-            | Error::DependencyCycle { .. } => ErrorCode::InvalidInput,
+            | Error::DependencyCycle { .. }
+            | Error::ImportHasProblems { .. } => ErrorCode::InvalidInput,
+            Error::ImportOutdated | Error::UndoConflict { .. } => ErrorCode::Conflict,
             Error::Busy { .. } => ErrorCode::Busy,
             Error::Locked { .. } => ErrorCode::Locked,
+            Error::DiskFull { .. } => ErrorCode::DiskFull,
             Error::Io { .. } | Error::Seed(_) | Error::Internal(_) | Error::Sqlite(_) => {
                 ErrorCode::Internal
             }
@@ -212,6 +240,9 @@ impl From<rusqlite::Error> for Error {
                 path: PathBuf::new(),
             },
             Some(rusqlite::ErrorCode::ReadOnly) => Error::OpenedReadOnly,
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull {
+                path: PathBuf::new(),
+            },
             _ => Error::Sqlite(e),
         }
     }

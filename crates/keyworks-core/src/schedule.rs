@@ -236,73 +236,116 @@ impl Positions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum EdgeKind {
-    Link(LinkKind),
-    /// From a summary's entry node to one of its children's entry nodes.
-    Down,
-    /// From a child to its summary's node, which rolls the children up.
-    Up,
+/// No task, no summary, no node: the marker in the `u32` index arrays below.
+const NONE: u32 = u32::MAX;
+
+/// The two ends of a task, indexing the `[start, finish]` pairs the passes keep per node.
+const START: usize = 0;
+const FINISH: usize = 1;
+
+/// A link as its successor sees it: the predecessor's node, and in `meta` the lag above two
+/// bits that say which end of each task the link joins (bit 0: the predecessor's start rather
+/// than its finish; bit 1: the successor's finish rather than its start). On a summary's own
+/// node the incoming edges are its children instead, and `meta` is unused. Eight bytes, so that
+/// the edges of 100,000 tasks stay within the processor's caches.
+#[derive(Debug, Clone, Copy)]
+struct InEdge {
+    from: u32,
+    meta: i32,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Edge {
-    to: u32,
-    kind: EdgeKind,
-    lag: i64,
+impl InEdge {
+    fn link(from: u32, kind: LinkKind, lag: i64) -> InEdge {
+        let ends = match kind {
+            LinkKind::FinishToStart => 0b00,
+            LinkKind::StartToStart => 0b01,
+            LinkKind::FinishToFinish => 0b10,
+            LinkKind::StartToFinish => 0b11,
+        };
+        // The lag was checked against MAX_DAYS, so `lag * 4` is far inside i32.
+        InEdge {
+            from,
+            meta: ((lag as i32) << 2) | ends,
+        }
+    }
+
+    fn child(from: u32) -> InEdge {
+        InEdge { from, meta: 0 }
+    }
+
+    /// Which end of the predecessor the link starts from: START or FINISH.
+    fn pred_end(self) -> usize {
+        (!self.meta & 1) as usize
+    }
+
+    /// Which end of the successor the link holds: START or FINISH.
+    fn succ_end(self) -> usize {
+        ((self.meta >> 1) & 1) as usize
+    }
+
+    fn lag(self) -> i64 {
+        i64::from(self.meta >> 2)
+    }
 }
 
 /// The network: node `i < n` is task `i` (for a summary, the node that rolls its children up);
-/// node `n + j` is the entry of the `j`th summary, where links into it arrive.
-struct Graph {
+/// node `n + j` is the entry of the `j`th summary, where links into it arrive and from where
+/// they reach its children. Edges are stored by target (compressed rows), so the forward pass
+/// pulls from predecessors and the backward pass pushes to them, both walking one array.
+struct Network {
     n: usize,
-    /// Entry node of each task: its own node, or its summary entry node.
-    entry: Vec<u32>,
+    /// Each task's summary, or NONE.
+    parent: Vec<u32>,
+    /// Each task's summary number `j`, or NONE for a task without children.
+    summary_of: Vec<u32>,
     /// The task of each summary entry node.
     entry_task: Vec<u32>,
-    /// Compressed rows of outgoing edges: node `v`'s are `edges[first[v]..first[v + 1]]`.
-    first: Vec<u32>,
-    edges: Vec<Edge>,
+    /// For a leaf task or an entry node, the entry node of the summary above it, or NONE:
+    /// what links into a summary ask of it, they ask of everything below it.
+    parent_entry: Vec<u32>,
+    /// Node `v`'s incoming edges are `ins[first_in[v]..first_in[v + 1]]`: the links into a
+    /// leaf task or an entry node, the children of a summary's own node.
+    first_in: Vec<u32>,
+    ins: Vec<InEdge>,
 }
 
-impl Graph {
+impl Network {
     fn nodes(&self) -> usize {
         self.n + self.entry_task.len()
     }
 
-    fn out(&self, v: usize) -> &[Edge] {
-        &self.edges[self.first[v] as usize..self.first[v + 1] as usize]
+    fn incoming(&self, v: usize) -> &[InEdge] {
+        &self.ins[self.first_in[v] as usize..self.first_in[v + 1] as usize]
     }
 
-    /// The same network with node `order[i]` renumbered `i` (`pos` is the inverse).
-    fn relabelled(&self, order: &[u32], pos: &[u32]) -> Graph {
-        let mut first = Vec::with_capacity(order.len() + 1);
-        let mut edges = Vec::with_capacity(self.edges.len());
-        first.push(0u32);
-        for v in order {
-            for e in self.out(*v as usize) {
-                edges.push(Edge {
-                    to: pos[e.to as usize],
-                    ..*e
-                });
-            }
-            first.push(edges.len() as u32);
-        }
-        Graph {
-            n: self.n,
-            entry: Vec::new(),
-            entry_task: Vec::new(),
-            first,
-            edges,
+    /// Where links into task `i` arrive: its own node, or its summary entry node.
+    fn entry(&self, i: usize) -> u32 {
+        match self.summary_of[i] {
+            NONE => i as u32,
+            j => (self.n as u32) + j,
         }
     }
 
+    fn is_summary(&self, i: usize) -> bool {
+        self.summary_of[i] != NONE
+    }
+
+    /// The task a node stands for: its own, or for an entry node its summary.
     fn task_of(&self, v: usize) -> usize {
         if v < self.n {
             v
         } else {
             self.entry_task[v - self.n] as usize
         }
+    }
+
+    /// Every node's predecessors, `parent_entry` included.
+    fn predecessors(&self, v: usize) -> impl Iterator<Item = u32> + '_ {
+        let above = self.parent_entry[v];
+        self.incoming(v)
+            .iter()
+            .map(|e| e.from)
+            .chain((above != NONE).then_some(above))
     }
 }
 
@@ -314,33 +357,50 @@ fn too_many() -> Error {
     )
 }
 
-fn build_graph(tasks: &[TaskSpec], links: &[LinkSpec], ids: &Positions) -> Result<Graph> {
+fn build_network(tasks: &[TaskSpec], links: &[LinkSpec], ids: &Positions) -> Result<Network> {
     let n = tasks.len();
-    let lookup = |id: TaskId| ids.get(id);
-    let mut parent = vec![u32::MAX; n];
-    let mut is_summary = vec![false; n];
+    let mut parent = vec![NONE; n];
+    let mut summary_of = vec![NONE; n];
     for (i, t) in tasks.iter().enumerate() {
         if let Some(p) = t.parent {
-            let p = lookup(p)?;
+            let p = ids.get(p)?;
             parent[i] = p;
-            is_summary[p as usize] = true;
+            summary_of[p as usize] = 0;
         }
     }
-    let mut entry: Vec<u32> = (0..n as u32).collect();
     let mut entry_task = Vec::new();
-    for (i, summary) in is_summary.iter().enumerate() {
-        if *summary {
-            entry[i] = u32::try_from(n + entry_task.len()).map_err(|_| too_many())?;
+    for (i, s) in summary_of.iter_mut().enumerate() {
+        if *s != NONE {
+            *s = u32::try_from(entry_task.len()).map_err(|_| too_many())?;
             entry_task.push(i as u32);
         }
     }
     let nodes = n + entry_task.len();
-    // Edges as (from, edge), then sorted into compressed rows by counting.
-    let mut from = Vec::with_capacity(links.len() + 2 * n);
-    let mut list = Vec::with_capacity(links.len() + 2 * n);
+    if u32::try_from(nodes).is_err() || u32::try_from(links.len() + n).is_err() {
+        return Err(too_many());
+    }
+    let mut net = Network {
+        n,
+        parent,
+        summary_of,
+        entry_task,
+        parent_entry: vec![NONE; nodes],
+        first_in: vec![0u32; nodes + 1],
+        ins: Vec::new(),
+    };
+    for v in 0..nodes {
+        let t = net.task_of(v);
+        let p = net.parent[t];
+        // A summary's own node hears from its children, not from above.
+        if p != NONE && (v >= n || !net.is_summary(v)) {
+            net.parent_entry[v] = net.entry(p as usize);
+        }
+    }
+    // Count each node's incoming edges (checking the links on the way), then place them.
+    let mut count = vec![0u32; nodes + 1];
     for l in links {
-        let p = lookup(l.predecessor)?;
-        let s = lookup(l.successor)?;
+        ids.get(l.predecessor)?;
+        let s = ids.get(l.successor)?;
         if l.lag_days.abs() > MAX_DAYS {
             return Err(Error::invalid(
                 "依赖的延隔时间",
@@ -348,99 +408,116 @@ fn build_graph(tasks: &[TaskSpec], links: &[LinkSpec], ids: &Positions) -> Resul
                 &format!("应在 ±{MAX_DAYS} 个工作日以内"),
             ));
         }
-        from.push(p);
-        list.push(Edge {
-            to: entry[s as usize],
-            kind: EdgeKind::Link(l.kind),
-            lag: l.lag_days,
-        });
+        count[net.entry(s as usize) as usize] += 1;
     }
-    for (i, p) in parent.iter().enumerate() {
-        if *p != u32::MAX {
-            from.push(entry[*p as usize]);
-            list.push(Edge {
-                to: entry[i],
-                kind: EdgeKind::Down,
-                lag: 0,
-            });
-            from.push(i as u32);
-            list.push(Edge {
-                to: *p,
-                kind: EdgeKind::Up,
-                lag: 0,
-            });
+    for p in &net.parent {
+        if *p != NONE {
+            count[*p as usize] += 1;
         }
     }
-    let mut first = vec![0u32; nodes + 1];
-    for f in &from {
-        first[*f as usize + 1] += 1;
+    let mut sum = 0u32;
+    for (end, c) in net.first_in[1..].iter_mut().zip(&count) {
+        sum += c;
+        *end = sum;
     }
-    for v in 0..nodes {
-        first[v + 1] += first[v];
-    }
-    let mut fill = first.clone();
-    let placeholder = Edge {
-        to: 0,
-        kind: EdgeKind::Up,
-        lag: 0,
-    };
-    let mut edges = vec![placeholder; list.len()];
-    for (f, e) in from.iter().zip(list) {
-        let slot = &mut fill[*f as usize];
-        edges[*slot as usize] = e;
+    let mut fill = count;
+    fill.copy_from_slice(&net.first_in);
+    let mut ins = vec![InEdge::child(0); net.first_in[nodes] as usize];
+    let mut place = |to: u32, e: InEdge| {
+        let slot = &mut fill[to as usize];
+        ins[*slot as usize] = e;
         *slot += 1;
+    };
+    for l in links {
+        let p = ids.get(l.predecessor)?;
+        let s = ids.get(l.successor)?;
+        place(net.entry(s as usize), InEdge::link(p, l.kind, l.lag_days));
     }
-    Ok(Graph {
-        n,
-        entry,
-        entry_task,
-        first,
-        edges,
-    })
+    for (i, p) in net.parent.iter().enumerate() {
+        if *p != NONE {
+            place(*p, InEdge::child(i as u32));
+        }
+    }
+    net.ins = ins;
+    Ok(net)
 }
 
-/// Kahn's algorithm, iterative: the nodes in an order where every edge points forward, or the
-/// tasks of one loop.
-fn topological_order(g: &Graph, tasks: &[TaskSpec]) -> Result<Vec<u32>> {
-    let nodes = g.nodes();
-    let mut indegree = vec![0u32; nodes];
-    for e in &g.edges {
-        indegree[e.to as usize] += 1;
-    }
-    let mut order: Vec<u32> = (0..nodes as u32)
-        .filter(|v| indegree[*v as usize] == 0)
-        .collect();
-    order.reserve(nodes - order.len());
-    let mut head = 0;
-    while head < order.len() {
-        let v = order[head] as usize;
-        head += 1;
-        for e in g.out(v) {
-            let d = &mut indegree[e.to as usize];
-            *d -= 1;
-            if *d == 0 {
-                order.push(e.to);
+/// The nodes in an order where every edge points forward, or None when there is a loop.
+/// Depth-first along incoming edges from each node in input order, so each node comes right
+/// after whatever it waits for: a plan listed roughly in working order keeps that order, and
+/// the passes below sweep their arrays instead of jumping around them.
+fn topological_order(net: &Network) -> Option<Vec<u32>> {
+    const NEW: u8 = 0;
+    const OPEN: u8 = 1;
+    const PLACED: u8 = 2;
+    let nodes = net.nodes();
+    let mut state = vec![NEW; nodes];
+    let mut order = Vec::with_capacity(nodes);
+    // (node, how many of its predecessors were looked at)
+    let mut stack: Vec<(u32, u32)> = Vec::new();
+    for root in 0..nodes {
+        if state[root] != NEW {
+            continue;
+        }
+        state[root] = OPEN;
+        stack.push((root as u32, 0));
+        while let Some(top) = stack.last_mut() {
+            let (v, seen) = (top.0 as usize, top.1);
+            let (first, end) = (net.first_in[v], net.first_in[v + 1]);
+            let next = if first + seen < end {
+                net.ins[(first + seen) as usize].from
+            } else if first + seen == end && net.parent_entry[v] != NONE {
+                net.parent_entry[v]
+            } else {
+                state[v] = PLACED;
+                order.push(v as u32);
+                stack.pop();
+                continue;
+            };
+            top.1 += 1;
+            match state[next as usize] {
+                NEW => {
+                    state[next as usize] = OPEN;
+                    stack.push((next, 0));
+                }
+                OPEN => return None,
+                _ => {}
             }
         }
     }
-    if order.len() == nodes {
-        return Ok(order);
-    }
-    Err(cycle_error(g, tasks, &indegree))
+    Some(order)
 }
 
-/// Names the tasks of one loop among the nodes Kahn's algorithm could not order. Each of them
-/// still has a predecessor among them, so walking predecessors must come back to a node seen.
-fn cycle_error(g: &Graph, tasks: &[TaskSpec], indegree: &[u32]) -> Error {
-    let nodes = g.nodes();
+/// Names the tasks of one loop. Kahn's algorithm leaves the nodes on or after a loop; each of
+/// them still has a predecessor among them, so walking predecessors must come back to a node
+/// seen. Only for an error, so it favours a stable message over speed.
+fn cycle_error(net: &Network, tasks: &[TaskSpec]) -> Error {
+    let nodes = net.nodes();
+    let mut indegree = vec![0u32; nodes];
+    let mut successors: Vec<Vec<u32>> = vec![Vec::new(); nodes];
+    for (v, d) in indegree.iter_mut().enumerate() {
+        for u in net.predecessors(v) {
+            *d += 1;
+            successors[u as usize].push(v as u32);
+        }
+    }
+    let mut ready: Vec<usize> = (0..nodes).filter(|v| indegree[*v] == 0).collect();
+    while let Some(v) = ready.pop() {
+        for to in &successors[v] {
+            let d = &mut indegree[*to as usize];
+            *d -= 1;
+            if *d == 0 {
+                ready.push(*to as usize);
+            }
+        }
+    }
     let stuck = |v: usize| indegree[v] > 0;
+    // Each stuck node's predecessor: the last stuck one in node order.
     let mut pred = vec![u32::MAX; nodes];
-    for v in 0..nodes {
+    for (v, p) in pred.iter_mut().enumerate() {
         if stuck(v) {
-            for e in g.out(v) {
-                if stuck(e.to as usize) {
-                    pred[e.to as usize] = v as u32;
-                }
+            if let Some(u) = net.predecessors(v).filter(|u| stuck(*u as usize)).max() {
+                *p = u;
             }
         }
     }
@@ -463,12 +540,12 @@ fn cycle_error(g: &Graph, tasks: &[TaskSpec], indegree: &[u32]) -> Error {
     };
     // The walk went against the links; name the tasks in link order, from the first listed.
     cycle.reverse();
-    if let Some(pos) = (0..cycle.len()).min_by_key(|i| (g.task_of(cycle[*i]), cycle[*i])) {
+    if let Some(pos) = (0..cycle.len()).min_by_key(|i| (net.task_of(cycle[*i]), cycle[*i])) {
         cycle.rotate_left(pos);
     }
     let mut names: Vec<&str> = Vec::new();
     for node in cycle {
-        let name = tasks[g.task_of(node)].name.as_str();
+        let name = tasks[net.task_of(node)].name.as_str();
         if names.last() != Some(&name) {
             names.push(name);
         }
@@ -493,6 +570,56 @@ fn cycle_error(g: &Graph, tasks: &[TaskSpec], indegree: &[u32]) -> Error {
     Error::DependencyCycle { cycle }
 }
 
+/// What the passes read of a task, packed: the task records themselves are large and would
+/// crowd the cache at 100,000 tasks.
+#[derive(Debug, Clone, Copy)]
+struct Facts {
+    /// Checked to be within `0..=MAX_DAYS`.
+    duration: i32,
+    /// No constraint and no actual dates: the common case, computed without looking further.
+    plain: bool,
+    finished: bool,
+}
+
+/// Flags of a task once its late dates are known.
+const DONE: u8 = 1;
+const CRITICAL: u8 = 2;
+
+fn flags(done: bool, critical: bool) -> u8 {
+    (u8::from(done) * DONE) | (u8::from(critical) * CRITICAL)
+}
+
+/// What a summary gathers from its children once their late dates are known.
+#[derive(Debug, Clone, Copy)]
+struct Rollup {
+    all_done: bool,
+    critical: bool,
+    earliest_late_start: i64,
+    latest_late_finish: i64,
+    late_start_point: Point,
+    late_finish_point: Point,
+}
+
+impl Rollup {
+    const EMPTY: Rollup = Rollup {
+        all_done: true,
+        critical: false,
+        earliest_late_start: i64::MAX,
+        latest_late_finish: i64::MIN,
+        late_start_point: Point::MAX,
+        late_finish_point: Point::MIN,
+    };
+
+    fn add(&mut self, child: &Rollup) {
+        self.all_done &= child.all_done;
+        self.critical |= child.critical;
+        self.earliest_late_start = self.earliest_late_start.min(child.earliest_late_start);
+        self.latest_late_finish = self.latest_late_finish.max(child.latest_late_finish);
+        self.late_start_point = self.late_start_point.min(child.late_start_point);
+        self.late_finish_point = self.late_finish_point.max(child.late_finish_point);
+    }
+}
+
 /// Computes early and late dates, floats and the critical path of `tasks` linked by `links`,
 /// starting no earlier than `project_start`, in working days of `calendar`.
 pub fn compute(
@@ -513,15 +640,11 @@ pub fn compute(
         return Err(too_many());
     }
     let ids = Positions::new(tasks)?;
-    // What the passes read of each task, packed: the task records themselves are large and
-    // would crowd the cache at 100,000 tasks.
-    let mut dur = Vec::with_capacity(n);
-    let mut plain = Vec::with_capacity(n);
-    let mut finished = Vec::with_capacity(n);
+    let mut facts = Vec::with_capacity(n);
+    let mut has_actuals = false;
     for t in tasks {
-        dur.push(t.duration_days);
-        plain.push(t.constraint.is_none() && t.actual_start.is_none() && t.actual_finish.is_none());
-        finished.push(t.actual_finish.is_some());
+        let actual = t.actual_start.is_some() || t.actual_finish.is_some();
+        has_actuals |= actual;
         if !(0..=MAX_DAYS).contains(&t.duration_days) {
             return Err(Error::invalid(
                 &format!("任务「{}」的工期", t.name),
@@ -538,38 +661,20 @@ pub fn compute(
                 ));
             }
         }
+        facts.push(Facts {
+            duration: t.duration_days as i32,
+            plain: t.constraint.is_none() && !actual,
+            finished: t.actual_finish.is_some(),
+        });
     }
-    let g = build_graph(tasks, links, &ids)?;
-    let order = topological_order(&g, tasks)?;
-    let nodes = g.nodes();
-    let is_summary = |i: usize| g.entry[i] as usize != i;
-    // The passes below walk the network in topological order. Numbering the nodes in that
-    // order makes each pass a sweep through memory instead of a scatter: at 100,000 tasks the
-    // difference is most of the time taken.
-    let mut pos = vec![0u32; nodes];
-    for (i, v) in order.iter().enumerate() {
-        pos[*v as usize] = i as u32;
-    }
-    let h = g.relabelled(&order, &pos);
-    let task_at: Vec<usize> = order.iter().map(|v| g.task_of(*v as usize)).collect();
-    let leaf_at: Vec<bool> = order
-        .iter()
-        .map(|v| (*v as usize) < n && !is_summary(*v as usize))
-        .collect();
-    let entry_at: Vec<bool> = order.iter().map(|v| (*v as usize) >= n).collect();
-    // For a summary's entry node, the node that holds the summary's rolled-up dates.
-    let rollup_at: Vec<usize> = (0..nodes)
-        .map(|i| {
-            if entry_at[i] {
-                pos[task_at[i]] as usize
-            } else {
-                i
-            }
-        })
-        .collect();
-    let dur: Vec<i64> = task_at.iter().map(|t| dur[*t]).collect();
-    let plain: Vec<bool> = task_at.iter().map(|t| plain[*t]).collect();
-    let finished: Vec<bool> = task_at.iter().map(|t| finished[*t]).collect();
+    let net = build_network(tasks, links, &ids)?;
+    // Not needed any more: freed now, its space can serve what follows. At this size every
+    // page taken fresh from the system costs time.
+    drop(ids);
+    let Some(order) = topological_order(&net) else {
+        return Err(cycle_error(&net, tasks));
+    };
+    let nodes = net.nodes();
     let wd = |d: NaiveDate| calendar.working_day_index(d);
     // The end of a date: the end of that working day, or for a day off the end of the working
     // day before it, which is the same moment as the start of the next working day.
@@ -579,264 +684,212 @@ pub fn compute(
     };
     let project_start_point = start_of(wd(project_start));
 
-    // ---- Forward pass: early dates as points. ----
-    let mut start_lb = vec![Point::MIN; nodes];
-    let mut finish_lb = vec![Point::MIN; nodes];
-    let mut es = vec![Point::MAX; nodes];
-    let mut ef = vec![Point::MIN; nodes];
-    for v in 0..nodes {
-        if leaf_at[v] && plain[v] {
-            let d = dur[v];
-            let s = project_start_point.max(start_lb[v]);
+    // ---- Forward pass: early [start, finish] as points, each node pulling from its
+    // predecessors. An entry node keeps the earliest start and finish that links into its
+    // summary allow, which the nodes below it pull in turn. ----
+    let mut early = vec![[Point::MAX, Point::MIN]; nodes];
+    // Summaries in the order met, so children summaries come before their parents.
+    let mut summaries = Vec::with_capacity(net.entry_task.len());
+    for &v in &order {
+        let v = v as usize;
+        if v < n && net.is_summary(v) {
+            let mut span = [Point::MAX, Point::MIN];
+            for e in net.incoming(v) {
+                let child = early[e.from as usize];
+                span = [
+                    span[START].min(child[START]),
+                    span[FINISH].max(child[FINISH]),
+                ];
+            }
+            early[v] = span;
+            summaries.push(v);
+            continue;
+        }
+        let mut bound = match net.parent_entry[v] {
+            NONE => [Point::MIN, Point::MIN],
+            above => early[above as usize],
+        };
+        for e in net.incoming(v) {
+            let p = shift(early[e.from as usize][e.pred_end()], e.lag());
+            let b = &mut bound[e.succ_end()];
+            *b = (*b).max(p);
+        }
+        if v >= n {
+            early[v] = bound;
+            continue;
+        }
+        let [start_lb, finish_lb] = bound;
+        let fact = facts[v];
+        let d = i64::from(fact.duration);
+        let unconstrained = |s: Point| {
             if d == 0 {
-                let p = s.max(finish_lb[v]);
-                es[v] = p;
-                ef[v] = p;
+                let p = s.max(finish_lb);
+                [p, p]
             } else {
                 let mut w = instant(s);
-                if finish_lb[v] != Point::MIN {
-                    w = w.max(instant(finish_lb[v]) - d);
+                if finish_lb != Point::MIN {
+                    w = w.max(instant(finish_lb) - d);
                 }
-                es[v] = start_of(w);
-                ef[v] = end_at(w + d);
+                [start_of(w), end_at(w + d)]
             }
-        } else if leaf_at[v] {
-            let t = &tasks[task_at[v]];
-            let d = t.duration_days;
-            let (s, f) = match (t.actual_start, t.actual_finish) {
-                (Some(a), Some(b)) => (start_of(wd(a)), end_of_date(b)),
+        };
+        early[v] = if fact.plain {
+            unconstrained(project_start_point.max(start_lb))
+        } else {
+            let t = &tasks[v];
+            match (t.actual_start, t.actual_finish) {
+                (Some(a), Some(b)) => [start_of(wd(a)), end_of_date(b)],
                 (Some(a), None) => {
                     let s = start_of(wd(a));
-                    (s, if d > 0 { end_at(instant(s) + d) } else { s })
+                    [s, if d > 0 { end_at(instant(s) + d) } else { s }]
                 }
                 (None, Some(b)) => {
                     let f = end_of_date(b);
-                    (if d > 0 { start_of(instant(f) - d) } else { f }, f)
+                    [if d > 0 { start_of(instant(f) - d) } else { f }, f]
                 }
                 (None, None) => match t.constraint {
                     Some(Constraint::MustFinishOn(date)) => {
                         let f = end_of_date(date);
-                        (if d > 0 { start_of(instant(f) - d) } else { f }, f)
+                        [if d > 0 { start_of(instant(f) - d) } else { f }, f]
                     }
-                    other => {
-                        let mut s = project_start_point.max(start_lb[v]);
-                        if let Some(Constraint::StartNoEarlierThan(date)) = other {
-                            s = s.max(start_of(wd(date)));
-                        }
-                        if d == 0 {
-                            let p = s.max(finish_lb[v]);
-                            (p, p)
-                        } else {
-                            let mut w = instant(s);
-                            if finish_lb[v] != Point::MIN {
-                                w = w.max(instant(finish_lb[v]) - d);
-                            }
-                            (start_of(w), end_at(w + d))
-                        }
+                    Some(Constraint::StartNoEarlierThan(date)) => {
+                        unconstrained(project_start_point.max(start_lb).max(start_of(wd(date))))
                     }
+                    None => unconstrained(project_start_point.max(start_lb)),
                 },
-            };
-            es[v] = s;
-            ef[v] = f;
-        }
-        for e in h.out(v) {
-            let to = e.to as usize;
-            match e.kind {
-                EdgeKind::Link(kind) => {
-                    let (target, from) = match kind {
-                        LinkKind::FinishToStart => (&mut start_lb, ef[v]),
-                        LinkKind::StartToStart => (&mut start_lb, es[v]),
-                        LinkKind::FinishToFinish => (&mut finish_lb, ef[v]),
-                        LinkKind::StartToFinish => (&mut finish_lb, es[v]),
-                    };
-                    let p = shift(from, e.lag);
-                    if p > target[to] {
-                        target[to] = p;
-                    }
-                }
-                EdgeKind::Down => {
-                    start_lb[to] = start_lb[to].max(start_lb[v]);
-                    finish_lb[to] = finish_lb[to].max(finish_lb[v]);
-                }
-                EdgeKind::Up => {
-                    es[to] = es[to].min(es[v]);
-                    ef[to] = ef[to].max(ef[v]);
-                }
             }
-        }
+        };
     }
-    let project_finish_point = ef.iter().copied().max().unwrap_or(project_start_point);
+    let project_finish_point = early[..n]
+        .iter()
+        .map(|e| e[FINISH])
+        .max()
+        .unwrap_or(project_start_point);
     let pf = instant(project_finish_point);
 
-    // ---- Backward pass: late dates as working-time instants. ----
-    let mut ls = vec![i64::MAX; nodes];
-    let mut lf = vec![i64::MAX; nodes];
-    let done = |i: usize| finished[i];
-    for v in (0..nodes).rev() {
-        let (mut sub, mut fub) = (i64::MAX, i64::MAX);
-        for e in h.out(v) {
-            let to = e.to as usize;
-            match e.kind {
-                EdgeKind::Link(LinkKind::FinishToStart) => fub = fub.min(ls[to] - e.lag),
-                EdgeKind::Link(LinkKind::StartToStart) => sub = sub.min(ls[to] - e.lag),
-                EdgeKind::Link(LinkKind::FinishToFinish) => fub = fub.min(lf[to] - e.lag),
-                EdgeKind::Link(LinkKind::StartToFinish) => sub = sub.min(lf[to] - e.lag),
-                // A summary's entry: as late as its latest-allowed child.
-                EdgeKind::Down => {
-                    sub = sub.min(ls[to]);
-                    fub = fub.min(lf[to]);
-                }
-                // A child must meet what its summary's own successors ask of the summary.
-                EdgeKind::Up => {
-                    sub = sub.min(ls[to]);
-                    fub = fub.min(lf[to]);
-                }
-            }
-        }
-        if !leaf_at[v] {
-            ls[v] = sub;
-            lf[v] = fub;
-            continue;
-        }
-        if done(v) {
-            ls[v] = instant(es[v]);
-            lf[v] = instant(ef[v]);
-            continue;
-        }
-        let d = dur[v];
-        let mut late = fub.min(pf);
-        if sub != i64::MAX {
-            late = late.min(sub + d);
-        }
-        if plain[v] {
-            lf[v] = late;
-            ls[v] = late - d;
-            continue;
-        }
-        let t = &tasks[task_at[v]];
-        if t.actual_start.is_none() && matches!(t.constraint, Some(Constraint::MustFinishOn(_))) {
-            late = late.min(instant(ef[v]));
-        }
-        lf[v] = late;
-        ls[v] = if t.actual_start.is_some() {
-            instant(es[v])
-        } else {
-            late - d
-        };
-    }
-
-    // ---- Total float, done, late points; summaries rolled up children first. ----
-    // A summary's total float is, as in MS Project, the lesser of its start's and its finish's
-    // (earliest start to earliest late start, latest finish to latest late finish), and it is
-    // critical when one of its children is.
-    let mut total = vec![0i64; nodes];
-    let mut all_done = vec![true; nodes];
-    let mut critical = vec![false; nodes];
-    let mut earliest_late_start = vec![i64::MAX; nodes];
-    let mut latest_late_finish = vec![i64::MIN; nodes];
-    let mut late_start_point = vec![Point::MAX; nodes];
-    let mut late_finish_point = vec![Point::MIN; nodes];
-    for v in 0..nodes {
-        if entry_at[v] {
-            continue;
-        }
-        if !leaf_at[v] {
-            if !all_done[v] {
-                total[v] = (earliest_late_start[v] - instant(es[v]))
-                    .min(latest_late_finish[v] - instant(ef[v]));
-            }
-        } else {
-            all_done[v] = done(v);
-            if !all_done[v] {
-                total[v] = lf[v] - instant(ef[v]);
-                critical[v] = total[v] <= 0;
-            }
-            earliest_late_start[v] = ls[v];
-            latest_late_finish[v] = lf[v];
-            let (lsp, lfp) = if all_done[v] {
-                (es[v], ef[v])
-            } else if dur[v] == 0 {
-                // A milestone with no float stays where it is shown; otherwise its latest
-                // moment is shown as the end of the day before, as a late finish is.
-                let p = if lf[v] == instant(ef[v]) {
-                    ef[v]
-                } else {
-                    end_at(lf[v])
-                };
-                (p, p)
+    // ---- Backward pass: late [start, finish] as working-time instants, with each task's
+    // slack. Walking back, a node has heard from all its successors: `late` holds the bounds
+    // they set until the node turns them into its own late dates, and `slack` the least slack
+    // they leave it (free float before clamping; a summary's is what its children add theirs
+    // to). Leaf tasks are settled here; summaries need all their children first. Once a
+    // task is settled nothing reads its late dates again, so `late` then holds them as the
+    // points shown. ----
+    let mut late = vec![[i64::MAX, i64::MAX]; nodes];
+    let mut slack = vec![i64::MAX; n];
+    let mut total = vec![0i64; n];
+    let mut state = vec![0u8; n];
+    let mut rollups = vec![Rollup::EMPTY; net.entry_task.len()];
+    for &v in order.iter().rev() {
+        let v = v as usize;
+        if v < n && net.is_summary(v) {
+            // Its bounds are its late dates. Each child must meet what the summary's own
+            // successors ask of it, and has slack until it moves the summary's finish, then
+            // the summary's own.
+            let own = if slack[v] == i64::MAX {
+                pf - instant(early[v][FINISH])
             } else {
-                (start_of(ls[v]), end_at(lf[v]))
+                slack[v]
             };
-            late_start_point[v] = lsp;
-            late_finish_point[v] = lfp;
-        }
-        for e in h.out(v) {
-            if e.kind == EdgeKind::Up {
-                let p = e.to as usize;
-                all_done[p] &= all_done[v];
-                critical[p] |= critical[v];
-                earliest_late_start[p] = earliest_late_start[p].min(earliest_late_start[v]);
-                latest_late_finish[p] = latest_late_finish[p].max(latest_late_finish[v]);
-                late_start_point[p] = late_start_point[p].min(late_start_point[v]);
-                late_finish_point[p] = late_finish_point[p].max(late_finish_point[v]);
+            slack[v] = own;
+            let bounds = late[v];
+            for e in net.incoming(v) {
+                let c = e.from as usize;
+                late[c] = [late[c][0].min(bounds[0]), late[c][1].min(bounds[1])];
+                let s = own + (instant(early[v][FINISH]) - instant(early[c][FINISH]));
+                slack[c] = slack[c].min(s);
             }
+            continue;
+        }
+        let mut shown = None;
+        if v < n {
+            if slack[v] == i64::MAX {
+                slack[v] = pf - instant(early[v][FINISH]);
+            }
+            let fact = facts[v];
+            let [es, ef] = early[v];
+            let [sub, fub] = late[v];
+            let d = i64::from(fact.duration);
+            let [ls, lf] = if fact.finished {
+                [instant(es), instant(ef)]
+            } else {
+                let mut lf = fub.min(pf);
+                if sub != i64::MAX {
+                    lf = lf.min(sub + d);
+                }
+                if fact.plain {
+                    [lf - d, lf]
+                } else {
+                    let t = &tasks[v];
+                    if t.actual_start.is_none()
+                        && matches!(t.constraint, Some(Constraint::MustFinishOn(_)))
+                    {
+                        lf = lf.min(instant(ef));
+                    }
+                    match t.actual_start {
+                        Some(_) => [instant(es), lf],
+                        None => [lf - d, lf],
+                    }
+                }
+            };
+            late[v] = [ls, lf];
+            let mine = leaf_rollup(fact, [es, ef], [ls, lf]);
+            let total_float = if fact.finished { 0 } else { lf - instant(ef) };
+            let critical = !fact.finished && total_float <= 0;
+            total[v] = total_float;
+            state[v] = flags(fact.finished, critical);
+            shown = Some([mine.late_start_point, mine.late_finish_point]);
+            let p = net.parent[v];
+            if p != NONE {
+                rollups[net.summary_of[p as usize] as usize].add(&Rollup { critical, ..mine });
+            }
+        }
+        // A summary's entry takes its bounds as they are, and is as late as its
+        // latest-allowed child.
+        let bounds = late[v];
+        let above = net.parent_entry[v];
+        if above != NONE {
+            let a = &mut late[above as usize];
+            *a = [a[0].min(bounds[0]), a[1].min(bounds[1])];
+        }
+        // The early dates links into this node look at: for an entry, its summary's.
+        let target_early = early[net.task_of(v)].map(instant);
+        for e in net.incoming(v) {
+            let u = e.from as usize;
+            let (pred_end, succ_end, lag) = (e.pred_end(), e.succ_end(), e.lag());
+            let b = &mut late[u][pred_end];
+            *b = (*b).min(bounds[succ_end] - lag);
+            let s = target_early[succ_end] - (instant(early[u][pred_end]) + lag);
+            slack[u] = slack[u].min(s);
+        }
+        if let Some(points) = shown {
+            late[v] = points;
         }
     }
 
-    // ---- Free float: successors first, so a summary's is known before its children's. ----
-    let early_instant_of = |node: usize, finish: bool| {
-        let t = rollup_at[node];
-        if finish {
-            instant(ef[t])
-        } else {
-            instant(es[t])
+    // ---- Summaries, children first: total float is, as in MS Project, the lesser of its
+    // start's and its finish's (earliest start to earliest late start, latest finish to latest
+    // late finish), and a summary is critical when one of its children is. ----
+    for &v in &summaries {
+        let r = rollups[net.summary_of[v] as usize];
+        let [es, ef] = early[v];
+        if !r.all_done {
+            total[v] =
+                (r.earliest_late_start - instant(es)).min(r.latest_late_finish - instant(ef));
         }
-    };
-    // Unclamped, a summary's slack is what its children add theirs to.
-    let mut slack_of = vec![0i64; nodes];
-    let mut free = vec![0i64; nodes];
-    for v in (0..nodes).rev() {
-        if entry_at[v] {
-            continue;
+        state[v] = flags(r.all_done, r.critical);
+        late[v] = [r.late_start_point, r.late_finish_point];
+        let p = net.parent[v];
+        if p != NONE {
+            rollups[net.summary_of[p as usize] as usize].add(&r);
         }
-        let mut slack = i64::MAX;
-        for e in h.out(v) {
-            let to = e.to as usize;
-            let s = match e.kind {
-                EdgeKind::Link(LinkKind::FinishToStart) => {
-                    early_instant_of(to, false) - (instant(ef[v]) + e.lag)
-                }
-                EdgeKind::Link(LinkKind::StartToStart) => {
-                    early_instant_of(to, false) - (instant(es[v]) + e.lag)
-                }
-                EdgeKind::Link(LinkKind::FinishToFinish) => {
-                    early_instant_of(to, true) - (instant(ef[v]) + e.lag)
-                }
-                EdgeKind::Link(LinkKind::StartToFinish) => {
-                    early_instant_of(to, true) - (instant(es[v]) + e.lag)
-                }
-                // Until this child moves its summary's finish, then the summary's own slack.
-                EdgeKind::Up => slack_of[to] + (instant(ef[to]) - instant(ef[v])),
-                EdgeKind::Down => continue,
-            };
-            slack = slack.min(s);
-        }
-        if slack == i64::MAX {
-            slack = pf - instant(ef[v]);
-        }
-        slack_of[v] = slack;
-        free[v] = if all_done[v] {
-            0
-        } else {
-            slack.clamp(0, total[v].max(0))
-        };
     }
 
     // ---- Dates. ----
     // Tasks crowd into a few hundred working days: convert each day once.
-    let (lo, hi) = (0..nodes)
-        .filter(|v| !entry_at[*v])
-        .flat_map(|v| [es[v], ef[v], late_start_point[v], late_finish_point[v]])
+    let (lo, hi) = early[..n]
+        .iter()
+        .zip(&late)
+        .flat_map(|(e, l)| [e[START], e[FINISH], l[START], l[FINISH]])
         .map(day_index)
         .fold((i64::MAX, i64::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
     let days: Vec<Option<NaiveDate>> = if n > 0 && hi - lo <= 4 * n as i64 + 1024 {
@@ -856,17 +909,18 @@ pub fn compute(
             .ok_or_else(|| Error::invalid("进度", "日期超出范围", "工期或延隔时间过大，请检查"))
     };
     let mut out: Vec<TaskDates> = Vec::with_capacity(n);
-    for (i, t) in tasks.iter().enumerate() {
-        let v = pos[i] as usize;
-        let mut early_start = date_at(es[v])?;
-        let mut early_finish = date_at(ef[v])?;
-        let mut late_start = date_at(late_start_point[v])?;
-        let mut late_finish = date_at(late_finish_point[v])?;
-        if !is_summary(i) {
+    for (v, t) in tasks.iter().enumerate() {
+        let (done, critical) = (state[v] & DONE != 0, state[v] & CRITICAL != 0);
+        let mut early_start = date_at(early[v][START])?;
+        let mut early_finish = date_at(early[v][FINISH])?;
+        let mut late_start = date_at(late[v][START])?;
+        let mut late_finish = date_at(late[v][FINISH])?;
+        let is_summary = net.is_summary(v);
+        if !is_summary {
             // Actual dates are shown as recorded, even on a day off.
             if let Some(a) = t.actual_start {
                 early_start = a;
-                if all_done[v] {
+                if done {
                     late_start = a;
                 }
             }
@@ -882,40 +936,39 @@ pub fn compute(
             late_start,
             late_finish,
             total_float: total[v],
-            free_float: free[v],
-            critical: critical[v],
-            is_summary: is_summary(i),
-            done: all_done[v],
+            free_float: if done {
+                0
+            } else {
+                slack[v].clamp(0, total[v].max(0))
+            },
+            critical,
+            is_summary,
+            done,
         });
     }
     // Summaries span what their children show: the points rolled up already agree, except
     // for actual dates recorded on days off, which only this pass carries up.
-    let has_actuals = tasks
-        .iter()
-        .any(|t| t.actual_start.is_some() || t.actual_finish.is_some());
-    for &v in order.iter().filter(|_| has_actuals) {
-        let v = v as usize;
-        if v >= n {
-            continue;
-        }
-        for e in g.out(v) {
-            if e.kind == EdgeKind::Up {
-                let p = e.to as usize;
-                let (lo, hi) = (out[v].early_start, out[v].early_finish);
-                let (llo, lhi) = (out[v].late_start, out[v].late_finish);
-                let s = &mut out[p];
-                s.early_start = s.early_start.min(lo);
-                s.early_finish = s.early_finish.max(hi);
-                s.late_start = s.late_start.min(llo);
-                s.late_finish = s.late_finish.max(lhi);
+    if has_actuals {
+        for &v in &order {
+            let v = v as usize;
+            let p = if v < n { net.parent[v] } else { NONE };
+            if p == NONE {
+                continue;
             }
+            let (lo, hi) = (out[v].early_start, out[v].early_finish);
+            let (llo, lhi) = (out[v].late_start, out[v].late_finish);
+            let s = &mut out[p as usize];
+            s.early_start = s.early_start.min(lo);
+            s.early_finish = s.early_finish.max(hi);
+            s.late_start = s.late_start.min(llo);
+            s.late_finish = s.late_finish.max(lhi);
         }
     }
-    let at = |i: usize| pos[i] as usize;
     let mut path: Vec<usize> = (0..n)
-        .filter(|i| !is_summary(*i) && critical[at(*i)])
+        .filter(|i| !net.is_summary(*i) && state[*i] & CRITICAL != 0)
         .collect();
-    path.sort_by_key(|i| (es[at(*i)], ef[at(*i)], *i));
+    // Task positions are distinct, so an unstable sort gives the one order.
+    path.sort_unstable_by_key(|i| (early[*i], *i));
     let project_finish = out
         .iter()
         .map(|t| t.early_finish)
@@ -927,6 +980,28 @@ pub fn compute(
         critical_path: path.into_iter().map(|i| tasks[i].id).collect(),
         tasks: out,
     })
+}
+
+/// A leaf task's contribution to its summary, with its late dates shown as points.
+fn leaf_rollup(fact: Facts, [es, ef]: [Point; 2], [ls, lf]: [i64; 2]) -> Rollup {
+    let (late_start_point, late_finish_point) = if fact.finished {
+        (es, ef)
+    } else if fact.duration == 0 {
+        // A milestone with no float stays where it is shown; otherwise its latest moment is
+        // shown as the end of the day before, as a late finish is.
+        let p = if lf == instant(ef) { ef } else { end_at(lf) };
+        (p, p)
+    } else {
+        (start_of(ls), end_at(lf))
+    };
+    Rollup {
+        all_done: fact.finished,
+        critical: false,
+        earliest_late_start: ls,
+        latest_late_finish: lf,
+        late_start_point,
+        late_finish_point,
+    }
 }
 
 // ---- A project's schedule, from the database ----

@@ -124,6 +124,25 @@ impl Wbs {
     }
 }
 
+/// Makes every summary above the `moved` tasks of `project` span its children again, logging
+/// each summary it changes: the one roll-up rule for any use case that moves task dates
+/// inside its own transaction (the milestone CSV import as well as the Gantt's edits).
+pub(crate) fn roll_up_summaries(
+    tx: &Transaction<'_>,
+    stamp: &Stamp,
+    calendar: &Calendar,
+    project: ProjectId,
+    moved: &[TaskId],
+) -> Result<()> {
+    let before = Wbs::load(tx, project)?;
+    let mut after = before.clone();
+    for id in moved {
+        let parent = after.tasks[after.index_of(*id)?].parent_id;
+        after.roll_up_from(parent, calendar);
+    }
+    save(tx, stamp, &before, &after)
+}
+
 /// Writes every difference between `before` and `after` (same project), logging each row:
 /// updates first, then deletes, children before their parents.
 fn save(tx: &Transaction<'_>, stamp: &Stamp, before: &Wbs, after: &Wbs) -> Result<()> {
