@@ -14,6 +14,9 @@ if [ "${1:-}" != "--cli" ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   (cd ui && npm ci --no-audit --no-fund && npx vite build)
   # The UI is embedded in the binary at compile time, hence after vite build.
   cargo build --release -p keyworks-app
+  # WebKitGTK's DMA-BUF renderer repaints at ~2 fps without a GPU (virtual machines, Xvfb,
+  # some NVIDIA drivers); the plain one keeps the Gantt at 55+ fps. Set it to 0 to compare.
+  export WEBKIT_DISABLE_DMABUF_RENDERER="${WEBKIT_DISABLE_DMABUF_RENDERER:-1}"
   exec "$CARGO_TARGET_DIR/release/keyworks-app"
 fi
 

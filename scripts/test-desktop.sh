@@ -53,7 +53,8 @@ step "end to end in the real app (Xvfb, tauri-driver, WebKitWebDriver)"
 shots="${KEYWORKS_SHOTS:-$root/target/e2e-shots}"
 # -noreset: Xvfb otherwise restarts itself when its last client leaves, which is exactly the
 # moment the scenario restarts the app; the new window then fails to reach the display.
-xvfb-run -a -s "-screen 0 1280x800x24 -noreset" node ui/e2e/desktop.mjs "$app" "$shots"
+# As scripts/run.sh starts the app: without a GPU, WebKitGTK's DMA-BUF renderer is unusably slow.
+WEBKIT_DISABLE_DMABUF_RENDERER=1 xvfb-run -a -s "-screen 0 1280x800x24 -noreset" node ui/e2e/desktop.mjs "$app" "$shots"
 took
 
 printf '\ndesktop checks passed in %s s\n' "$(( $(date +%s) - all_started ))"

@@ -27,6 +27,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (unit, integration, CLI, report)"
 cargo test --workspace --exclude keyworks-app --locked 2>&1 | tee -a "$log"
 
+step "Windows cross-build (x86_64-pc-windows-gnu: KeyWorks.exe + WebView2Loader.dll)"
+bash scripts/build-windows.sh
+
 step "benchmarks, one iteration each (figures come from 'cargo bench')"
 cargo test --workspace --exclude keyworks-app --locked --benches 2>&1 | tee -a "$log"
 

@@ -29,6 +29,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "latest_baseline_diff",
     "choose_report_path",
     "write_weekly_report",
+    "choose_mspdi_path",
+    "export_project_mspdi",
     "show_in_folder",
     "reopen_for_editing",
     "break_stale_lock",

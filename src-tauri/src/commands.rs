@@ -346,6 +346,55 @@ pub fn write_weekly_report(
     })
 }
 
+/// A project written as MS Project XML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct MspdiWritten {
+    pub path: String,
+    pub code: String,
+    pub tasks: u32,
+}
+
+/// Asks where to save project `code` as MS Project XML, suggesting `CODE.xml` as the CLI
+/// does; `None` when the user cancels.
+#[tauri::command(async)]
+#[specta::specta]
+pub async fn choose_mspdi_path(code: String) -> Answer<Option<String>> {
+    // Off the main thread, as choose_report_path asks (GTK's loop must keep running).
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        rfd::FileDialog::new()
+            .set_title("导出 MS Project 文件")
+            .add_filter("MS Project XML", &["xml"])
+            .set_file_name(format!("{code}.xml"))
+            .save_file()
+    })
+    .await
+    .map_err(|e| IpcError::internal(format!("无法打开保存对话框：{e}")))?;
+    Ok(picked.map(|p| p.display().to_string()))
+}
+
+/// Writes project `code` to `path` as MS Project XML (MSPDI), atomically, as
+/// `keyworks export CODE --format mspdi` does.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_project_mspdi(
+    file: State<'_, OpenFile>,
+    code: String,
+    path: String,
+) -> Answer<MspdiWritten> {
+    let out = absolute(&path)?;
+    let (code, tasks) = file.read(|db| {
+        let project = db.project_by_code(&code)?;
+        keyworks_interchange::mspdi::export_file(db, &project.code, &out)
+            .map_err(|e| e.into_core(&out))?;
+        Ok((project.code, db.tasks_of(project.id)?.len()))
+    })?;
+    Ok(MspdiWritten {
+        path: out.display().to_string(),
+        code,
+        tasks: u32::try_from(tasks).unwrap_or(u32::MAX),
+    })
+}
+
 /// Opens the folder holding `path` (or `path` itself, if it is a folder) in the system's file
 /// manager, so the user can find a report just written.
 #[tauri::command(async)]

@@ -53,6 +53,8 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::latest_baseline_diff,
             commands::choose_report_path,
             commands::write_weekly_report,
+            commands::choose_mspdi_path,
+            commands::export_project_mspdi,
             commands::show_in_folder,
             commands::reopen_for_editing,
             commands::break_stale_lock,

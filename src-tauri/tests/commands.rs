@@ -729,3 +729,62 @@ fn undo_reverts_the_last_edit_and_then_says_there_is_nothing_left() {
     let e = invoke(&window, "undo_last_edit", json!({})).unwrap_err();
     assert_eq!(e["code"], "not_found", "{e}");
 }
+
+#[test]
+fn a_project_exported_as_ms_project_xml_reads_back_and_imports_as_a_new_project() {
+    use keyworks_app::file_menu::{PortfolioExport, export_portfolio_file, import_mspdi_file};
+    use keyworks_app::open_file::OpenFile;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (app, window) = launch(&dir.path().join("k.sqlite"));
+    let detail = invoke(&window, "project_detail", json!({"code": "KP21-01"})).unwrap();
+    let tasks = detail["tasks"].as_array().unwrap().len();
+    assert!(tasks > 0);
+
+    let xml = dir.path().join("导入测试.xml");
+    let written = invoke(
+        &window,
+        "export_project_mspdi",
+        json!({"code": "KP21-01", "path": xml.display().to_string()}),
+    )
+    .unwrap();
+    assert_eq!(written["code"], "KP21-01");
+    assert_eq!(written["tasks"], tasks, "{written}");
+    let parsed = keyworks_interchange::mspdi::parse(&std::fs::read(&xml).unwrap()).unwrap();
+    assert_eq!(parsed.real_tasks().count(), tasks);
+
+    // A relative path is refused rather than written wherever the app happens to run.
+    let e = invoke(
+        &window,
+        "export_project_mspdi",
+        json!({"code": "KP21-01", "path": "x.xml"}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid_input", "{e}");
+
+    // File → 导入 MS Project 文件: a new project coded after the file name.
+    let file = app.state::<OpenFile>();
+    let notice = import_mspdi_file(&file, &xml).unwrap();
+    assert!(notice.starts_with("已导入 导入测试.xml"), "{notice}");
+    let imported = invoke(&window, "project_detail", json!({"code": "导入测试"})).unwrap();
+    assert_eq!(imported["tasks"].as_array().unwrap().len(), tasks);
+    // Importing it again clashes with that code: refused, with the core's sentence.
+    let clash = import_mspdi_file(&file, &xml).unwrap_err();
+    assert!(!clash.message.is_empty());
+
+    // File → 导出 → 里程碑 CSV: the whole portfolio, one row per milestone.
+    let csv = dir.path().join("里程碑.csv");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 6, 11).unwrap();
+    let said = export_portfolio_file(
+        &file,
+        PortfolioExport::MilestoneCsv,
+        &csv,
+        as_of,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    assert!(said.starts_with("已导出"), "{said}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with('\u{feff}'), "UTF-8 with BOM for Excel");
+    assert!(text.lines().count() > 2, "{text}");
+}

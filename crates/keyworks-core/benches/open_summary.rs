@@ -87,6 +87,23 @@ fn bench(c: &mut Criterion) {
     c.bench_function("open+summary synthetic (1000 projects x 50 tasks)", |b| {
         b.iter(|| open_and_summarise(&synthetic))
     });
+
+    // What the Gantt asks for when a big project opens: its rows, then its critical path read
+    // from the store (the query that finds the project's links was once quadratic: 22 s).
+    let big = dir.path().join("big.sqlite");
+    {
+        let mut db = Db::create(&big).unwrap();
+        keyworks_core::synthetic::generate(&mut db, 1, 10_000, as_of(), &stamp).unwrap();
+    }
+    let db = Db::open(&big, Access::ReadOnly).unwrap();
+    let code = db.projects().unwrap()[0].code.clone();
+    c.bench_function(
+        "project detail from the store (1 project x 10000 tasks)",
+        |b| b.iter(|| db.project_detail(&code).unwrap().tasks.len()),
+    );
+    c.bench_function("schedule from the store (1 project x 10000 tasks)", |b| {
+        b.iter(|| db.schedule(&code).unwrap().rows.len())
+    });
 }
 
 criterion_group!(benches, bench);

@@ -1134,11 +1134,19 @@ impl Db {
         let (calendar_name, calendar) = self.calendar_of_project(project.id)?;
         let tasks = self.tasks_of(project.id)?;
         let links: Vec<Dependency> = {
+            // CROSS JOIN fixes the order: each task of the project, then its incoming links by
+            // the successor index. With two `IN (subquery)` filters SQLite probed the
+            // (predecessor, successor) index for every pair of tasks: 22 s at 10,000 tasks.
+            let columns = Dependency::COLUMNS
+                .split(", ")
+                .map(|c| format!("d.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let sql = format!(
-                "SELECT {} FROM dependencies \
-                 WHERE successor_id IN (SELECT id FROM tasks WHERE project_id = ?1) \
-                 AND predecessor_id IN (SELECT id FROM tasks WHERE project_id = ?1) ORDER BY id",
-                Dependency::COLUMNS
+                "SELECT {columns} FROM tasks s \
+                 CROSS JOIN dependencies d ON d.successor_id = s.id \
+                 CROSS JOIN tasks p ON p.id = d.predecessor_id \
+                 WHERE s.project_id = ?1 AND p.project_id = ?1 ORDER BY d.id"
             );
             let mut stmt = self.conn().prepare_cached(&sql)?;
             stmt.query_map([project.id], Dependency::from_row)?

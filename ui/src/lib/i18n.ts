@@ -113,6 +113,8 @@ const zh = {
   undo: "撤销",
   undo_title: "撤销本人最近一次修改（Ctrl+Z）",
   undone: "已撤销 {at} 的修改（{n} 条记录）",
+  export_mspdi: "导出 MS Project",
+  mspdi_exported: "已导出 {path}（MS Project XML，{n} 个任务）",
   link_hint: "从任务条右侧的圆点拖到另一任务可添加依赖",
   // Milestones view
   this_week: "本周到期",
@@ -312,6 +314,8 @@ const en: Record<MessageKey, string> = {
   undo: "Undo",
   undo_title: "Undo your last edit (Ctrl+Z)",
   undone: "Undid the edit of {at} ({n} rows)",
+  export_mspdi: "Export MS Project",
+  mspdi_exported: "Exported {path} (MS Project XML, {n} tasks)",
   link_hint: "drag from the dot after a bar to another task to link them",
   this_week: "Due this week",
   next_week: "Due next week",
