@@ -139,12 +139,12 @@ enum Command {
         #[command(subcommand)]
         action: schedule_cmd::CalendarAction,
     },
-    /// Create a new database with a synthetic portfolio (for benchmarks and large-file trials)
     /// Create a project from an MS Project XML file (MSPDI, also written by ProjectLibre and
     /// GanttProject), or preview/apply a milestone CSV
     Import(interchange_cmd::ImportArgs),
     /// Write a project (or with --all the portfolio) as MS Project XML, Excel, CSV or iCalendar
     Export(interchange_cmd::ExportArgs),
+    /// Create a new database with a synthetic portfolio (for benchmarks and large-file trials)
     #[command(hide = true)]
     Generate {
         #[arg(long, default_value_t = 1000)]
