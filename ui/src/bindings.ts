@@ -59,6 +59,16 @@ export const commands = {
 	 */
 	writeWeeklyReport: (week: string, landscape: boolean, lang: ReportLang, path: string) => typedError<ReportWritten, IpcError>(__TAURI_INVOKE("write_weekly_report", { week, landscape, lang, path })),
 	/**
+	 *  Asks where to save project `code` as MS Project XML, suggesting `CODE.xml` as the CLI
+	 *  does; `None` when the user cancels.
+	 */
+	chooseMspdiPath: (code: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_mspdi_path", { code })),
+	/**
+	 *  Writes project `code` to `path` as MS Project XML (MSPDI), atomically, as
+	 *  `keyworks export CODE --format mspdi` does.
+	 */
+	exportProjectMspdi: (code: string, path: string) => typedError<MspdiWritten, IpcError>(__TAURI_INVOKE("export_project_mspdi", { code, path })),
+	/**
 	 *  Opens the folder holding `path` (or `path` itself, if it is a folder) in the system's file
 	 *  manager, so the user can find a report just written.
 	 */
@@ -297,6 +307,13 @@ export type MilestoneSlip = {
 };
 
 export type MilestoneState = "done" | "overdue" | "open";
+
+/**  A project written as MS Project XML. */
+export type MspdiWritten = {
+	path: string,
+	code: string,
+	tasks: number,
+};
 
 export type NextMilestone = {
 	id: TaskId,
