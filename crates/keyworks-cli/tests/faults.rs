@@ -118,6 +118,7 @@ fn killing_a_writer_never_loses_a_committed_change_or_damages_the_file() {
     );
     let span = (started.elapsed().as_millis() as u64).max(50);
 
+    let (mut total, mut mid_run) = (0usize, 0usize);
     for (round, delay) in delays(50, span).into_iter().enumerate() {
         let tag = format!("r{round}");
         let mut child = spawn_writer(&db, 1000, &tag);
@@ -137,7 +138,14 @@ fn killing_a_writer_never_loses_a_committed_change_or_damages_the_file() {
         child.wait().unwrap();
         let committed = reader.join().unwrap();
         assert_committed_present(&db, &tag, &committed);
+        total += committed.len();
+        mid_run += usize::from(committed.len() < 1000);
     }
+    // The figures for the closing note (shown with --nocapture).
+    eprintln!(
+        "kill -9: 50 rounds of up to 1,000 transactions over {span} ms; {mid_run} kills landed \
+         mid-run; {total} committed transactions all present"
+    );
     integrity_ok(&db);
     keyworks(&db)
         .arg("verify")
@@ -175,6 +183,7 @@ fn two_writers_and_an_auditor_share_a_file_without_loss() {
         }
     }
     assert!(reads > 0);
+    eprintln!("two writers × 300 transactions, {reads} consistent auditor reads meanwhile");
     for (out, tag) in outputs.iter().zip(["?", "?"]) {
         let _ = tag;
         assert!(
