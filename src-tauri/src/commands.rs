@@ -300,13 +300,23 @@ pub struct ReportWritten {
 #[specta::specta]
 pub async fn choose_report_path(week: String) -> Answer<Option<String>> {
     let name = keyworks_report::default_file_name(IsoWeek::parse("周次", &week)?);
-    // The dialog blocks until closed while GTK's loop keeps running on the main thread: ask from
-    // a blocking-pool thread, as the File menu asks from a worker thread.
+    ask_save_path("保存周报", "PDF", "pdf", name).await
+}
+
+/// A save dialog suggesting `file_name`; `None` when the user cancels. The dialog blocks until
+/// closed while GTK's loop keeps running on the main thread, so it is asked from a
+/// blocking-pool thread, as the File menu asks from a worker thread.
+async fn ask_save_path(
+    title: &'static str,
+    filter: &'static str,
+    extension: &'static str,
+    file_name: String,
+) -> Answer<Option<String>> {
     let picked = tauri::async_runtime::spawn_blocking(move || {
         rfd::FileDialog::new()
-            .set_title("保存周报")
-            .add_filter("PDF", &["pdf"])
-            .set_file_name(name)
+            .set_title(title)
+            .add_filter(filter, &[extension])
+            .set_file_name(file_name)
             .save_file()
     })
     .await
@@ -359,17 +369,13 @@ pub struct MspdiWritten {
 #[tauri::command(async)]
 #[specta::specta]
 pub async fn choose_mspdi_path(code: String) -> Answer<Option<String>> {
-    // Off the main thread, as choose_report_path asks (GTK's loop must keep running).
-    let picked = tauri::async_runtime::spawn_blocking(move || {
-        rfd::FileDialog::new()
-            .set_title("导出 MS Project 文件")
-            .add_filter("MS Project XML", &["xml"])
-            .set_file_name(format!("{code}.xml"))
-            .save_file()
-    })
+    ask_save_path(
+        "导出 MS Project 文件",
+        "MS Project XML",
+        "xml",
+        format!("{code}.xml"),
+    )
     .await
-    .map_err(|e| IpcError::internal(format!("无法打开保存对话框：{e}")))?;
-    Ok(picked.map(|p| p.display().to_string()))
 }
 
 /// Writes project `code` to `path` as MS Project XML (MSPDI), atomically, as
