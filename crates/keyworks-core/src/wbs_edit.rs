@@ -278,6 +278,25 @@ impl Db {
         }
     }
 
+    /// The Gantt's edits of one task's project: reads the WBS inside one transaction, lets
+    /// `edit` change a copy, then writes and logs every difference.
+    fn edit_wbs_of_task<R>(
+        &mut self,
+        id: TaskId,
+        stamp: &Stamp,
+        edit: impl FnOnce(&mut Wbs, &Calendar) -> Result<R>,
+    ) -> Result<R> {
+        let calendar = self.calendar_of_task(id)?;
+        self.write_tx(|tx| {
+            let project = project_of_task(tx, id)?;
+            let before = Wbs::load(tx, project)?;
+            let mut after = before.clone();
+            let answer = edit(&mut after, &calendar)?;
+            save(tx, stamp, &before, &after)?;
+            Ok(answer)
+        })
+    }
+
     fn calendar_of_task(&self, task: TaskId) -> Result<Calendar> {
         Ok(self.calendar_of_project(self.task(task)?.project_id)?.1)
     }
@@ -370,11 +389,7 @@ impl Db {
         finish: NaiveDate,
         stamp: &Stamp,
     ) -> Result<Task> {
-        let calendar = self.calendar_of_task(id)?;
-        self.write_tx(|tx| {
-            let project = project_of_task(tx, id)?;
-            let before = Wbs::load(tx, project)?;
-            let mut after = before.clone();
+        self.edit_wbs_of_task(id, stamp, |after, calendar| {
             let i = after.index_of(id)?;
             if after.has_children(id) {
                 return Err(Error::invalid(
@@ -383,25 +398,20 @@ impl Db {
                     "摘要任务的日期由其下级任务决定，请移动下级任务",
                 ));
             }
-            let (s, f, d) = planned_span(&calendar, after.tasks[i].is_milestone, start, finish)?;
+            let (s, f, d) = planned_span(calendar, after.tasks[i].is_milestone, start, finish)?;
             let t = &mut after.tasks[i];
             t.planned_start = s;
             t.planned_finish = f;
             t.duration_days = d;
             let parent = t.parent_id;
-            after.roll_up_from(parent, &calendar);
-            save(tx, stamp, &before, &after)?;
+            after.roll_up_from(parent, calendar);
             Ok(after.tasks[i].clone())
         })
     }
 
     /// Makes a task the last child of the sibling above it.
     pub fn indent_task(&mut self, id: TaskId, stamp: &Stamp) -> Result<Task> {
-        let calendar = self.calendar_of_task(id)?;
-        self.write_tx(|tx| {
-            let project = project_of_task(tx, id)?;
-            let before = Wbs::load(tx, project)?;
-            let mut after = before.clone();
+        self.edit_wbs_of_task(id, stamp, |after, calendar| {
             let i = after.index_of(id)?;
             let parent = after.tasks[i].parent_id;
             let sibling = after.tasks[..i]
@@ -424,8 +434,7 @@ impl Db {
             }
             let new_parent = sibling.id;
             after.tasks[i].parent_id = Some(new_parent);
-            after.roll_up_from(Some(new_parent), &calendar);
-            save(tx, stamp, &before, &after)?;
+            after.roll_up_from(Some(new_parent), calendar);
             Ok(after.tasks[i].clone())
         })
     }
@@ -433,11 +442,7 @@ impl Db {
     /// Makes a task a sibling of its parent, placed (with its own subtasks) right after the
     /// parent's remaining subtasks.
     pub fn outdent_task(&mut self, id: TaskId, stamp: &Stamp) -> Result<Task> {
-        let calendar = self.calendar_of_task(id)?;
-        self.write_tx(|tx| {
-            let project = project_of_task(tx, id)?;
-            let before = Wbs::load(tx, project)?;
-            let mut after = before.clone();
+        self.edit_wbs_of_task(id, stamp, |after, calendar| {
             let i = after.index_of(id)?;
             let Some(old_parent) = after.tasks[i].parent_id else {
                 return Err(Error::invalid(
@@ -454,8 +459,7 @@ impl Db {
             after.tasks.splice(insert_at..insert_at, block);
             after.tasks[insert_at].parent_id = grandparent;
             after.renumber();
-            after.roll_up_from(Some(old_parent), &calendar);
-            save(tx, stamp, &before, &after)?;
+            after.roll_up_from(Some(old_parent), calendar);
             Ok(after.tasks[insert_at].clone())
         })
     }
@@ -463,18 +467,13 @@ impl Db {
     /// Deletes a task with all its subtasks and every dependency that touches them.
     /// Returns how many tasks were deleted.
     pub fn delete_task(&mut self, id: TaskId, stamp: &Stamp) -> Result<usize> {
-        let calendar = self.calendar_of_task(id)?;
-        self.write_tx(|tx| {
-            let project = project_of_task(tx, id)?;
-            let before = Wbs::load(tx, project)?;
-            let mut after = before.clone();
+        self.edit_wbs_of_task(id, stamp, |after, calendar| {
             let i = after.index_of(id)?;
             let parent = after.tasks[i].parent_id;
             let end = after.subtree_end(i);
             let removed = after.tasks.drain(i..end).count();
             after.renumber();
-            after.roll_up_from(parent, &calendar);
-            save(tx, stamp, &before, &after)?;
+            after.roll_up_from(parent, calendar);
             Ok(removed)
         })
     }
