@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BASE, DRIVER, PORT, sleep, until as poll, wd } from "./webdriver.mjs";
 
 const app = process.argv[2];
 const shots = process.argv[3];
@@ -21,9 +22,6 @@ if (!app || !existsSync(app)) {
   console.error("usage: node e2e/desktop.mjs /abs/path/to/keyworks-app [screenshot-dir]");
   process.exit(2);
 }
-const DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
-const PORT = 4444;
-const BASE = `http://127.0.0.1:${PORT}`;
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 const dataHome = mkdtempSync(join(tmpdir(), "keyworks-e2e-"));
 const started = Date.now();
@@ -32,38 +30,8 @@ function log(step) {
   console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`);
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function wd(method, path, body) {
-  const res = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const e = new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
-    e.webdriver = json.value;
-    throw e;
-  }
-  return json.value;
-}
-
-/** Polls until `probe` returns a truthy value; clicks and renders are asynchronous. */
-async function until(what, probe, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
+// Each script's own patience with the shared poller.
+const until = (what, probe, timeoutMs = 15_000) => poll(what, probe, timeoutMs, 150);
 
 class Session {
   constructor(id) {

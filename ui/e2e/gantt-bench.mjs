@@ -13,6 +13,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { BASE, DRIVER, PORT, sleep, until as poll, wd } from "./webdriver.mjs";
 
 const [app, file, secondsArg, shot] = process.argv.slice(2);
 if (!app || !existsSync(app) || !file || !existsSync(file)) {
@@ -20,36 +21,9 @@ if (!app || !existsSync(app) || !file || !existsSync(file)) {
   process.exit(2);
 }
 const seconds = Number(secondsArg ?? 5);
-const DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
-const PORT = Number(process.env.BENCH_PORT ?? 4444);
-const BASE = `http://127.0.0.1:${PORT}`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function wd(method, path, body) {
-  const res = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
-  return json.value;
-}
-
-async function until(what, probe, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
+// Each script's own patience with the shared poller.
+const until = (what, probe, timeoutMs = 60_000) => poll(what, probe, timeoutMs, 100);
 
 // In-page code, sent as strings. `measure` scrolls the Gantt's scroller by `dx`/`dy` pixels a
 // frame (bouncing at the ends) for `ms` milliseconds and times each frame. `start` places the

@@ -15,42 +15,16 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { BASE, DRIVER, PORT, sleep, until as poll, wd } from "./webdriver.mjs";
 
 const [app, file] = process.argv.slice(2);
 if (!app || !existsSync(app) || !file || !existsSync(file)) {
   console.error("usage: node e2e/launch-bench.mjs /abs/path/to/keyworks-app /abs/path/to/file.sqlite");
   process.exit(2);
 }
-const DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
-const PORT = Number(process.env.BENCH_PORT ?? 4444);
-const BASE = `http://127.0.0.1:${PORT}`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function wd(method, path, body) {
-  const res = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
-  return json.value;
-}
-
-async function until(what, probe, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
+// Each script's own patience with the shared poller.
+const until = (what, probe, timeoutMs = 60_000) => poll(what, probe, timeoutMs, 100);
 
 // Processes: pid → { ppid, comm, startTicks }.
 function processes() {
