@@ -1,8 +1,8 @@
 // What every view shares: language, the as-of date, the open file, the words for stored codes,
 // the current view, and the one error or notice on screen.
 
-import type { ErrorCode, OpenFileInfo, VocabularyLabels } from "../bindings";
-import { UserError } from "./backend";
+import type { ErrorCode, OpenFileInfo, PortfolioSummary, VocabularyLabels } from "../bindings";
+import { UserError, call, commands } from "./backend";
 import { localToday, type Locale } from "./dates";
 import { describeError, translate, type MessageKey, type ShownError } from "./i18n";
 
@@ -64,4 +64,21 @@ export function changed(): void {
 export function latestDoneDate(): string {
   const today = localToday();
   return app.asOf < today ? app.asOf : today;
+}
+
+let summaryAsked: { asOf: string; revision: number; answer: Promise<PortfolioSummary> } | null = null;
+
+/** The portfolio summary as of `asOf`, asked for once per date and revision: the dashboard, the
+ *  project view and the weekly update all show it, and the file answers one request at a time,
+ *  so a repeated request would only delay the project's own load (the Gantt's first paint). */
+export function portfolioSummary(asOf: string): Promise<PortfolioSummary> {
+  if (!summaryAsked || summaryAsked.asOf !== asOf || summaryAsked.revision !== app.revision) {
+    const answer = call(commands.portfolioSummary(asOf));
+    summaryAsked = { asOf, revision: app.revision, answer };
+    // A failure is not kept: the next view asks again.
+    answer.catch(() => {
+      if (summaryAsked?.answer === answer) summaryAsked = null;
+    });
+  }
+  return summaryAsked.answer;
 }
