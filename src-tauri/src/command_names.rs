@@ -40,4 +40,11 @@ pub const COMMAND_NAMES: &[&str] = &[
     "restore_backup",
     "preferences",
     "set_preferences",
+    "choose_import_file",
+    "import_mspdi",
+    "cancel_import",
+    "preview_milestone_csv",
+    "apply_milestone_csv",
+    "choose_export_path",
+    "export_table",
 ];

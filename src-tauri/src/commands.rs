@@ -306,7 +306,7 @@ pub async fn choose_report_path(week: String) -> Answer<Option<String>> {
 /// A save dialog suggesting `file_name`; `None` when the user cancels. The dialog blocks until
 /// closed while GTK's loop keeps running on the main thread, so it is asked from a
 /// blocking-pool thread, as the File menu asks from a worker thread.
-async fn ask_save_path(
+pub(crate) async fn ask_save_path(
     title: &'static str,
     filter: &'static str,
     extension: &'static str,
@@ -434,7 +434,7 @@ fn layout_choice(lang: ReportLang, landscape: bool) -> (Lang, Orientation) {
 
 /// Paths come from the save dialog, which answers absolute ones; a relative path would depend
 /// on the app's working directory, so it is refused rather than guessed.
-fn absolute(path: &str) -> Answer<PathBuf> {
+pub(crate) fn absolute(path: &str) -> Answer<PathBuf> {
     let p = PathBuf::from(path);
     if p.is_absolute() {
         Ok(p)

@@ -1,19 +1,11 @@
 //! The menus: File (New, Open…, Open read-only…, Recent, Save a copy…, Restore from backup…,
-//! holidays, import MS Project XML, export the portfolio as xlsx/csv/ics, Quit), Edit
-//! (Preferences…) and Help (Verify…). File dialogs come from the system (rfd); what each item
-//! does to the open file is in `open_file`; items that need a dialog of the UI's own
-//! (preferences, verify, restore) ask the window to show it.
+//! holidays, import MS Project XML or a milestone CSV, export the portfolio as xlsx/csv/ics,
+//! Quit), Edit (Preferences…) and Help (Verify…). File dialogs come from the system (rfd); what
+//! each item does to the open file is in `open_file`; items that need a dialog of the UI's own
+//! (preferences, verify, restore, the imports with their progress and preview) ask the window
+//! to show it, and the exports ask the window to run them (in its language and as-of date).
 
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-
-use chrono::{DateTime, Local, NaiveDate, Utc};
-use keyworks_core::model::{Category, Stage};
-use keyworks_core::project_import::{ImportOutcome, ImportProgress};
-use keyworks_interchange::ical::{IcsRequest, calendar_text};
-use keyworks_interchange::mspdi::{self, ImportOptions};
-use keyworks_interchange::tabular::{Lang, Scope, TableKind, gather, milestones_of};
-use keyworks_interchange::{csv_export, xlsx};
 
 use serde::{Deserialize, Serialize};
 use tauri::menu::{
@@ -22,6 +14,7 @@ use tauri::menu::{
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 
+use crate::exports::{ExportRequested, TableExport};
 use crate::ipc_error::IpcError;
 use crate::open_file::{OpenFile, OpenFileInfo, OpenMode};
 use crate::preferences::{PreferencesStore, RecentFile};
@@ -33,6 +26,7 @@ const SAVE_COPY: &str = "file-save-copy";
 const RESTORE: &str = "file-restore";
 const IMPORT_HOLIDAYS: &str = "file-import-holidays";
 const IMPORT_MSPDI: &str = "file-import-mspdi";
+const IMPORT_MILESTONE_CSV: &str = "file-import-csv";
 const EXPORT_WORKBOOK: &str = "file-export-xlsx";
 const EXPORT_MILESTONE_CSV: &str = "file-export-csv";
 const EXPORT_CALENDAR: &str = "file-export-ics";
@@ -70,6 +64,10 @@ pub enum MenuDialog {
     Preferences,
     Verify,
     RestoreBackup,
+    /// Pick an MS Project XML file and import it, with progress and 取消
+    ImportMspdi,
+    /// Pick a milestone CSV, preview its changes, apply them
+    ImportMilestoneCsv,
 }
 
 /// A menu item asks the window to show one of its dialogs.
@@ -110,6 +108,7 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
                 .build(app)?,
         )
         .item(&MenuItemBuilder::with_id(IMPORT_MSPDI, "导入 MS Project 文件（.xml）…").build(app)?)
+        .item(&MenuItemBuilder::with_id(IMPORT_MILESTONE_CSV, "导入里程碑（CSV）…").build(app)?)
         .item(
             &SubmenuBuilder::new(app, "导出")
                 .item(
@@ -237,10 +236,22 @@ pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         PREFERENCES => Some(MenuDialog::Preferences),
         VERIFY => Some(MenuDialog::Verify),
         RESTORE => Some(MenuDialog::RestoreBackup),
+        IMPORT_MSPDI => Some(MenuDialog::ImportMspdi),
+        IMPORT_MILESTONE_CSV => Some(MenuDialog::ImportMilestoneCsv),
         _ => None,
     };
     if let Some(dialog) = dialog {
         emit(app, MenuDialogRequested { dialog });
+        return;
+    }
+    let export = match id {
+        EXPORT_WORKBOOK => Some(TableExport::Workbook),
+        EXPORT_MILESTONE_CSV => Some(TableExport::MilestoneCsv),
+        EXPORT_CALENDAR => Some(TableExport::MilestoneCalendar),
+        _ => None,
+    };
+    if let Some(what) = export {
+        emit(app, ExportRequested { what });
         return;
     }
     if id == QUIT {
@@ -261,10 +272,6 @@ pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         OPEN_READ_ONLY => |app| open_file(app, OpenMode::ReadOnly),
         SAVE_COPY => save_copy,
         IMPORT_HOLIDAYS => import_holidays,
-        IMPORT_MSPDI => import_mspdi,
-        EXPORT_WORKBOOK => |app| export_portfolio(app, PortfolioExport::Workbook),
-        EXPORT_MILESTONE_CSV => |app| export_portfolio(app, PortfolioExport::MilestoneCsv),
-        EXPORT_CALENDAR => |app| export_portfolio(app, PortfolioExport::MilestoneCalendar),
         CLEAR_RECENT => clear_recent,
         _ => return,
     };
@@ -451,172 +458,6 @@ fn import_holidays<R: Runtime>(app: &AppHandle<R>) {
         ),
         Err(error) => emit(app, FileProblem { error }),
     }
-}
-
-/// File → 导入 MS Project 文件: a new project from an MSPDI file, coded after the file name as
-/// `keyworks import FILE.xml` does (a code already taken is refused by the core, naming it).
-fn import_mspdi<R: Runtime>(app: &AppHandle<R>) {
-    let Some(path) = rfd::FileDialog::new()
-        .add_filter("MS Project XML", &["xml"])
-        .set_title("导入 MS Project 文件")
-        .pick_file()
-    else {
-        return;
-    };
-    let file = app.state::<OpenFile>();
-    match import_mspdi_file(&file, &path).and_then(|notice| Ok((notice, file.info()?))) {
-        Ok((message, info)) => {
-            emit(app, FileNotice { message });
-            emit(app, FileChanged { file: info });
-        }
-        Err(error) => emit(app, FileProblem { error }),
-    }
-}
-
-/// Imports `path` (MS Project XML) into the open file as a new project, with the CLI's
-/// defaults (code from the file name, category 片区开发及基础设施, stage 续建); returns the
-/// sentence that tells what was imported. A read-only file is refused by the core.
-pub fn import_mspdi_file(file: &OpenFile, path: &Path) -> Result<String, IpcError> {
-    let stamp = file.stamp()?;
-    let options = ImportOptions {
-        code: mspdi::default_code(path),
-        name: None,
-        category: Category::parse("分类", "片区开发及基础设施")?,
-        stage: Stage::parse("阶段", "续建")?,
-        today: stamp.at().date_naive(),
-    };
-    // Nobody can cancel a menu import: the window shows no progress to cancel from.
-    let mut go_on = |_: ImportProgress| ControlFlow::Continue(());
-    let report = file.write(|db| {
-        mspdi::import_file(db, path, &options, &stamp, &mut go_on).map_err(|e| e.into_core(path))
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut message = match report.outcome {
-        ImportOutcome::Imported(s) => format!(
-            "已导入 {name}：项目 {}「{}」，{} 个任务、{} 个里程碑。",
-            s.project.code, s.project.name, s.tasks, s.milestones
-        ),
-        ImportOutcome::Cancelled => "导入已取消，数据库未作改动。".to_owned(),
-    };
-    if !report.warnings.is_empty() {
-        message.push_str(&format!("注意：{}", report.warnings.join("；")));
-    }
-    Ok(message)
-}
-
-/// The whole-portfolio files File → 导出 writes (Chinese headers, as of today).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PortfolioExport {
-    /// Sheets 项目, 里程碑, 周报
-    Workbook,
-    /// One row per milestone: the table File import and `keyworks import FILE.csv` read back
-    MilestoneCsv,
-    /// Milestones as an iCalendar file for Outlook
-    MilestoneCalendar,
-}
-
-impl PortfolioExport {
-    fn filter(self) -> (&'static str, &'static str) {
-        match self {
-            PortfolioExport::Workbook => ("Excel", "xlsx"),
-            PortfolioExport::MilestoneCsv => ("CSV", "csv"),
-            PortfolioExport::MilestoneCalendar => ("iCalendar", "ics"),
-        }
-    }
-
-    /// `重点项目-全部-2021-06-11.xlsx`, as `keyworks export --all` names it.
-    fn file_name(self, as_of: NaiveDate) -> String {
-        let what = match self {
-            PortfolioExport::Workbook => "重点项目",
-            PortfolioExport::MilestoneCsv => "里程碑",
-            PortfolioExport::MilestoneCalendar => "里程碑日历",
-        };
-        format!("{what}-全部-{as_of}.{}", self.filter().1)
-    }
-}
-
-fn export_portfolio<R: Runtime>(app: &AppHandle<R>, what: PortfolioExport) {
-    let now = Utc::now();
-    let (filter, extension) = what.filter();
-    let Some(path) = rfd::FileDialog::new()
-        .add_filter(filter, &[extension])
-        .set_title("导出")
-        .set_file_name(what.file_name(Local::now().date_naive()))
-        .save_file()
-    else {
-        return;
-    };
-    let file = app.state::<OpenFile>();
-    match export_portfolio_file(&file, what, &path, Local::now().date_naive(), now) {
-        Ok(message) => emit(app, FileNotice { message }),
-        Err(error) => emit(app, FileProblem { error }),
-    }
-}
-
-/// Writes the whole portfolio to `path` as `keyworks export --all` does (milestones overdue as
-/// of `as_of`; `now` stamps the file); returns the sentence saying where and how many rows.
-pub fn export_portfolio_file(
-    file: &OpenFile,
-    what: PortfolioExport,
-    path: &Path,
-    as_of: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<String, IpcError> {
-    let lang = Lang::Zh;
-    let (bytes, rows) = file.read(|db| match what {
-        PortfolioExport::Workbook => {
-            let tables = gather(db, &Scope::Portfolio, as_of, lang)?;
-            let rows = TableKind::ALL
-                .iter()
-                .map(|k| tables.get(*k).rows.len())
-                .sum::<usize>();
-            Ok((xlsx::workbook_bytes(&tables, lang, now)?, rows))
-        }
-        PortfolioExport::MilestoneCsv => {
-            let tables = gather(db, &Scope::Portfolio, as_of, lang)?;
-            let table = tables.get(TableKind::Milestones);
-            Ok((csv_export::csv_bytes(table, lang)?, table.rows.len()))
-        }
-        PortfolioExport::MilestoneCalendar => {
-            let milestones = milestones_of(db, &Scope::Portfolio, as_of)?;
-            let request = IcsRequest {
-                dtstamp: now,
-                calendar_name: format!("{} 里程碑", db.portfolio()?.name),
-                lang,
-            };
-            let text = calendar_text(&milestones, &request);
-            Ok((text.into_bytes(), milestones.len()))
-        }
-    })?;
-    write_atomically(path, &bytes)?;
-    Ok(format!("已导出 {}（{rows} 行数据）。", path.display()))
-}
-
-/// Beside the target, then renamed over it: Excel or Outlook never see half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), IpcError> {
-    let io = |path: &Path, source| {
-        IpcError::from(keyworks_core::Error::Io {
-            path: path.to_owned(),
-            source,
-        })
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(path, e)
-    })
 }
 
 /// `重点项目.sqlite` → `重点项目-副本.sqlite`.

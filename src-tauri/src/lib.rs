@@ -4,7 +4,9 @@
 
 mod command_names;
 pub mod commands;
+pub mod exports;
 pub mod file_menu;
+pub mod import_jobs;
 pub mod ipc_error;
 pub mod open_file;
 mod os_open;
@@ -64,12 +66,21 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::restore_backup,
             commands::preferences,
             commands::set_preferences,
+            import_jobs::choose_import_file,
+            import_jobs::import_mspdi,
+            import_jobs::cancel_import,
+            import_jobs::preview_milestone_csv,
+            import_jobs::apply_milestone_csv,
+            exports::choose_export_path,
+            exports::export_table,
         ])
         .events(collect_events![
             FileChanged,
             FileProblem,
             FileNotice,
-            MenuDialogRequested
+            MenuDialogRequested,
+            import_jobs::MspdiImportProgress,
+            exports::ExportRequested
         ])
         // Row ids and day counts are far below 2^53; plain numbers are what the UI computes with.
         .dangerously_cast_bigints_to_number()
@@ -151,6 +162,7 @@ pub fn build_app_with<R: Runtime>(
             stale_lock_hours: keyworks_core::edit_lock::DEFAULT_STALE_HOURS,
         });
     app.manage(prefs);
+    app.manage(import_jobs::ImportJobs::new(app.handle().clone()));
     let opened = open_or_create_seeded(&path, &identity);
     let started = opened.as_ref().is_ok();
     let file = OpenFile::new(opened, identity);

@@ -732,11 +732,8 @@ fn undo_reverts_the_last_edit_and_then_says_there_is_nothing_left() {
 
 #[test]
 fn a_project_exported_as_ms_project_xml_reads_back_and_imports_as_a_new_project() {
-    use keyworks_app::file_menu::{PortfolioExport, export_portfolio_file, import_mspdi_file};
-    use keyworks_app::open_file::OpenFile;
-
     let dir = tempfile::tempdir().unwrap();
-    let (app, window) = launch(&dir.path().join("k.sqlite"));
+    let (_app, window) = launch(&dir.path().join("k.sqlite"));
     let detail = invoke(&window, "project_detail", json!({"code": "KP21-01"})).unwrap();
     let tasks = detail["tasks"].as_array().unwrap().len();
     assert!(tasks > 0);
@@ -763,27 +760,29 @@ fn a_project_exported_as_ms_project_xml_reads_back_and_imports_as_a_new_project(
     assert_eq!(e["code"], "invalid_input", "{e}");
 
     // File → 导入 MS Project 文件: a new project coded after the file name.
-    let file = app.state::<OpenFile>();
-    let notice = import_mspdi_file(&file, &xml).unwrap();
-    assert!(notice.starts_with("已导入 导入测试.xml"), "{notice}");
+    let path = json!({"path": xml.display().to_string()});
+    let done = invoke(&window, "import_mspdi", path.clone()).unwrap();
+    assert_eq!(done["outcome"], "imported", "{done}");
+    assert_eq!(done["code"], "导入测试", "{done}");
     let imported = invoke(&window, "project_detail", json!({"code": "导入测试"})).unwrap();
     assert_eq!(imported["tasks"].as_array().unwrap().len(), tasks);
     // Importing it again clashes with that code: refused, with the core's sentence.
-    let clash = import_mspdi_file(&file, &xml).unwrap_err();
-    assert!(clash.message.contains("导入测试"), "{clash:?}");
+    let clash = invoke(&window, "import_mspdi", path).unwrap_err();
+    assert!(
+        clash["message"].as_str().unwrap().contains("导入测试"),
+        "{clash}"
+    );
 
     // File → 导出 → 里程碑 CSV: the whole portfolio, one row per milestone.
     let csv = dir.path().join("里程碑.csv");
-    let as_of = chrono::NaiveDate::from_ymd_opt(2021, 6, 11).unwrap();
-    let said = export_portfolio_file(
-        &file,
-        PortfolioExport::MilestoneCsv,
-        &csv,
-        as_of,
-        chrono::Utc::now(),
+    let said = invoke(
+        &window,
+        "export_table",
+        json!({"code": null, "what": "milestone_csv", "lang": "zh", "asOf": "2021-06-11",
+               "path": csv.display().to_string()}),
     )
     .unwrap();
-    assert!(said.starts_with("已导出"), "{said}");
+    assert!(said["rows"].as_u64().unwrap() > 1, "{said}");
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with('\u{feff}'), "UTF-8 with BOM for Excel");
     assert!(text.lines().count() > 2, "{text}");

@@ -105,14 +105,50 @@ export const commands = {
 	 *  stamped with this author.
 	 */
 	setPreferences: (author: string, staleLockHours: number) => typedError<PreferencesView, IpcError>(__TAURI_INVOKE("set_preferences", { author, staleLockHours })),
+	/**  Asks which file to import; `None` when the user cancels. */
+	chooseImportFile: (kind: ImportFileKind) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_import_file", { kind })),
+	/**
+	 *  Imports `path` (MS Project XML) into the open file as a new project, with the CLI's
+	 *  defaults (code from the file name, category 片区开发及基础设施, stage 续建). Progress
+	 *  goes out as `MspdiImportProgress` events; `cancel_import` stops it, writing nothing.
+	 */
+	importMspdi: (path: string) => typedError<MspdiImportResult, IpcError>(__TAURI_INVOKE("import_mspdi", { path })),
+	/**
+	 *  Stops the running MS Project import (the window's 取消); nothing is written. Does nothing
+	 *  when no import runs.
+	 */
+	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
+	/**
+	 *  What importing the milestone CSV at `path` would change, row by row; writes nothing.
+	 *  Completions later than today are problems (the core judges with today's date).
+	 */
+	previewMilestoneCsv: (path: string) => typedError<CsvPreview, IpcError>(__TAURI_INVOKE("preview_milestone_csv", { path })),
+	/**
+	 *  Applies the sheet previewed from `path`, in one logged transaction, if the projects it
+	 *  touches are still as the preview with `fingerprint` saw them (else `conflict`, nothing
+	 *  written: preview again).
+	 */
+	applyMilestoneCsv: (path: string, fingerprint: string) => typedError<ImportOutcome, IpcError>(__TAURI_INVOKE("apply_milestone_csv", { path, fingerprint })),
+	/**
+	 *  Asks where to save the export of project `code` (the whole portfolio when none); `None`
+	 *  when the user cancels.
+	 */
+	chooseExportPath: (code: string | null, what: TableExport, asOf: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_export_path", { code, what, asOf })),
+	/**
+	 *  Writes the export of project `code` (the whole portfolio when none) to `path`: milestones
+	 *  overdue as of `as_of`, headers and status words in `lang`.
+	 */
+	exportTable: (code: string | null, what: TableExport, lang: ReportLang, asOf: string, path: string) => typedError<TableWritten, IpcError>(__TAURI_INVOKE("export_table", { code, what, lang, asOf, path })),
 };
 
 /** Events */
 export const events = {
+	exportRequested: makeEvent<ExportRequested, ExportRequested>("export-requested"),
 	fileChanged: makeEvent<FileChanged, FileChanged>("file-changed"),
 	fileNotice: makeEvent<FileNotice, FileNotice>("file-notice"),
 	fileProblem: makeEvent<FileProblem, FileProblem>("file-problem"),
 	menuDialogRequested: makeEvent<MenuDialogRequested, MenuDialogRequested>("menu-dialog-requested"),
+	mspdiImportProgress: makeEvent<MspdiImportProgress, MspdiImportProgress>("mspdi-import-progress"),
 };
 
 /* Types */
@@ -189,6 +225,24 @@ export type CriticalStep = {
 	finish: string,
 };
 
+/**  A milestone CSV's preview, as the dialog shows it. */
+export type CsvPreview = {
+	path: string,
+	file_name: string,
+	/**  How the file was encoded (UTF-8, GBK, …), as read. */
+	encoding: string,
+	new_count: number,
+	update_count: number,
+	unchanged_count: number,
+	/**  Every row's planned change, the problems by line, and the fingerprint apply needs. */
+	preview: ImportPreview,
+};
+
+export type DateChange = {
+	from: string,
+	to: string,
+};
+
 export type Dependency = {
 	id: DependencyId,
 	predecessor_id: TaskId,
@@ -203,6 +257,14 @@ export type DependencyId = number;
 
 /**  Which way a date moved against the baseline. */
 export type Direction = "later" | "earlier";
+
+export type DoneChange = {
+	/**  The completion date before, if it was already done (then the date or note is revised). */
+	from: string | null,
+	from_note: string,
+	to: string,
+	note: string,
+};
 
 /**
  *  The closed set of error kinds that user interfaces branch on (the IPC `code`).
@@ -228,6 +290,11 @@ export type ErrorCode =
 /**  Anything else: a bug or an I/O failure. */
 "internal";
 
+/**  File → 导出 asks the window to export (in the window's language and as-of date). */
+export type ExportRequested = {
+	what: TableExport,
+};
+
 /**  Another file is now open: the UI reloads everything it shows. */
 export type FileChanged = {
 	file: OpenFileInfo,
@@ -241,6 +308,40 @@ export type FileNotice = {
 /**  A File menu action failed; the UI shows the sentence. */
 export type FileProblem = {
 	error: IpcError,
+};
+
+/**  Which kind of file the open dialog offers. */
+export type ImportFileKind = 
+/**  MS Project XML (MSPDI) */
+"mspdi" | 
+/**  The milestone table exported to CSV and edited in Excel */
+"milestone_csv";
+
+/**  What an applied import wrote. */
+export type ImportOutcome = {
+	/**  Milestones added, as stored. */
+	created: Task[],
+	/**  Milestones changed, as stored. */
+	updated: Task[],
+	unchanged: number,
+};
+
+/**  What an MS Project import is doing. */
+export type ImportPhase = 
+/**  Reading and converting the XML (its length in rows is not known yet). */
+"reading" | 
+/**  Writing rows in the one transaction; `rows_done` of `rows_total`. */
+"writing" | 
+/**  Committed. */
+"done";
+
+/**  What an import would change. Apply it with the `fingerprint`. */
+export type ImportPreview = {
+	rows: PlannedRow[],
+	/**  Sorted by line. Any problem blocks the whole import. */
+	problems: RowProblem[],
+	/**  SHA-256 (hex) of the state of every project the file touches, as the preview saw it. */
+	fingerprint: string,
 };
 
 export type IpcError = {
@@ -275,7 +376,11 @@ export type LockHolderInfo = {
 };
 
 /**  The UI's own dialogs that a menu item opens. */
-export type MenuDialog = "preferences" | "verify" | "restore_backup";
+export type MenuDialog = "preferences" | "verify" | "restore_backup" | 
+/**  Pick an MS Project XML file and import it, with progress and 取消 */
+"import_mspdi" | 
+/**  Pick a milestone CSV, preview its changes, apply them */
+"import_milestone_csv";
 
 /**  A menu item asks the window to show one of its dialogs. */
 export type MenuDialogRequested = {
@@ -308,6 +413,22 @@ export type MilestoneSlip = {
 
 export type MilestoneState = "done" | "overdue" | "open";
 
+/**  How far the running MS Project import is, for the progress bar. */
+export type MspdiImportProgress = {
+	phase: ImportPhase,
+	/**  0 to 1 while writing and when done; none while reading (the bar then just moves). */
+	fraction: number | null,
+	rows_done: number,
+	rows_total: number,
+};
+
+/**  What an MS Project import did. */
+export type MspdiImportResult = { outcome: "imported"; code: string; name: string; tasks: number; milestones: number; links: number; 
+/**  What the file had that KeyWorks could not carry over, one sentence each. */
+warnings: string[] } | 
+/**  Stopped on request: nothing was written. */
+{ outcome: "cancelled" };
+
 /**  A project written as MS Project XML. */
 export type MspdiWritten = {
 	path: string,
@@ -334,6 +455,25 @@ export type OpenFileInfo = {
 	lock_holder: LockHolderInfo | null,
 	/**  This window holds the edit lock. */
 	holds_edit_lock: boolean,
+};
+
+/**  What applying one row would do. */
+export type PlannedChange = 
+/**  The row matches the database. */
+{ kind: "unchanged" } | 
+/**  A milestone the project does not have yet, added at the end of its top level. */
+{ kind: "new"; due: string; done: string | null; note: string } | 
+/**  An existing milestone gets a new due date, is marked done, or both. */
+{ kind: "update"; due: DateChange | null; done: DoneChange | null };
+
+export type PlannedRow = {
+	line: number,
+	/**  None for a new milestone. */
+	task_id: TaskId | null,
+	project_code: string,
+	project_name: string,
+	name: string,
+	change: PlannedChange,
 };
 
 export type Portfolio = {
@@ -466,6 +606,12 @@ export type ReportWritten = {
 	bytes: number,
 };
 
+/**  A row that cannot be imported as written: where it is and what to do about it. */
+export type RowProblem = {
+	line: number,
+	message: string,
+};
+
 /**  One task of a project's schedule, in WBS order. */
 export type ScheduleRow = {
 	id: TaskId,
@@ -496,6 +642,22 @@ export type StatusCounts = {
 	green: number,
 	yellow: number,
 	red: number,
+};
+
+/**  The files an export writes. */
+export type TableExport = 
+/**  Excel workbook: sheets 项目, 里程碑, 周报 */
+"workbook" | 
+/**  One row per milestone: the table 导入里程碑（CSV） and `keyworks import FILE.csv` read back */
+"milestone_csv" | 
+/**  Milestones as an iCalendar file for Outlook */
+"milestone_calendar";
+
+/**  A file an export wrote. */
+export type TableWritten = {
+	path: string,
+	/**  Data rows written (all sheets of a workbook; events of a calendar). */
+	rows: number,
 };
 
 export type Target = {
