@@ -2,6 +2,7 @@
 //! wires the commands and the File menu, and hands typed results to the UI; every rule and
 //! every query lives in keyworks-core.
 
+mod allocator_tuning;
 mod command_names;
 pub mod commands;
 pub mod exports;
@@ -198,6 +199,7 @@ pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
 
 /// The desktop app's entry point. An optional first argument names the file to open.
 pub fn run() {
+    allocator_tuning::tune();
     let start = std::env::args_os()
         .nth(1)
         .map(|p| StartFile::Path(PathBuf::from(p)))
