@@ -130,6 +130,13 @@ async function main() {
     await until("the seed's as-of date", async () => (await s.run('return document.querySelector(\'[data-testid="as-of"]\').value')) === "2021-06-11");
     await sleep(700);
     await s.screenshot("dashboard");
+    // The monthly chart's library is loaded when the chart scrolls into view.
+    await s.run('document.querySelector(\'[data-testid="milestone-chart"]\').scrollIntoView(); return true;');
+    await until("the milestone chart drawn once in view", async () =>
+      s.run('const c = document.querySelector(\'[data-testid="milestone-chart"] canvas\'); return !!c && c.width > 0;'),
+    );
+    await s.run("document.querySelector('main, .shell')?.scrollTo?.(0, 0); window.scrollTo(0, 0); return true;");
+    log("milestone chart drawn after scrolling into view");
 
     // 2. Open 三星二期二阶段, add a milestone, mark it done.
     await openSamsung(s);
