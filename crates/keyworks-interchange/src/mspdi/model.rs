@@ -470,8 +470,23 @@ pub fn to_project_import(
             planned_finish: finish,
             duration_days,
             percent_complete: t.percent_complete.unwrap_or(0.0).clamp(0.0, 100.0),
-            actual_start: t.actual_start.map(|a| day_cal.start_day(a)),
-            actual_finish: t.actual_finish.map(|a| day_cal.finish_day(a)),
+            // A milestone is a point in time: its actual dates are the calendar days they name,
+            // as its planned date is (MS Project writes a milestone done at the start of a day
+            // with ActualFinish 08:00, which for a task would mean the previous day's end).
+            actual_start: t.actual_start.map(|a| {
+                if is_milestone && point {
+                    a.date()
+                } else {
+                    day_cal.start_day(a)
+                }
+            }),
+            actual_finish: t.actual_finish.map(|a| {
+                if is_milestone && point {
+                    a.date()
+                } else {
+                    day_cal.finish_day(a)
+                }
+            }),
             constraint,
         });
     }
