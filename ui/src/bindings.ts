@@ -214,6 +214,25 @@ export type ChangeRecord = {
 	row_id: number,
 	/**  `{field: [before, after]}` */
 	changes: Value,
+	/**
+	 *  The user transaction (one use case) the change belongs to: the id of its first row.
+	 *  None for rows written before schema version 4.
+	 */
+	tx_id: number | null,
+	/**  On the rows an undo wrote: the transaction they revert. */
+	undoes_tx: number | null,
+	/**
+	 *  On the rows an undo wrote: who made the reverted transaction, and when (RFC 3339), so
+	 *  the history can name it even when its rows are outside the rows fetched.
+	 *  Filled by `Db::change_log` and `Db::changes_of` (None straight from `from_row`).
+	 */
+	undoes_author: string | null,
+	undoes_at: string | null,
+	/**
+	 *  On the rows of a transaction that a later undo reverted: that undo's `tx_id`.
+	 *  Filled by `Db::change_log` and `Db::changes_of` (None straight from `from_row`).
+	 */
+	undone_by_tx: number | null,
 };
 
 /**  One step of the critical path. */

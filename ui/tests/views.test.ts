@@ -36,6 +36,11 @@ describe("History rows", () => {
     table_name: "tasks",
     row_id: 9,
     changes: changes as never,
+    tx_id: 1,
+    undoes_tx: null,
+    undoes_author: null,
+    undoes_at: null,
+    undone_by_tx: null,
   });
 
   it("shows what changed from what to what, in the user's words", () => {

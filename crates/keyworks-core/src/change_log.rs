@@ -1,6 +1,8 @@
 //! The change log: every insert, update and delete made through KeyWorks writes a row,
 //! in the same transaction, with the fields' before and after values.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -268,7 +270,9 @@ impl Db {
         );
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt.query_map([limit as i64], ChangeRecord::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut records = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        self.mark_undo(&mut records)?;
+        Ok(records)
     }
 
     /// Every change to one row, oldest first.
@@ -279,7 +283,54 @@ impl Db {
         );
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt.query_map(params![table, row_id], ChangeRecord::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut records = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        self.mark_undo(&mut records)?;
+        Ok(records)
+    }
+
+    /// Fills what the rows' undo columns point at: on an undo's rows, who made the reverted
+    /// transaction and when; on a reverted transaction's rows, the undo that reverted it.
+    fn mark_undo(&self, records: &mut [ChangeRecord]) -> Result<()> {
+        let Some(oldest) = records.iter().filter_map(|r| r.tx_id).min() else {
+            return Ok(());
+        };
+        // An undo always comes after the transaction it reverts, so the rows from the oldest
+        // transaction on hold every undo that matters here: a range of the primary key, one
+        // pass, where a lookup per row would scan the log (undoes_tx has no index).
+        let undone_by: HashMap<i64, i64> = {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT undoes_tx, MIN(tx_id) FROM change_log \
+                 WHERE id > ?1 AND undoes_tx IS NOT NULL AND tx_id IS NOT NULL \
+                 GROUP BY undoes_tx",
+            )?;
+            let pairs = stmt.query_map([oldest], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            pairs.collect::<rusqlite::Result<_>>()?
+        };
+        // The reverted transaction's first row carries its author and time (tx_id = its id).
+        let mut head = self
+            .conn()
+            .prepare_cached("SELECT author, at FROM change_log WHERE id = ?1")?;
+        let mut heads: HashMap<i64, (String, String)> = HashMap::new();
+        for undone in records.iter().filter_map(|r| r.undoes_tx) {
+            if heads.contains_key(&undone) {
+                continue;
+            }
+            let found = head
+                .query_row([undone], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            // A missing head (a damaged file) leaves the undo unnamed rather than failing the history.
+            if let Some(author_at) = found {
+                heads.insert(undone, author_at);
+            }
+        }
+        for record in records.iter_mut() {
+            record.undone_by_tx = record.tx_id.and_then(|tx| undone_by.get(&tx).copied());
+            if let Some((author, at)) = record.undoes_tx.and_then(|tx| heads.get(&tx)) {
+                record.undoes_author = Some(author.clone());
+                record.undoes_at = Some(at.clone());
+            }
+        }
+        Ok(())
     }
 }
 

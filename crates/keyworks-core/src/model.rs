@@ -407,10 +407,24 @@ pub struct ChangeRecord {
     pub row_id: i64,
     /// `{field: [before, after]}`
     pub changes: serde_json::Value,
+    /// The user transaction (one use case) the change belongs to: the id of its first row.
+    /// None for rows written before schema version 4.
+    pub tx_id: Option<i64>,
+    /// On the rows an undo wrote: the transaction they revert.
+    pub undoes_tx: Option<i64>,
+    /// On the rows an undo wrote: who made the reverted transaction, and when (RFC 3339), so
+    /// the history can name it even when its rows are outside the rows fetched.
+    /// Filled by `Db::change_log` and `Db::changes_of` (None straight from `from_row`).
+    pub undoes_author: Option<String>,
+    pub undoes_at: Option<String>,
+    /// On the rows of a transaction that a later undo reverted: that undo's `tx_id`.
+    /// Filled by `Db::change_log` and `Db::changes_of` (None straight from `from_row`).
+    pub undone_by_tx: Option<i64>,
 }
 
 impl ChangeRecord {
-    pub const COLUMNS: &'static str = "id, at, author, op, table_name, row_id, changes";
+    pub const COLUMNS: &'static str =
+        "id, at, author, op, table_name, row_id, changes, tx_id, undoes_tx";
 
     pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         let changes: String = row.get("changes")?;
@@ -428,6 +442,11 @@ impl ChangeRecord {
                     Box::new(e),
                 )
             })?,
+            tx_id: row.get("tx_id")?,
+            undoes_tx: row.get("undoes_tx")?,
+            undoes_author: None,
+            undoes_at: None,
+            undone_by_tx: None,
         })
     }
 }

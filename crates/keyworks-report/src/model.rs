@@ -949,6 +949,11 @@ mod tests {
             table_name: "tasks".into(),
             row_id: row,
             changes: json!({ "planned_finish": [b, a] }),
+            tx_id: Some(id),
+            undoes_tx: None,
+            undoes_author: None,
+            undoes_at: None,
+            undone_by_tx: None,
         };
         let records = vec![
             rec(1, 7, "2021-06-30", "2021-07-09"),

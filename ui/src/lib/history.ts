@@ -40,3 +40,40 @@ export function subjectOf(record: ChangeRecord): string {
   if (Array.isArray(name)) return show(name[1] ?? null) !== "—" ? show(name[1] ?? null) : show(name[0] ?? null);
   return "";
 }
+
+/** The rows one user transaction wrote, as the History shows them together. */
+export interface ChangeGroup {
+  /** Unique among the groups shown: the transaction and its first row shown. */
+  key: string;
+  records: ChangeRecord[];
+  /** For an undo: whose edit, made when, it reverted (null when the file no longer says). */
+  undoes: { author: string | null; at: string | null } | null;
+  /** The edit was reverted by a later undo. */
+  undone: boolean;
+}
+
+/**
+ * Consecutive rows of one transaction (tx_id), in the order given. A transaction's rows are
+ * written together, so they are neighbours in the log; rows from before transactions were
+ * recorded (tx_id null) stand alone.
+ */
+export function groupByTransaction(records: readonly ChangeRecord[]): ChangeGroup[] {
+  const groups: ChangeGroup[] = [];
+  let current: ChangeGroup | null = null;
+  let currentTx: number | null = null;
+  for (const r of records) {
+    if (current && r.tx_id !== null && r.tx_id === currentTx) {
+      current.records.push(r);
+      continue;
+    }
+    current = {
+      key: r.tx_id === null ? `row-${r.id}` : `tx-${r.tx_id}-${r.id}`,
+      records: [r],
+      undoes: r.undoes_tx === null ? null : { author: r.undoes_author, at: r.undoes_at },
+      undone: r.undone_by_tx !== null,
+    };
+    currentTx = r.tx_id;
+    groups.push(current);
+  }
+  return groups;
+}
