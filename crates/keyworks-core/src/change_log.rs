@@ -290,7 +290,7 @@ impl Db {
 
     /// Fills what the rows' undo columns point at: on an undo's rows, who made the reverted
     /// transaction and when; on a reverted transaction's rows, the undo that reverted it.
-    fn mark_undo(&self, records: &mut [ChangeRecord]) -> Result<()> {
+    pub(crate) fn mark_undo(&self, records: &mut [ChangeRecord]) -> Result<()> {
         let Some(oldest) = records.iter().filter_map(|r| r.tx_id).min() else {
             return Ok(());
         };

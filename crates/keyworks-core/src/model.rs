@@ -414,11 +414,13 @@ pub struct ChangeRecord {
     pub undoes_tx: Option<i64>,
     /// On the rows an undo wrote: who made the reverted transaction, and when (RFC 3339), so
     /// the history can name it even when its rows are outside the rows fetched.
-    /// Filled by `Db::change_log` and `Db::changes_of` (None straight from `from_row`).
+    /// Filled by `Db::change_log`, `Db::changes_of` and `Db::changes_between` (None straight
+    /// from `from_row`).
     pub undoes_author: Option<String>,
     pub undoes_at: Option<String>,
     /// On the rows of a transaction that a later undo reverted: that undo's `tx_id`.
-    /// Filled by `Db::change_log` and `Db::changes_of` (None straight from `from_row`).
+    /// Filled by `Db::change_log`, `Db::changes_of` and `Db::changes_between` (None straight
+    /// from `from_row`).
     pub undone_by_tx: Option<i64>,
 }
 

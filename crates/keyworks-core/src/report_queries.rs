@@ -29,7 +29,9 @@ impl Db {
         );
         let mut stmt = self.conn().prepare(&sql)?;
         let rows = stmt.query_map(params![rfc3339(from), rfc3339(to)], ChangeRecord::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut records = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        self.mark_undo(&mut records)?;
+        Ok(records)
     }
 
     /// Every project's weekly updates up to and including `week`, by project then week.

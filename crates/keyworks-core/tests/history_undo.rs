@@ -128,6 +128,27 @@ fn an_undo_names_the_edit_it_reverts_and_the_edit_is_marked_undone() {
     assert_eq!(moved_undo.len(), 1);
     assert_eq!(moved_undo[0].undoes_tx, Some(edit_tx));
     assert_eq!(moved_undo[0].undoes_author.as_deref(), Some("王工"));
+
+    // The weekly report's window of changes carries the same marks.
+    let morning = db
+        .changes_between(
+            &DateTime::parse_from_rfc3339("2021-06-11T00:00:00+08:00").unwrap(),
+            &DateTime::parse_from_rfc3339("2021-06-12T00:00:00+08:00").unwrap(),
+        )
+        .unwrap();
+    assert!(
+        morning
+            .iter()
+            .filter(|r| r.tx_id == Some(edit_tx))
+            .all(|r| r.undone_by_tx == Some(undo_tx))
+    );
+    assert!(
+        morning
+            .iter()
+            .filter(|r| r.tx_id == Some(undo_tx))
+            .all(|r| r.undoes_author.as_deref() == Some("王工"))
+    );
+    assert!(morning.iter().any(|r| r.tx_id == Some(undo_tx)));
 }
 
 #[test]
