@@ -8,10 +8,11 @@
 //! at any point rolls everything back: the file is as it was.
 //!
 //! Large files (100,000 tasks) are the reason this module writes rows itself rather than through
-//! the one-row helpers of `projects.rs`: one prepared statement per table, ids assigned here
-//! (the transaction is IMMEDIATE, so nobody else allocates ids meanwhile), the change-log JSON
-//! written into one reused buffer and the previous hash of the chain kept in memory. The rows
-//! and log entries are the same as the helpers would write.
+//! the one-row helpers of `projects.rs`: ids assigned here (the transaction is IMMEDIATE, so
+//! nobody else allocates ids meanwhile), rows written `BATCH` at a time by multi-row INSERTs,
+//! and the change-log entries (JSON and hash chain) built on a second thread while this one
+//! writes rows. The rows and log entries are the same, one entry per row, as the helpers would
+//! write, in one transaction that rolls back whole on a failure or a cancellation.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -336,7 +337,7 @@ impl<'b> InsertChanges<'b> {
     fn date(&mut self, key: &str, value: NaiveDate) -> &mut Self {
         self.key(key);
         self.out.push('"');
-        self.out.push_str(&iso_date(value));
+        self.out.push_str(iso_date(value).as_str());
         self.out.push_str("\"]");
         self
     }
@@ -359,26 +360,53 @@ impl<'b> InsertChanges<'b> {
     }
 }
 
-/// `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes years 1000–9999, without parsing a format
-/// string per call (a 100,000-task import writes a million dates).
-fn iso_date(d: NaiveDate) -> String {
+/// A date as `YYYY-MM-DD` text, as chrono's `%Y-%m-%d` writes it, without parsing a format
+/// string or allocating per call (a 100,000-task import writes a million dates). Years outside
+/// 1000–9999 take chrono's own formatting.
+#[derive(Debug, Clone)]
+enum DateText {
+    Short([u8; 10]),
+    Other(String),
+}
+
+impl DateText {
+    fn as_str(&self) -> &str {
+        match self {
+            // Only ASCII digits and '-' are written into `Short`.
+            DateText::Short(b) => std::str::from_utf8(b).unwrap_or_default(),
+            DateText::Other(s) => s,
+        }
+    }
+}
+
+impl rusqlite::ToSql for DateText {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(self.as_str().as_bytes()),
+        ))
+    }
+}
+
+fn iso_date(d: NaiveDate) -> DateText {
     use chrono::Datelike;
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(1000..=9999).contains(&y) {
-        return d.format("%Y-%m-%d").to_string();
+        return DateText::Other(d.format("%Y-%m-%d").to_string());
     }
-    let mut out = String::with_capacity(10);
-    let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10];
-    for dgt in digits {
-        out.push(char::from(b'0' + dgt as u8));
-    }
-    out.push('-');
-    out.push(char::from(b'0' + (m / 10) as u8));
-    out.push(char::from(b'0' + (m % 10) as u8));
-    out.push('-');
-    out.push(char::from(b'0' + (day / 10) as u8));
-    out.push(char::from(b'0' + (day % 10) as u8));
-    out
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let y = y as u32;
+    DateText::Short([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
 }
 
 /// A JSON string literal, escaped as serde_json escapes. Runs of plain text are copied whole.
@@ -425,7 +453,7 @@ fn chain_hash(
     table: &str,
     row_id: i64,
     changes: &str,
-) -> String {
+) -> [u8; 64] {
     use sha2::{Digest, Sha256};
     use std::fmt::Write;
     buf.clear();
@@ -441,76 +469,502 @@ fn chain_hash(
     buf.push(']');
     let digest = Sha256::digest(buf.as_bytes());
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for b in digest {
-        hex.push(char::from(DIGITS[usize::from(b >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    let mut hex = [0u8; 64];
+    for (i, b) in digest.iter().enumerate() {
+        hex[2 * i] = DIGITS[usize::from(b >> 4)];
+        hex[2 * i + 1] = DIGITS[usize::from(b & 0x0f)];
     }
     hex
 }
 
-/// Appends insert entries to the change log's hash chain, the previous hash kept in memory.
-struct ChainWriter<'t> {
-    insert: Statement<'t>,
-    prev: String,
-    at: String,
-    author: String,
-    /// The hashed JSON, rebuilt in place for every row.
-    content: String,
+/// The text of a hash `chain_hash` made (lowercase hex digits only).
+fn hex_str(hex: &[u8; 64]) -> &str {
+    std::str::from_utf8(hex).unwrap_or_default()
+}
+
+/// Rows per multi-row INSERT. A CHECK with a list, such as the change log's
+/// `op IN ('insert', 'update', 'delete')`, makes SQLite build a small temporary table for the
+/// list at every execution of a statement; one statement per `BATCH` rows builds it (and binds,
+/// steps and resets) once per `BATCH` rows. 256 rows of 14 columns stay far below SQLite's
+/// limit of 32,766 parameters.
+const BATCH: usize = 256;
+
+/// One row of a table written by `Batched`.
+trait BatchRow {
+    /// One row's `VALUES` tuple, e.g. `(?, ?, '')`; its `?` are bound by `bind`, in order.
+    const VALUES: &'static str;
+    const PARAMS: usize;
+    /// Binds the row's values to parameters `first`, `first + 1`, ... (1-based).
+    fn bind(&self, stmt: &mut Statement<'_>, first: usize) -> rusqlite::Result<()>;
+    /// The error of this row's own insert, naming it.
+    fn error(&self, e: rusqlite::Error) -> Error;
+}
+
+/// Inserts rows of one table `BATCH` at a time. Rows are written in the order pushed; the
+/// remainder goes row by row in `finish`, which must be called before the rows are read (a
+/// foreign key to them, the change log's last hash).
+struct Batched<'t, R: BatchRow> {
+    many: Statement<'t>,
+    one: Statement<'t>,
+    pending: Vec<R>,
+}
+
+impl<'t, R: BatchRow> Batched<'t, R> {
+    /// `head` is the statement up to `VALUES`, e.g. `INSERT INTO t (a, b) VALUES `.
+    fn new(tx: &'t Transaction<'_>, head: &str) -> Result<Self> {
+        let many = format!("{head}{}", vec![R::VALUES; BATCH].join(", "));
+        Ok(Batched {
+            many: tx.prepare(&many)?,
+            one: tx.prepare(&format!("{head}{}", R::VALUES))?,
+            pending: Vec::with_capacity(BATCH),
+        })
+    }
+
+    fn push(&mut self, row: R) -> Result<()> {
+        self.pending.push(row);
+        if self.pending.len() == BATCH {
+            self.flush_batch()?;
+        }
+        Ok(())
+    }
+
+    fn flush_batch(&mut self) -> Result<()> {
+        for (i, row) in self.pending.iter().enumerate() {
+            row.bind(&mut self.many, i * R::PARAMS + 1)?;
+        }
+        match self.many.raw_execute() {
+            Ok(_) => self.pending.clear(),
+            // The failed statement changed nothing: the rows again one by one, so that the
+            // error names the row that fails.
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                self.flush_one_by_one()?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
+    fn flush_one_by_one(&mut self) -> Result<()> {
+        for row in self.pending.drain(..) {
+            row.bind(&mut self.one, 1)?;
+            self.one.raw_execute().map_err(|e| row.error(e))?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.flush_one_by_one()
+    }
+}
+
+/// A task row (`acceptance` and `completion_note` empty).
+struct TaskRow<'a> {
+    id: i64,
+    project: ProjectId,
+    parent: Option<i64>,
+    position: i64,
+    task: &'a TaskImport,
+}
+
+impl BatchRow for TaskRow<'_> {
+    const VALUES: &'static str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)";
+    const PARAMS: usize = 14;
+
+    fn bind(&self, stmt: &mut Statement<'_>, first: usize) -> rusqlite::Result<()> {
+        let t = self.task;
+        stmt.raw_bind_parameter(first, self.id)?;
+        stmt.raw_bind_parameter(first + 1, self.project)?;
+        stmt.raw_bind_parameter(first + 2, self.parent)?;
+        stmt.raw_bind_parameter(first + 3, self.position)?;
+        stmt.raw_bind_parameter(first + 4, t.name.as_str())?;
+        stmt.raw_bind_parameter(first + 5, t.is_milestone)?;
+        stmt.raw_bind_parameter(first + 6, iso_date(t.planned_start))?;
+        stmt.raw_bind_parameter(first + 7, iso_date(t.planned_finish))?;
+        stmt.raw_bind_parameter(first + 8, t.duration_days)?;
+        stmt.raw_bind_parameter(first + 9, t.percent_complete)?;
+        stmt.raw_bind_parameter(first + 10, t.actual_start.map(iso_date))?;
+        stmt.raw_bind_parameter(first + 11, t.actual_finish.map(iso_date))?;
+        stmt.raw_bind_parameter(first + 12, t.constraint.map(|c| c.kind.code()))?;
+        stmt.raw_bind_parameter(first + 13, t.constraint.and_then(|c| c.date).map(iso_date))
+    }
+
+    fn error(&self, e: rusqlite::Error) -> Error {
+        constraint_error(
+            e,
+            "任务",
+            &self.task.name,
+            "日期、工期或完成百分比不符合要求",
+        )
+    }
+}
+
+struct LinkRow<'a> {
+    id: i64,
+    predecessor: i64,
+    successor: i64,
+    link: &'a LinkImport,
+}
+
+impl BatchRow for LinkRow<'_> {
+    const VALUES: &'static str = "(?, ?, ?, ?, ?)";
+    const PARAMS: usize = 5;
+
+    fn bind(&self, stmt: &mut Statement<'_>, first: usize) -> rusqlite::Result<()> {
+        stmt.raw_bind_parameter(first, self.id)?;
+        stmt.raw_bind_parameter(first + 1, self.predecessor)?;
+        stmt.raw_bind_parameter(first + 2, self.successor)?;
+        stmt.raw_bind_parameter(first + 3, self.link.kind)?;
+        stmt.raw_bind_parameter(first + 4, self.link.lag_days)
+    }
+
+    fn error(&self, e: rusqlite::Error) -> Error {
+        let l = self.link;
+        constraint_error(
+            e,
+            "依赖",
+            &format!("{}→{}", l.predecessor + 1, l.successor + 1),
+            "两个任务之间只能有一条依赖，且任务不能依赖自身",
+        )
+    }
+}
+
+struct BaselineTaskRow<'a> {
+    id: i64,
+    baseline: &'a Baseline,
+    task_id: i64,
+    task_name: &'a str,
+    task: &'a BaselineTaskImport,
+}
+
+impl BatchRow for BaselineTaskRow<'_> {
+    const VALUES: &'static str = "(?, ?, ?, ?, ?, ?, ?, ?)";
+    const PARAMS: usize = 8;
+
+    fn bind(&self, stmt: &mut Statement<'_>, first: usize) -> rusqlite::Result<()> {
+        let bt = self.task;
+        stmt.raw_bind_parameter(first, self.id)?;
+        stmt.raw_bind_parameter(first + 1, self.baseline.id)?;
+        stmt.raw_bind_parameter(first + 2, self.task_id)?;
+        stmt.raw_bind_parameter(first + 3, self.task_name)?;
+        stmt.raw_bind_parameter(first + 4, bt.is_milestone)?;
+        stmt.raw_bind_parameter(first + 5, iso_date(bt.planned_start))?;
+        stmt.raw_bind_parameter(first + 6, iso_date(bt.planned_finish))?;
+        stmt.raw_bind_parameter(first + 7, bt.duration_days)
+    }
+
+    fn error(&self, e: rusqlite::Error) -> Error {
+        constraint_error(
+            e,
+            "基线",
+            &self.baseline.name,
+            "同一基线中每个任务只能出现一次",
+        )
+    }
+}
+
+/// Change-log entries of inserted rows, `BATCH` of them (fewer at the end), as the second
+/// thread builds them: their JSON in one buffer, so that a batch costs a few allocations rather
+/// than three per row.
+struct LogChunk {
+    /// The hash before the first entry; each later entry's is the one before it.
+    first_prev: String,
+    changes: String,
+    entries: Vec<LogEntry>,
+}
+
+struct LogEntry {
+    table: &'static str,
+    row_id: i64,
+    changes: std::ops::Range<usize>,
+    hash: [u8; 64],
+}
+
+impl LogChunk {
+    fn new(first_prev: String) -> Self {
+        LogChunk {
+            first_prev,
+            changes: String::with_capacity(BATCH * 512),
+            entries: Vec::with_capacity(BATCH),
+        }
+    }
+}
+
+/// Writes change-log chunks: a full one with one multi-row INSERT, the last one row by row.
+struct LogWriter<'t, 's> {
+    many: Statement<'t>,
+    one: Statement<'t>,
+    at: &'s str,
+    author: &'s str,
     group: Option<i64>,
 }
 
-impl<'t> ChainWriter<'t> {
-    fn new(tx: &'t Transaction<'_>, stamp: &Stamp) -> Result<Self> {
-        let prev: String = tx
-            .query_row(
-                "SELECT hash FROM change_log ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_default();
+impl<'t, 's> LogWriter<'t, 's> {
+    fn new(tx: &'t Transaction<'_>, at: &'s str, author: &'s str) -> Result<Self> {
+        // OR FAIL: a failing row (none should: the JSON is ours) fails the import, which rolls
+        // the whole transaction back; the statement need not undo its own rows first, so SQLite
+        // keeps no statement journal for these 300,000-row writes.
+        const HEAD: &str = "INSERT OR FAIL INTO change_log (at, author, op, table_name, row_id, \
+                            changes, prev_hash, hash, tx_id) VALUES ";
+        const VALUES: &str = "(?, ?, 'insert', ?, ?, ?, ?, ?, ?)";
         // The rows join the transaction's change group (the project's own row, written through
         // `record` before, opened it), so that undoing the import undoes all of it.
         let group = crate::change_log::current_group(tx)?;
-        let insert = tx.prepare(
-            "INSERT INTO change_log (at, author, op, table_name, row_id, changes, prev_hash, hash, tx_id) \
-             VALUES (?1, ?2, 'insert', ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        Ok(ChainWriter {
-            insert,
-            prev,
-            at: stamp.at_text(),
-            author: stamp.author().to_owned(),
-            content: String::with_capacity(1024),
+        Ok(LogWriter {
+            many: tx.prepare(&format!("{HEAD}{}", vec![VALUES; BATCH].join(", ")))?,
+            one: tx.prepare(&format!("{HEAD}{VALUES}"))?,
+            at,
+            author,
             group,
         })
     }
 
-    fn inserted(&mut self, table: &str, row_id: i64, changes: &str) -> Result<()> {
+    fn write(&mut self, chunk: &LogChunk) -> Result<()> {
+        const PARAMS: usize = 8;
+        let full = chunk.entries.len() == BATCH;
+        let mut prev = chunk.first_prev.as_str();
+        for (i, e) in chunk.entries.iter().enumerate() {
+            let (stmt, first) = if full {
+                (&mut self.many, i * PARAMS + 1)
+            } else {
+                (&mut self.one, 1)
+            };
+            let changes = chunk.changes.get(e.changes.clone()).unwrap_or_default();
+            let hash = hex_str(&e.hash);
+            stmt.raw_bind_parameter(first, self.at)?;
+            stmt.raw_bind_parameter(first + 1, self.author)?;
+            stmt.raw_bind_parameter(first + 2, e.table)?;
+            stmt.raw_bind_parameter(first + 3, e.row_id)?;
+            stmt.raw_bind_parameter(first + 4, changes)?;
+            stmt.raw_bind_parameter(first + 5, prev)?;
+            stmt.raw_bind_parameter(first + 6, hash)?;
+            stmt.raw_bind_parameter(first + 7, self.group)?;
+            if !full {
+                stmt.raw_execute()?;
+            }
+            prev = hash;
+        }
+        if full {
+            self.many.raw_execute()?;
+        }
+        Ok(())
+    }
+}
+
+/// The ids the bulk rows get, assigned before any is written (the transaction is IMMEDIATE, so
+/// nobody else allocates ids meanwhile): the rows and their change-log entries can then be
+/// built apart, on two threads.
+struct BulkIds<'a> {
+    project: ProjectId,
+    first_task: i64,
+    first_link: i64,
+    first_baseline_task: i64,
+    /// The header rows of `ProjectImport::baselines`, in the same order.
+    baselines: &'a [Baseline],
+}
+
+impl BulkIds<'_> {
+    fn task(&self, index: usize) -> i64 {
+        self.first_task + index as i64
+    }
+}
+
+fn task_changes(out: &mut String, ids: &BulkIds<'_>, i: usize, t: &TaskImport) {
+    let mut c = InsertChanges::new(out);
+    c.int("project_id", ids.project.0)
+        .opt_int("parent_id", t.parent.map(|p| ids.task(p)))
+        .int("position", i as i64 + 1)
+        .str("name", &t.name)
+        .bool("is_milestone", t.is_milestone)
+        .date("planned_start", t.planned_start)
+        .date("planned_finish", t.planned_finish)
+        .int("duration_days", t.duration_days)
+        .real("percent_complete", t.percent_complete)
+        .opt_date("actual_start", t.actual_start)
+        .opt_date("actual_finish", t.actual_finish)
+        .str("acceptance", "")
+        .str("completion_note", "");
+    match t.constraint {
+        Some(k) => c.str("constraint_kind", k.kind.code()),
+        None => c.null("constraint_kind"),
+    };
+    c.opt_date("constraint_date", t.constraint.and_then(|k| k.date))
+        .finish();
+}
+
+/// The change-log entries of every task, link and baseline task row, in the order
+/// `write_bulk_rows` writes the rows, chained on from `prev`; sent `BATCH` at a time. Stops
+/// early when the receiver is gone (the import failed or was cancelled).
+fn bulk_log_rows(
+    p: &ProjectImport,
+    ids: &BulkIds<'_>,
+    stamp: (&str, &str),
+    prev: String,
+    send: &std::sync::mpsc::SyncSender<LogChunk>,
+) {
+    let (at, author) = stamp;
+    let mut content = String::with_capacity(1024);
+    let mut changes = String::with_capacity(512);
+    let mut prev_hash: Option<[u8; 64]> = None;
+    let mut chunk = LogChunk::new(prev);
+    let mut entry = |table: &'static str, row_id: i64, changes: &str| -> bool {
+        let prev = match &prev_hash {
+            Some(h) => hex_str(h),
+            None => chunk.first_prev.as_str(),
+        };
         let hash = chain_hash(
-            &mut self.content,
-            &self.prev,
-            &self.at,
-            &self.author,
+            &mut content,
+            prev,
+            at,
+            author,
             "insert",
             table,
             row_id,
             changes,
         );
-        self.insert.execute(params![
-            self.at,
-            self.author,
+        let from = chunk.changes.len();
+        chunk.changes.push_str(changes);
+        chunk.entries.push(LogEntry {
             table,
             row_id,
-            changes,
-            self.prev,
+            changes: from..chunk.changes.len(),
             hash,
-            self.group
-        ])?;
-        self.prev = hash;
-        Ok(())
+        });
+        prev_hash = Some(hash);
+        if chunk.entries.len() == BATCH {
+            let next = LogChunk::new(hex_str(&hash).to_owned());
+            return send.send(std::mem::replace(&mut chunk, next)).is_ok();
+        }
+        true
+    };
+    for (i, t) in p.tasks.iter().enumerate() {
+        task_changes(&mut changes, ids, i, t);
+        if !entry("tasks", ids.task(i), &changes) {
+            return;
+        }
     }
+    for (i, l) in p.links.iter().enumerate() {
+        InsertChanges::new(&mut changes)
+            .int("predecessor_id", ids.task(l.predecessor))
+            .int("successor_id", ids.task(l.successor))
+            .str("kind", l.kind.code())
+            .int("lag_days", l.lag_days)
+            .finish();
+        if !entry("dependencies", ids.first_link + i as i64, &changes) {
+            return;
+        }
+    }
+    let mut id = ids.first_baseline_task;
+    for (b, header) in p.baselines.iter().zip(ids.baselines) {
+        for bt in &b.tasks {
+            InsertChanges::new(&mut changes)
+                .int("baseline_id", header.id.0)
+                .int("task_id", ids.task(bt.task))
+                .str("task_name", &p.tasks[bt.task].name)
+                .bool("is_milestone", bt.is_milestone)
+                .date("planned_start", bt.planned_start)
+                .date("planned_finish", bt.planned_finish)
+                .int("duration_days", bt.duration_days)
+                .finish();
+            if !entry("baseline_tasks", id, &changes) {
+                return;
+            }
+            id += 1;
+        }
+    }
+    if !chunk.entries.is_empty() {
+        let _ = send.send(chunk);
+    }
+}
+
+/// Writes the tasks, links and baseline tasks and, as they arrive from `log`, their
+/// change-log entries.
+fn write_bulk_rows(
+    tx: &Transaction<'_>,
+    p: &ProjectImport,
+    ids: &BulkIds<'_>,
+    stamp: (&str, &str),
+    log: &std::sync::mpsc::Receiver<LogChunk>,
+    progress: &mut Progress<'_>,
+) -> Result<()> {
+    let mut entries = LogWriter::new(tx, stamp.0, stamp.1)?;
+    // Between batches of rows, the entries ready so far (without waiting for more).
+    let take_ready = |entries: &mut LogWriter<'_, '_>| -> Result<()> {
+        while let Ok(chunk) = log.try_recv() {
+            entries.write(&chunk)?;
+        }
+        Ok(())
+    };
+
+    // Tasks, in WBS order: a parent is always written before its children.
+    let mut tasks = Batched::new(
+        tx,
+        "INSERT INTO tasks (id, project_id, parent_id, position, name, is_milestone, planned_start, \
+         planned_finish, duration_days, percent_complete, actual_start, actual_finish, acceptance, \
+         completion_note, constraint_kind, constraint_date) VALUES ",
+    )?;
+    for (i, t) in p.tasks.iter().enumerate() {
+        tasks.push(TaskRow {
+            id: ids.task(i),
+            project: ids.project,
+            parent: t.parent.map(|p| ids.task(p)),
+            position: i as i64 + 1,
+            task: t,
+        })?;
+        if (i + 1) % BATCH == 0 {
+            take_ready(&mut entries)?;
+        }
+        progress.step()?;
+    }
+    // Links point at the tasks: all of them are written first.
+    tasks.finish()?;
+
+    let mut links = Batched::new(
+        tx,
+        "INSERT INTO dependencies (id, predecessor_id, successor_id, kind, lag_days) VALUES ",
+    )?;
+    for (i, l) in p.links.iter().enumerate() {
+        links.push(LinkRow {
+            id: ids.first_link + i as i64,
+            predecessor: ids.task(l.predecessor),
+            successor: ids.task(l.successor),
+            link: l,
+        })?;
+        if (i + 1) % BATCH == 0 {
+            take_ready(&mut entries)?;
+        }
+        progress.step()?;
+    }
+    links.finish()?;
+
+    let mut rows = Batched::new(
+        tx,
+        "INSERT INTO baseline_tasks (id, baseline_id, task_id, task_name, is_milestone, \
+         planned_start, planned_finish, duration_days) VALUES ",
+    )?;
+    let mut id = ids.first_baseline_task;
+    for (b, header) in p.baselines.iter().zip(ids.baselines) {
+        for bt in &b.tasks {
+            rows.push(BaselineTaskRow {
+                id,
+                baseline: header,
+                task_id: ids.task(bt.task),
+                task_name: &p.tasks[bt.task].name,
+                task: bt,
+            })?;
+            id += 1;
+            if (id - ids.first_baseline_task) % BATCH as i64 == 0 {
+                take_ready(&mut entries)?;
+            }
+            progress.step()?;
+        }
+    }
+    rows.finish()?;
+
+    // The rest of the entries, as the other thread finishes them.
+    while let Ok(chunk) = log.recv() {
+        entries.write(&chunk)?;
+    }
+    Ok(())
 }
 
 /// A baseline's header row (its task rows come from the file, not from the current plan).
@@ -626,150 +1080,50 @@ fn write_import(
         },
     )?;
 
-    let mut log = ChainWriter::new(tx, stamp)?;
-    let mut changes = String::with_capacity(512);
-
-    // Tasks, in WBS order: a parent is always written before its children.
-    let first_task = next_id(tx, "tasks")?;
-    let task_id = |i: usize| first_task + i as i64;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO tasks (id, project_id, parent_id, position, name, is_milestone, planned_start, \
-             planned_finish, duration_days, percent_complete, actual_start, actual_finish, acceptance, \
-             completion_note, constraint_kind, constraint_date) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', '', ?13, ?14)",
-        )?;
-        for (i, t) in p.tasks.iter().enumerate() {
-            let id = task_id(i);
-            let parent = t.parent.map(task_id);
-            let position = i as i64 + 1;
-            let kind = t.constraint.map(|c| c.kind.code());
-            let cdate = t.constraint.and_then(|c| c.date);
-            insert
-                .execute(params![
-                    id,
-                    project.id,
-                    parent,
-                    position,
-                    t.name,
-                    t.is_milestone,
-                    iso_date(t.planned_start),
-                    iso_date(t.planned_finish),
-                    t.duration_days,
-                    t.percent_complete,
-                    t.actual_start.map(iso_date),
-                    t.actual_finish.map(iso_date),
-                    kind,
-                    cdate.map(iso_date)
-                ])
-                .map_err(|e| {
-                    constraint_error(e, "任务", &t.name, "日期、工期或完成百分比不符合要求")
-                })?;
-            let mut c = InsertChanges::new(&mut changes);
-            c.int("project_id", project.id.0)
-                .opt_int("parent_id", parent)
-                .int("position", position)
-                .str("name", &t.name)
-                .bool("is_milestone", t.is_milestone)
-                .date("planned_start", t.planned_start)
-                .date("planned_finish", t.planned_finish)
-                .int("duration_days", t.duration_days)
-                .real("percent_complete", t.percent_complete)
-                .opt_date("actual_start", t.actual_start)
-                .opt_date("actual_finish", t.actual_finish)
-                .str("acceptance", "")
-                .str("completion_note", "");
-            match kind {
-                Some(k) => c.str("constraint_kind", k),
-                None => c.null("constraint_kind"),
-            };
-            c.opt_date("constraint_date", cdate).finish();
-            log.inserted("tasks", id, &changes)?;
-            progress.step()?;
-        }
+    // Baseline headers first: their ids are in their task rows' entries, and `record` reads the
+    // chain's last hash from the table, so the bulk entries chain on after them.
+    let mut headers = Vec::new();
+    for b in &p.baselines {
+        headers.push(insert_baseline_row(
+            tx, stamp, project.id, &b.name, b.taken_on,
+        )?);
     }
-
-    {
-        let first = next_id(tx, "dependencies")?;
-        let mut insert = tx.prepare(
-            "INSERT INTO dependencies (id, predecessor_id, successor_id, kind, lag_days) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for (i, l) in p.links.iter().enumerate() {
-            let id = first + i as i64;
-            let (pred, succ) = (task_id(l.predecessor), task_id(l.successor));
-            insert
-                .execute(params![id, pred, succ, l.kind, l.lag_days])
-                .map_err(|e| {
-                    constraint_error(
-                        e,
-                        "依赖",
-                        &format!("{}→{}", l.predecessor + 1, l.successor + 1),
-                        "两个任务之间只能有一条依赖，且任务不能依赖自身",
-                    )
-                })?;
-            InsertChanges::new(&mut changes)
-                .int("predecessor_id", pred)
-                .int("successor_id", succ)
-                .str("kind", l.kind.code())
-                .int("lag_days", l.lag_days)
-                .finish();
-            log.inserted("dependencies", id, &changes)?;
-            progress.step()?;
+    let ids = BulkIds {
+        project: project.id,
+        first_task: next_id(tx, "tasks")?,
+        first_link: next_id(tx, "dependencies")?,
+        first_baseline_task: next_id(tx, "baseline_tasks")?,
+        baselines: &headers,
+    };
+    let prev: String = tx
+        .query_row(
+            "SELECT hash FROM change_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_default();
+    let at = stamp.at_text();
+    let stamp = (at.as_str(), stamp.author());
+    // The entries' JSON and hash chain are built on a second thread while this one writes rows
+    // (SQLite is the larger half of the work). A bounded channel keeps memory flat; when this
+    // side stops (failure, cancellation), dropping the receiver ends the other thread.
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel(64);
+        let ids = &ids;
+        let entries = scope.spawn(move || bulk_log_rows(p, ids, stamp, prev, &send));
+        let written = write_bulk_rows(tx, p, ids, stamp, &receive, progress);
+        drop(receive);
+        // A panic there ends its sending early: this side then has fewer entries than rows,
+        // so the import fails (and rolls back) rather than commit them.
+        if entries.join().is_err() {
+            return Err(Error::Internal(
+                "building the change-log entries of the import failed".to_owned(),
+            ));
         }
-    }
-
-    let mut baseline_tasks = 0;
-    if !p.baselines.is_empty() {
-        // The few baseline rows go through the shared helper; it logs through `record`, which
-        // reads the chain's last hash from the table, so our writer must pick it up again.
-        drop(log);
-        let mut headers = Vec::new();
-        for b in &p.baselines {
-            headers.push(insert_baseline_row(
-                tx, stamp, project.id, &b.name, b.taken_on,
-            )?);
-        }
-        let mut log = ChainWriter::new(tx, stamp)?;
-        let first = next_id(tx, "baseline_tasks")?;
-        let mut insert = tx.prepare(
-            "INSERT INTO baseline_tasks (id, baseline_id, task_id, task_name, is_milestone, planned_start, \
-             planned_finish, duration_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for (b, header) in p.baselines.iter().zip(&headers) {
-            for bt in &b.tasks {
-                let id = first + baseline_tasks as i64;
-                let tid = task_id(bt.task);
-                let name = &p.tasks[bt.task].name;
-                insert
-                    .execute(params![
-                        id,
-                        header.id,
-                        tid,
-                        name,
-                        bt.is_milestone,
-                        iso_date(bt.planned_start),
-                        iso_date(bt.planned_finish),
-                        bt.duration_days
-                    ])
-                    .map_err(|e| {
-                        constraint_error(e, "基线", &b.name, "同一基线中每个任务只能出现一次")
-                    })?;
-                InsertChanges::new(&mut changes)
-                    .int("baseline_id", header.id.0)
-                    .int("task_id", tid)
-                    .str("task_name", name)
-                    .bool("is_milestone", bt.is_milestone)
-                    .date("planned_start", bt.planned_start)
-                    .date("planned_finish", bt.planned_finish)
-                    .int("duration_days", bt.duration_days)
-                    .finish();
-                log.inserted("baseline_tasks", id, &changes)?;
-                baseline_tasks += 1;
-                progress.step()?;
-            }
-        }
-    }
+        written
+    })?;
+    let baseline_tasks = p.baselines.iter().map(|b| b.tasks.len()).sum();
     progress.report()?;
     Ok(ImportSummary {
         project,
@@ -1049,12 +1403,102 @@ mod tests {
         assert!(db.projects().unwrap().is_empty());
     }
 
+    /// More rows than one batch: every row and entry lands, in order, and verify holds; a row
+    /// refused inside a full batch is still named (the batch is retried row by row).
+    #[test]
+    fn rows_written_in_batches_verify_and_a_refused_row_is_named() {
+        let mut db = Db::open_in_memory().unwrap();
+        let mut p = sample();
+        let n = 3 * BATCH + 7;
+        let template = p.tasks[1].clone();
+        p.tasks.truncate(1);
+        for i in 1..n {
+            p.tasks.push(TaskImport {
+                parent: Some(0),
+                name: format!("任务 {i}"),
+                ..template.clone()
+            });
+        }
+        p.links = (1..n - 1)
+            .map(|i| LinkImport {
+                predecessor: i,
+                successor: i + 1,
+                kind: LinkKind::FinishToStart,
+                lag_days: 0,
+            })
+            .collect();
+        p.baselines[0].tasks = (0..n)
+            .map(|task| BaselineTaskImport {
+                task,
+                ..p.baselines[0].tasks[0]
+            })
+            .collect();
+        let mut bad = p.clone();
+        bad.code = "IMP-2".into();
+        // The same task twice in one baseline, inside the second full batch.
+        bad.baselines[0].tasks[BATCH + 10].task = 3;
+        let e = db
+            .import_project(&bad, &stamp(), &mut |_| ControlFlow::Continue(()))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("同一基线中每个任务只能出现一次"),
+            "{e}"
+        );
+        assert!(db.projects().unwrap().is_empty());
+        assert!(db.change_log(1).unwrap().is_empty());
+
+        let out = db
+            .import_project(&p, &stamp(), &mut |_| ControlFlow::Continue(()))
+            .unwrap();
+        let ImportOutcome::Imported(s) = out else {
+            panic!("cancelled")
+        };
+        assert_eq!((s.tasks, s.links, s.baseline_tasks), (n, n - 2, n));
+        let report = db.verify().unwrap();
+        assert!(report.is_ok(), "{:?}", report.findings);
+        // project, calendar (+ exceptions), baseline header, then every bulk row once.
+        let bulk: i64 = db
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM change_log WHERE table_name IN \
+                 ('tasks', 'dependencies', 'baseline_tasks')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(bulk as usize, n + (n - 2) + n);
+        let export = db.project_export("IMP-1").unwrap();
+        assert_eq!(export.detail.tasks.len(), n);
+        assert_eq!(export.detail.tasks[n - 1].name, format!("任务 {}", n - 1));
+
+        // An imported row changed afterwards outside KeyWorks (as with the sqlite3 shell) is
+        // named by verify.
+        let edited = export.detail.tasks[BATCH + 5].id;
+        db.conn()
+            .execute(
+                "UPDATE tasks SET planned_finish = '2031-01-01' WHERE id = ?1",
+                [edited],
+            )
+            .unwrap();
+        let report = db.verify().unwrap();
+        assert_eq!(
+            report.findings,
+            vec![crate::verify::Finding::RowChanged {
+                table: "tasks".into(),
+                row_id: edited.0,
+                field: "planned_finish".into(),
+                logged: serde_json::json!("2021-05-07"),
+                actual: serde_json::json!("2031-01-01"),
+            }]
+        );
+    }
+
     #[test]
     fn the_fast_chain_hash_is_the_change_logs_hash() {
         let mut buf = String::new();
         let changes = r#"{"name":[null,"引号\"与\\"]}"#;
         assert_eq!(
-            chain_hash(
+            hex_str(&chain_hash(
                 &mut buf,
                 "ab12",
                 "2021-06-11T09:30:00+08:00",
@@ -1063,7 +1507,7 @@ mod tests {
                 "tasks",
                 42,
                 changes
-            ),
+            )),
             crate::change_log::row_hash(
                 "ab12",
                 "2021-06-11T09:30:00+08:00",
@@ -1076,7 +1520,7 @@ mod tests {
         );
         for d in ["2021-06-01", "0999-01-02", "2000-12-31"] {
             let date: NaiveDate = d.parse().unwrap();
-            assert_eq!(iso_date(date), date.format("%Y-%m-%d").to_string());
+            assert_eq!(iso_date(date).as_str(), date.format("%Y-%m-%d").to_string());
         }
     }
 

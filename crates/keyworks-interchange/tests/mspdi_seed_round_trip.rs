@@ -3,6 +3,8 @@
 //! day is written with ActualFinish 08:00, which the reader must keep on that day (a task's
 //! finish at 08:00 means the previous working day).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::ops::ControlFlow;
 
 use chrono::NaiveDate;

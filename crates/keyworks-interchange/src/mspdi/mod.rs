@@ -178,7 +178,7 @@ pub fn import_file(
     stamp: &Stamp,
     progress: &mut dyn FnMut(ImportProgress) -> ControlFlow<()>,
 ) -> Result<ImportReport, MspdiError> {
-    let bytes = std::fs::read(path).map_err(|source| MspdiError::Io {
+    let bytes = reader::read_file(path).map_err(|source| MspdiError::Io {
         path: path.to_owned(),
         source,
     })?;
