@@ -224,13 +224,15 @@ export type ChangeRecord = {
 	/**
 	 *  On the rows an undo wrote: who made the reverted transaction, and when (RFC 3339), so
 	 *  the history can name it even when its rows are outside the rows fetched.
-	 *  Filled by `Db::change_log` and `Db::changes_of` (None straight from `from_row`).
+	 *  Filled by `Db::change_log`, `Db::changes_of` and `Db::changes_between` (None straight
+	 *  from `from_row`).
 	 */
 	undoes_author: string | null,
 	undoes_at: string | null,
 	/**
 	 *  On the rows of a transaction that a later undo reverted: that undo's `tx_id`.
-	 *  Filled by `Db::change_log` and `Db::changes_of` (None straight from `from_row`).
+	 *  Filled by `Db::change_log`, `Db::changes_of` and `Db::changes_between` (None straight
+	 *  from `from_row`).
 	 */
 	undone_by_tx: number | null,
 };
