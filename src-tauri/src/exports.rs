@@ -160,32 +160,8 @@ pub fn export_file(
             }
         }
     })?;
-    write_atomically(path, &bytes)?;
+    keyworks_interchange::atomic_write::write_atomically(path, &bytes)?;
     Ok(rows)
-}
-
-/// Beside the target, then renamed over it: Excel or Outlook never see half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Answer<()> {
-    let io = |path: &Path, source| {
-        IpcError::from(keyworks_core::Error::Io {
-            path: path.to_owned(),
-            source,
-        })
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(path, e)
-    })
 }
 
 #[cfg(test)]

@@ -103,24 +103,6 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
-/// Writes next to the target and renames over it, so a reader (or Excel) never sees half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| io_error(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_error(path, e)
-    })
-}
-
 /// `里程碑-KP21-01-2021-06-11.csv`, `重点项目-全部-2021-06-11.xlsx`, …
 fn default_file_name(
     code: Option<&str>,
@@ -199,7 +181,7 @@ pub fn export(
             )
         }
     };
-    write_atomically(&out, &bytes)?;
+    keyworks_interchange::atomic_write::write_atomically(&out, &bytes)?;
     println!("已写入 {}（{} 行数据）。", out.display(), rows);
     Ok(out)
 }

@@ -194,23 +194,6 @@ pub fn export_string(db: &Db, code: &str) -> Result<String, MspdiError> {
 /// it, then a rename), so that a failed export never leaves half a file.
 pub fn export_file(db: &Db, code: &str, path: &Path) -> Result<(), MspdiError> {
     let xml = export_string(db, code)?;
-    let io = |source| MspdiError::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.partial",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "export.xml".to_owned())
-    ));
-    std::fs::write(&tmp, xml.as_bytes()).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    crate::atomic_write::write_atomically(path, xml.as_bytes())?;
+    Ok(())
 }
