@@ -6,47 +6,13 @@
 
 use std::path::Path;
 
-use keyworks_app::{COMMAND_NAMES, ConfigDir, StartFile, build_app_with};
+use keyworks_app::COMMAND_NAMES;
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow};
+use tauri::WebviewWindow;
+use tauri::test::MockRuntime;
 
-/// The app on `db`, its preferences in a `config` folder beside the file (never the real
-/// user's config).
-fn launch(db: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let config = db.parent().unwrap().join("config");
-    let app = build_app_with(
-        mock_builder(),
-        StartFile::Path(db.to_owned()),
-        ConfigDir::Path(config),
-    )
-    .unwrap();
-    let window = match app.get_webview_window("main") {
-        Some(w) => w,
-        None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap(),
-    };
-    (app, window)
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
-}
+mod common;
+use common::{invoke, launch};
 
 #[test]
 fn first_launch_seeds_the_file_and_the_dashboard_lists_the_portfolio() {

@@ -9,47 +9,14 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use keyworks_app::import_jobs::{ImportPhase, MspdiImportProgress};
-use keyworks_app::{ConfigDir, StartFile, build_app_with};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewWindow};
+use tauri::WebviewWindow;
+use tauri::test::MockRuntime;
 use tauri_specta::Event;
 
-fn launch(db: &Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let config = db.parent().unwrap().join("config");
-    let app = build_app_with(
-        mock_builder(),
-        StartFile::Path(db.to_owned()),
-        ConfigDir::Path(config),
-    )
-    .unwrap();
-    let window = match app.get_webview_window("main") {
-        Some(w) => w,
-        None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap(),
-    };
-    (app, window)
-}
-
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
-}
+mod common;
+use common::{invoke, launch};
 
 fn sha256(path: &Path) -> String {
     format!("{:x}", Sha256::digest(std::fs::read(path).unwrap()))
