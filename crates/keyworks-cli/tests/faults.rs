@@ -7,21 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
-const BIN: &str = env!("CARGO_BIN_EXE_keyworks");
+mod common;
+use common::keyworks;
 
-fn keyworks(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("keyworks").unwrap();
-    c.arg("--db")
-        .arg(db)
-        .env_remove("KEYWORKS_DB")
-        .env("KEYWORKS_AUTHOR", "测试员");
-    c
-}
+const BIN: &str = env!("CARGO_BIN_EXE_keyworks");
 
 /// Process kills and lock contention do not depend on the disk's fsync (the OS keeps what was
 /// written), so these run on tmpfs where there is one: 1,000 fsyncing transactions a round

@@ -18,20 +18,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use rusqlite::{Connection, OpenFlags};
+
+mod common;
+use common::keyworks;
 
 /// The CLI's exit code for a full disk.
 const DISK_FULL_EXIT: i32 = 10;
-
-fn keyworks(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("keyworks").unwrap();
-    c.arg("--db")
-        .arg(db)
-        .env_remove("KEYWORKS_DB")
-        .env("KEYWORKS_AUTHOR", "测试员");
-    c
-}
 
 /// A small tmpfs, unmounted when dropped.
 struct SmallDisk {

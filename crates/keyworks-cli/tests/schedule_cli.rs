@@ -1,31 +1,10 @@
 //! `keyworks schedule`, `baseline save|diff` and `calendar import|show` on temporary files.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use predicates::prelude::*;
-use sha2::{Digest, Sha256};
 
-fn keyworks(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("keyworks").unwrap();
-    c.arg("--db")
-        .arg(db)
-        .env_remove("KEYWORKS_DB")
-        .env("KEYWORKS_AUTHOR", "测试员");
-    c
-}
-
-fn seeded() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.sqlite");
-    keyworks(&db).arg("init").assert().success();
-    (dir, db)
-}
-
-fn sha256(path: &Path) -> Vec<u8> {
-    Sha256::digest(std::fs::read(path).unwrap()).to_vec()
-}
+mod common;
+use common::{keyworks, seeded, sha256};
 
 fn stdout(out: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(out.get_output().stdout.clone()).unwrap()

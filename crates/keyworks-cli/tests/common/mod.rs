@@ -1,0 +1,34 @@
+//! What the CLI's test files share: the binary on a temporary database, as a person would run it.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use sha2::{Digest, Sha256};
+
+/// `keyworks --db DB`, with the author set and no database from the environment.
+pub fn keyworks(db: &Path) -> Command {
+    let mut c = Command::cargo_bin("keyworks").unwrap();
+    c.arg("--db")
+        .arg(db)
+        .env_remove("KEYWORKS_DB")
+        .env("KEYWORKS_AUTHOR", "测试员");
+    c
+}
+
+/// A temporary folder holding `x.sqlite`, created by `keyworks init` with the seeded portfolio.
+pub fn seeded() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.sqlite");
+    keyworks(&db)
+        .arg("init")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("15 个重点项目"));
+    (dir, db)
+}
+
+pub fn sha256(path: &Path) -> Vec<u8> {
+    Sha256::digest(std::fs::read(path).unwrap()).to_vec()
+}
