@@ -23,7 +23,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::change_log::{Stamp, record};
+use crate::change_log::{Stamp, hex, record};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::ids::{ProjectId, TaskId};
@@ -208,10 +208,6 @@ fn task_project(conn: &Connection, id: TaskId) -> Result<Option<ProjectId>> {
             r.get(0)
         })
         .optional()?)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn problem(line: u32, message: String) -> RowProblem {
