@@ -9,12 +9,15 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
+use keyworks_core::Db;
 use keyworks_core::calendar::Calendar;
 use keyworks_core::model::{Category, Stage};
 use keyworks_core::project_import::{ImportOutcome, ImportSummary, ProjectExport};
-use keyworks_core::{Db, Stamp};
 use keyworks_interchange::mspdi::{self, ImportOptions};
 use roxmltree::Node;
+
+mod common;
+use common::{import_options, importer};
 
 fn mspdi_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(concat!(
@@ -50,26 +53,12 @@ fn files() -> Vec<PathBuf> {
     files
 }
 
-fn stamp() -> Stamp {
-    Stamp::new(
-        "导入测试",
-        chrono::DateTime::parse_from_rfc3339("2021-06-11T09:30:00+08:00").unwrap(),
-    )
-    .unwrap()
-}
-
 fn options(code: &str) -> ImportOptions {
-    ImportOptions {
-        code: code.to_owned(),
-        name: None,
-        category: Category::DistrictInfrastructure,
-        stage: Stage::Continuing,
-        today: NaiveDate::from_ymd_opt(2021, 6, 11).unwrap(),
-    }
+    import_options(code, Category::DistrictInfrastructure, Stage::Continuing)
 }
 
 fn import(db: &mut Db, bytes: &[u8], code: &str) -> (ImportSummary, Vec<String>) {
-    let report = mspdi::import_bytes(db, bytes, &options(code), &stamp(), &mut |_| {
+    let report = mspdi::import_bytes(db, bytes, &options(code), &importer(), &mut |_| {
         ControlFlow::Continue(())
     })
     .unwrap_or_else(|e| panic!("{code}: {e}"));

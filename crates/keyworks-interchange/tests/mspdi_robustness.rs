@@ -10,27 +10,16 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use keyworks_core::model::{Category, Stage};
 use keyworks_core::project_import::ImportOutcome;
-use keyworks_core::{Access, Db, Stamp};
+use keyworks_core::{Access, Db};
 use keyworks_interchange::mspdi::{self, ImportOptions, MspdiError, synthetic};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 
-fn stamp() -> Stamp {
-    Stamp::new(
-        "导入测试",
-        chrono::DateTime::parse_from_rfc3339("2021-06-11T09:30:00+08:00").unwrap(),
-    )
-    .unwrap()
-}
+mod common;
+use common::{import_options, importer};
 
 fn options(code: &str) -> ImportOptions {
-    ImportOptions {
-        code: code.to_owned(),
-        name: None,
-        category: Category::Services,
-        stage: Stage::NewStart,
-        today: NaiveDate::from_ymd_opt(2021, 6, 11).unwrap(),
-    }
+    import_options(code, Category::Services, Stage::NewStart)
 }
 
 fn go_on(_: keyworks_core::project_import::ImportProgress) -> ControlFlow<()> {
@@ -142,7 +131,7 @@ fn blank_rows_are_skipped_and_unknown_elements_ignored() {
         &mut db,
         xml.as_bytes(),
         &options("BLANK"),
-        &stamp(),
+        &importer(),
         &mut go_on,
     )
     .unwrap();
@@ -170,7 +159,7 @@ fn a_failing_import_leaves_the_file_byte_identical() {
             &mut db,
             xml.as_bytes(),
             &options("TAKEN"),
-            &stamp(),
+            &importer(),
             &mut go_on,
         )
         .unwrap();
@@ -182,7 +171,7 @@ fn a_failing_import_leaves_the_file_byte_identical() {
         &mut db,
         xml.as_bytes(),
         &options("TAKEN"),
-        &stamp(),
+        &importer(),
         &mut go_on,
     )
     .unwrap_err();
@@ -194,7 +183,7 @@ fn a_failing_import_leaves_the_file_byte_identical() {
             &mut db,
             broken.as_bytes(),
             &options("HALF"),
-            &stamp(),
+            &importer(),
             &mut go_on
         )
         .is_err()
@@ -214,7 +203,7 @@ fn progress_is_reported_and_cancelling_rolls_back() {
         &mut db,
         xml.as_bytes(),
         &options("BIG"),
-        &stamp(),
+        &importer(),
         &mut |p| {
             seen.push(p);
             if p.rows_done >= 6_000 {
@@ -247,7 +236,7 @@ fn a_10k_import_verifies() {
         &mut db,
         xml.as_bytes(),
         &options("TENK"),
-        &stamp(),
+        &importer(),
         &mut go_on,
     )
     .unwrap();
@@ -327,7 +316,7 @@ proptest! {
         if let Ok(file) = mspdi::parse(&bytes) {
             if let Ok(converted) = mspdi::to_project_import(&file, &options("P")) {
                 let mut db = Db::open_in_memory().unwrap();
-                if db.import_project(&converted.import, &stamp(), &mut go_on).is_ok() {
+                if db.import_project(&converted.import, &importer(), &mut go_on).is_ok() {
                     prop_assert!(db.verify().unwrap().is_ok());
                 }
             }

@@ -7,42 +7,30 @@
 
 use std::ops::ControlFlow;
 
-use chrono::NaiveDate;
 use keyworks_core::Db;
-use keyworks_core::change_log::Stamp;
 use keyworks_core::model::{Category, Stage};
 use keyworks_core::project_import::ImportOutcome;
-use keyworks_interchange::mspdi::{self, ImportOptions};
+use keyworks_interchange::mspdi::{self};
 
-fn stamp() -> Stamp {
-    Stamp::new(
-        "往返测试",
-        chrono::DateTime::parse_from_rfc3339("2021-06-11T09:30:00+08:00").unwrap(),
-    )
-    .unwrap()
-}
+mod common;
+use common::{import_options, importer};
 
 #[test]
 fn every_seeded_project_survives_export_and_import_and_still_schedules() {
     let dir = tempfile::tempdir().unwrap();
-    let mut db = Db::create_seeded(&dir.path().join("seed.sqlite"), &stamp()).unwrap();
+    let mut db = Db::create_seeded(&dir.path().join("seed.sqlite"), &importer()).unwrap();
     let codes: Vec<String> = db.projects().unwrap().into_iter().map(|p| p.code).collect();
     assert!(codes.len() >= 12, "the seed has {} projects", codes.len());
     let mut done_milestones = 0;
     for code in &codes {
         let xml = mspdi::export_string(&db, code).unwrap();
         let copy = format!("{code}-RT");
-        let options = ImportOptions {
-            code: copy.clone(),
-            name: None,
-            category: Category::DistrictInfrastructure,
-            stage: Stage::Continuing,
-            today: NaiveDate::from_ymd_opt(2021, 6, 11).unwrap(),
-        };
-        let report = mspdi::import_bytes(&mut db, xml.as_bytes(), &options, &stamp(), &mut |_| {
-            ControlFlow::Continue(())
-        })
-        .unwrap_or_else(|e| panic!("{code}: {e}"));
+        let options = import_options(&copy, Category::DistrictInfrastructure, Stage::Continuing);
+        let report =
+            mspdi::import_bytes(&mut db, xml.as_bytes(), &options, &importer(), &mut |_| {
+                ControlFlow::Continue(())
+            })
+            .unwrap_or_else(|e| panic!("{code}: {e}"));
         assert!(
             matches!(report.outcome, ImportOutcome::Imported(_)),
             "{code}"

@@ -38,3 +38,23 @@ pub fn seeded() -> Db {
 pub fn change_log_len(db: &Db) -> usize {
     db.change_log(usize::MAX).unwrap().len()
 }
+
+/// Who imports in the MSPDI tests, on the seed's Friday.
+pub fn importer() -> Stamp {
+    Stamp::new("导入测试", at("2021-06-11T09:30:00+08:00")).unwrap()
+}
+
+/// Options for importing a file as the new project `code`, on 2021-06-11.
+pub fn import_options(
+    code: &str,
+    category: keyworks_core::model::Category,
+    stage: keyworks_core::model::Stage,
+) -> keyworks_interchange::mspdi::ImportOptions {
+    keyworks_interchange::mspdi::ImportOptions {
+        code: code.to_owned(),
+        name: None,
+        category,
+        stage,
+        today: d(2021, 6, 11),
+    }
+}
