@@ -70,10 +70,16 @@ let summaryAsked: { asOf: string; revision: number; answer: Promise<PortfolioSum
 
 /** The portfolio summary as of `asOf`, asked for once per date and revision: the dashboard, the
  *  project view and the weekly update all show it, and the file answers one request at a time,
- *  so a repeated request would only delay the project's own load (the Gantt's first paint). */
+ *  so a repeated request would only delay the project's own load (the Gantt's first paint).
+ *  Its arrival also picks the first project, so the project tab opened from the dashboard
+ *  starts loading at once. */
 export function portfolioSummary(asOf: string): Promise<PortfolioSummary> {
   if (!summaryAsked || summaryAsked.asOf !== asOf || summaryAsked.revision !== app.revision) {
-    const answer = call(commands.portfolioSummary(asOf));
+    const answer = call(commands.portfolioSummary(asOf)).then((s) => {
+      // The project views open on the first project until one is chosen.
+      app.projectCode ??= s.projects[0]?.code ?? null;
+      return s;
+    });
     summaryAsked = { asOf, revision: app.revision, answer };
     // A failure is not kept: the next view asks again.
     answer.catch(() => {
