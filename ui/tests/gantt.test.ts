@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PX_PER_DAY, ROW_HEIGHT, Scale, barOf, diamondOf, linkPath, ticks, timelineRange, visibleRows, visibleTree } from "../src/lib/gantt";
+import { PX_PER_DAY, ROW_HEIGHT, Scale, barOf, diamondOf, routeLink, ticks, timelineRange, visibleRows, visibleTree } from "../src/lib/gantt";
 import { task } from "./fixtures";
 
 describe("Gantt geometry", () => {
@@ -31,12 +31,16 @@ describe("Gantt geometry", () => {
     const a = task({ id: 1, planned_start: "2021-06-01", planned_finish: "2021-06-04" });
     const b = task({ id: 2, planned_start: "2021-06-14", planned_finish: "2021-06-18" });
     const dep = { id: 1, predecessor_id: 1, successor_id: 2, kind: "FS" as const, lag_days: 0 };
-    const straight = linkPath(dep, a, 0, b, 3, scale);
-    expect(straight).toBe(`M${4 * 28},14 H${4 * 28 + 8} V${3 * 28 + 14} H${13 * 28}`);
-    const back = linkPath(dep, b, 0, a, 1, scale);
-    expect(back.split(" ")).toHaveLength(6);
-    const ss = linkPath({ ...dep, kind: "SS" }, a, 0, b, 1, scale);
-    expect(ss.startsWith("M0,14")).toBe(true);
+    const endsOf = (t: typeof a, row: number) => {
+      const bar = barOf(t, row, scale);
+      return { left: bar.x, right: bar.x + bar.width, y: row * ROW_HEIGHT + ROW_HEIGHT / 2 };
+    };
+    const straight = routeLink(dep.kind, endsOf(a, 0), endsOf(b, 3));
+    expect(straight).toEqual([4 * 28, 14, 4 * 28 + 8, 14, 4 * 28 + 8, 3 * 28 + 14, 13 * 28, 3 * 28 + 14]);
+    const back = routeLink(dep.kind, endsOf(b, 0), endsOf(a, 1));
+    expect(back).toHaveLength(12);
+    const ss = routeLink("SS", endsOf(a, 0), endsOf(b, 1));
+    expect(ss.slice(0, 2)).toEqual([0, 14]);
   });
 
   it("draws only the rows on screen, plus a margin, for 10,000 rows", () => {

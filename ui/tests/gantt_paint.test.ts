@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CalendarDay, Dependency, ScheduleRow } from "../src/bindings";
-import { PX_PER_DAY, ROW_HEIGHT, Scale, linkPath, linkPoints, ticks, visibleTree } from "../src/lib/gantt";
+import { PX_PER_DAY, ROW_HEIGHT, Scale, ticks, visibleTree } from "../src/lib/gantt";
 import { linkShapes, lowerBound, paint, rowShapes, shadeColumns, ticksIn, type Frame } from "../src/lib/gantt_paint";
 import { task } from "./fixtures";
 
@@ -42,12 +42,8 @@ describe("Gantt geometry worked out once per data change", () => {
     const links = linkShapes(deps, shapes, new Map(rows.map((r, i) => [r.task.id, i])));
     expect(links).toHaveLength(1);
     expect(links[0]).toMatchObject({ id: 7, lo: 1, hi: 2 });
-    // The same corners as the SVG path the old view drew.
-    const pts = links[0]!.points;
-    expect(linkPath(deps[0]!, tasks[1]!, 1, tasks[2]!, 2, scale)).toBe(
-      `M${pts[0]},${pts[1]} H${pts[2]} V${pts[5]} H${pts[6]}`,
-    );
-    expect(linkPoints(deps[0]!, tasks[1]!, 1, tasks[2]!, 2, scale)).toEqual(pts);
+    // From the bar's finish, across its stub, straight down, into the diamond's left point.
+    expect(links[0]!.points).toEqual([308, 42, 316, 42, 316, 70, 482, 70]);
   });
 
   it("shades weekends only when days are wide enough, holidays always, sorted by x", () => {

@@ -151,16 +151,6 @@ export function diamondOf(task: Task, row: number, scale: Scale): Diamond {
   };
 }
 
-/** Horizontal extent of a row's shape, where links attach. */
-function ends(task: Task, row: number, scale: Scale): LinkEnds {
-  if (task.is_milestone) {
-    const d = diamondOf(task, row, scale);
-    return { left: d.cx - d.r, right: d.cx + d.r, y: d.cy };
-  }
-  const b = barOf(task, row, scale);
-  return { left: b.x, right: b.x + b.width, y: row * ROW_HEIGHT + ROW_HEIGHT / 2 };
-}
-
 const STUB = 8;
 
 /** Where a link attaches to a row's shape: its left and right ends and its middle height. */
@@ -170,7 +160,12 @@ export interface LinkEnds {
   y: number;
 }
 
-/** The corners of a link's arrow between two shapes' ends (see linkPoints). */
+/**
+ * The corners of an orthogonal arrow for a link, as x,y pairs: it leaves the predecessor's
+ * finish (or start, for SS/SF) and enters the successor's start (or finish, for FF/SF). The
+ * segments alternate horizontal and vertical, starting horizontal; the last point is the
+ * arrow's tip, which points right when entering a start and left when entering a finish.
+ */
 export function routeLink(kind: Dependency["kind"], p: LinkEnds, s: LinkEnds): number[] {
   const fromFinish = kind === "FS" || kind === "FF";
   const toStart = kind === "FS" || kind === "SS";
@@ -187,38 +182,6 @@ export function routeLink(kind: Dependency["kind"], p: LinkEnds, s: LinkEnds): n
   // Otherwise turn back between the rows.
   const mid = y1 + (y2 >= y1 ? ROW_HEIGHT / 2 : -ROW_HEIGHT / 2);
   return [x1, y1, out, y1, out, mid, into, mid, into, y2, x2, y2];
-}
-
-/**
- * The corners of an orthogonal arrow for a link, as x,y pairs: it leaves the predecessor's
- * finish (or start, for SS/SF) and enters the successor's start (or finish, for FF/SF). The
- * segments alternate horizontal and vertical, starting horizontal; the last point is the
- * arrow's tip, which points right when entering a start and left when entering a finish.
- */
-export function linkPoints(
-  dep: Dependency,
-  predecessor: Task,
-  predRow: number,
-  successor: Task,
-  succRow: number,
-  scale: Scale,
-): number[] {
-  return routeLink(dep.kind, ends(predecessor, predRow, scale), ends(successor, succRow, scale));
-}
-
-/** The same arrow as an SVG path (M, then alternating H and V). */
-export function linkPath(
-  dep: Dependency,
-  predecessor: Task,
-  predRow: number,
-  successor: Task,
-  succRow: number,
-  scale: Scale,
-): string {
-  const pts = linkPoints(dep, predecessor, predRow, successor, succRow, scale);
-  const parts = [`M${pts[0]},${pts[1]}`];
-  for (let i = 2; i < pts.length; i += 2) parts.push(i % 4 === 2 ? `H${pts[i]}` : `V${pts[i + 1]}`);
-  return parts.join(" ");
 }
 
 /** The rows to draw for a scroll position: those on screen plus `overscan` on either side. */
