@@ -9,12 +9,11 @@
 // lock beside the file, the app opens it read-only, says who holds it, disables and refuses
 // edits, verifies the file, and leaves it byte for byte unchanged.
 
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BASE, DRIVER, PORT, sleep, until as poll, wd } from "./webdriver.mjs";
+import { sleep, startDriver, until as poll, wd } from "./webdriver.mjs";
 
 const app = process.argv[2];
 const shots = process.argv[3];
@@ -103,14 +102,11 @@ async function openSamsung(s) {
 }
 
 async function main() {
-  const driver = spawn(DRIVER, ["--port", String(PORT)], {
-    env: { ...process.env, XDG_DATA_HOME: dataHome },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  let driver = null;
   let failed = false;
   const sessions = [];
   try {
-    await until("tauri-driver to listen", async () => (await fetch(`${BASE}/status`)).ok, 20_000);
+    driver = await startDriver({ XDG_DATA_HOME: dataHome }, ["ignore", "inherit", "inherit"]);
     log(`tauri-driver up; data directory ${dataHome}`);
 
     // 1. First launch on an empty data directory.
@@ -270,7 +266,7 @@ async function main() {
     for (const s of sessions) await s.screenshot("failure").catch(() => {});
   } finally {
     for (const s of sessions) await s.close();
-    driver.kill();
+    driver?.kill();
   }
   process.exit(failed ? 1 : 0);
 }

@@ -9,11 +9,10 @@
 // a vertical scroll and a sideways scroll: frames, frames per second, median, 95th percentile
 // and worst frame time. One JSON line at the end (prefix "BENCH ") for scripts to pick up.
 
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BASE, DRIVER, PORT, sleep, until as poll, wd } from "./webdriver.mjs";
+import { openApp, sleep, startDriver, until as poll, wd } from "./webdriver.mjs";
 
 const [app, file, secondsArg, shot] = process.argv.slice(2);
 if (!app || !existsSync(app) || !file || !existsSync(file)) {
@@ -89,22 +88,14 @@ const fmt = (r) =>
 
 async function main() {
   const dataHome = mkdtempSync(join(tmpdir(), "keyworks-bench-"));
-  const driver = spawn(DRIVER, ["--port", String(PORT)], {
-    env: { ...process.env, XDG_DATA_HOME: dataHome },
-    stdio: "ignore",
-  });
+  let driver = null;
   let id = null;
   let failed = false;
   try {
-    await until("tauri-driver to listen", async () => (await fetch(`${BASE}/status`)).ok, 20_000);
-    const s = await wd("POST", "/session", {
-      capabilities: { alwaysMatch: { "tauri:options": { application: app, args: [file] } } },
-    });
-    id = s.sessionId;
-    const p = (x) => `/session/${id}${x}`;
-    await wd("POST", p("/timeouts"), { script: (seconds + 90) * 1000 });
-    const run = (script, ...args) => wd("POST", p("/execute/sync"), { script, args });
-    const runAsync = (script, ...args) => wd("POST", p("/execute/async"), { script, args });
+    driver = await startDriver({ XDG_DATA_HOME: dataHome });
+    const session = await openApp(app, [file], (seconds + 90) * 1000);
+    id = session.id;
+    const { run, runAsync } = session;
     await until("the dashboard", async () => run('return document.querySelectorAll(\'[data-testid="project-row"]\').length > 0'));
     const tasks = await run(
       'return document.querySelector(\'[data-testid="project-row"]\')?.textContent ?? ""',
@@ -143,7 +134,7 @@ async function main() {
     const domNodes = await run("return document.getElementsByTagName('*').length");
     console.log(`DOM elements on the page after scrolling: ${domNodes}`);
     if (shot) {
-      const png = await wd("GET", p("/screenshot"));
+      const png = await wd("GET", `/session/${id}/screenshot`);
       writeFileSync(shot, Buffer.from(png, "base64"));
     }
     console.log(`BENCH ${JSON.stringify({ rows: Number(total), openMs: open.ms, scheduleMs, vertical, sideways, diagonal, domNodes })}`);
@@ -152,7 +143,7 @@ async function main() {
     console.error(`gantt bench FAILED: ${e.stack ?? e}`);
   } finally {
     if (id) await wd("DELETE", `/session/${id}`).catch(() => {});
-    driver.kill();
+    driver?.kill();
   }
   process.exit(failed ? 1 : 0);
 }

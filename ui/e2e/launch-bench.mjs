@@ -11,11 +11,10 @@
 // the app process's start (from /proc/PID/stat), as a cross-check of the launch figure.
 // One JSON line at the end (prefix "BENCH ").
 
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { BASE, DRIVER, PORT, sleep, until as poll, wd } from "./webdriver.mjs";
+import { openApp, sleep, startDriver, until as poll, wd } from "./webdriver.mjs";
 
 const [app, file] = process.argv.slice(2);
 if (!app || !existsSync(app) || !file || !existsSync(file)) {
@@ -65,21 +64,14 @@ function startedAt(p) {
 
 async function main() {
   const dataHome = mkdtempSync(join(tmpdir(), "keyworks-launch-bench-"));
-  const driver = spawn(DRIVER, ["--port", String(PORT)], {
-    env: { ...process.env, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: dataHome },
-    stdio: "ignore",
-  });
+  let driver = null;
   let id = null;
   let failed = false;
   try {
-    await until("tauri-driver to listen", async () => (await fetch(`${BASE}/status`)).ok, 20_000);
-    const s = await wd("POST", "/session", {
-      capabilities: { alwaysMatch: { "tauri:options": { application: app, args: [file] } } },
-    });
-    id = s.sessionId;
-    const p = (x) => `/session/${id}${x}`;
-    await wd("POST", p("/timeouts"), { script: 120_000 });
-    const run = (script, ...args) => wd("POST", p("/execute/sync"), { script, args });
+    driver = await startDriver({ XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: dataHome });
+    const session = await openApp(app, [file], 120_000);
+    id = session.id;
+    const { run } = session;
     await until("the dashboard", async () => run('return document.querySelectorAll(\'[data-testid="project-row"]\').length > 0'));
 
     const all = processes();
@@ -121,7 +113,7 @@ async function main() {
     console.error(`launch bench FAILED: ${e.stack ?? e}`);
   } finally {
     if (id) await wd("DELETE", `/session/${id}`).catch(() => {});
-    driver.kill();
+    driver?.kill();
   }
   process.exit(failed ? 1 : 0);
 }

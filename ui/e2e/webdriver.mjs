@@ -38,3 +38,30 @@ export async function until(what, probe, timeoutMs, intervalMs) {
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
 }
+
+/** Starts tauri-driver with `env` added to ours and waits until it listens. The caller kills it. */
+export async function startDriver(env, stdio = "ignore") {
+  const { spawn } = await import("node:child_process");
+  const driver = spawn(DRIVER, ["--port", String(PORT)], { env: { ...process.env, ...env }, stdio });
+  try {
+    await until("tauri-driver to listen", async () => (await fetch(`${BASE}/status`)).ok, 20_000, 100);
+  } catch (e) {
+    driver.kill();
+    throw e;
+  }
+  return driver;
+}
+
+/** A session on the app started with `args`: in-page scripts through `run` and `runAsync`. */
+export async function openApp(app, args, scriptTimeoutMs) {
+  const s = await wd("POST", "/session", {
+    capabilities: { alwaysMatch: { "tauri:options": { application: app, args } } },
+  });
+  const p = (x) => `/session/${s.sessionId}${x}`;
+  await wd("POST", p("/timeouts"), { script: scriptTimeoutMs });
+  return {
+    id: s.sessionId,
+    run: (script, ...args) => wd("POST", p("/execute/sync"), { script, args }),
+    runAsync: (script, ...args) => wd("POST", p("/execute/async"), { script, args }),
+  };
+}
