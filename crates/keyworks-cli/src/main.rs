@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand};
 use keyworks_core::ids::TaskId;
 use keyworks_core::milestones::{MilestoneQuery, MilestoneRow};
 use keyworks_core::model::Status;
-use keyworks_core::updates::UpdateInput;
+use keyworks_core::updates::{IfReported, UpdateInput};
 use keyworks_core::week::{IsoWeek, parse_date};
 use keyworks_core::{Access, Db, Error, ErrorCode, Stamp};
 
@@ -176,6 +176,10 @@ struct UpdateArgs {
     /// Next week's plan
     #[arg(long, default_value = "")]
     next_steps: String,
+    /// Replace the week's existing update, whoever wrote it (without this, a week that already
+    /// has an update is refused and its author named)
+    #[arg(long)]
+    replace: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -412,6 +416,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 narrative: u.narrative.clone(),
                 issues: u.issues.clone(),
                 next_steps: u.next_steps.clone(),
+                if_reported: if u.replace {
+                    IfReported::ReplaceAny
+                } else {
+                    IfReported::Refuse
+                },
             };
             let mut db = open_for_writing(&cli, &path, &stamp)?;
             let saved = db.record_update(&u.code, &input, &stamp)?;

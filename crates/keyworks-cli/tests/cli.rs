@@ -212,6 +212,46 @@ fn weekly_update_and_milestone_done_are_saved_and_logged() {
 }
 
 #[test]
+fn a_week_already_reported_is_refused_naming_its_author_unless_replaced() {
+    let (_dir, db) = seeded();
+    let before = sha256(&db);
+    let args = [
+        "update",
+        "KP21-01",
+        "--week",
+        "2021-W23",
+        "--percent",
+        "63",
+        "--status",
+        "黄",
+        "--narrative",
+        "第二批设备搬入。",
+    ];
+    // 王工's seeded W23 report is not replaced without saying so.
+    keyworks(&db).args(args).assert().failure().code(6).stderr(
+        predicate::str::contains("王工（示例）")
+            .and(predicate::str::contains("2021-W23"))
+            .and(predicate::str::contains("--replace")),
+    );
+    assert_eq!(before, sha256(&db), "a refused update changed the file");
+    keyworks(&db).args(args).arg("--replace").assert().success();
+    let out = keyworks(&db)
+        .args(["show", "KP21-01", "--json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let w23: Vec<&serde_json::Value> = v["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["iso_week"] == "2021-W23")
+        .collect();
+    assert_eq!(w23.len(), 1);
+    assert_eq!(w23[0]["narrative"], "第二批设备搬入。");
+    assert_eq!(w23[0]["author"], "测试员");
+}
+
+#[test]
 fn bad_input_is_refused_and_the_file_is_unchanged() {
     let (_dir, db) = seeded();
     let before = sha256(&db);

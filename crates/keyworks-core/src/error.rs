@@ -160,6 +160,18 @@ pub enum Error {
         available: String,
     },
 
+    #[error(
+        "项目 {code} 的 {week} 已有 {author}（{recorded_at}）填报的周报，未做任何改动：请先查看该周报，确认要替换后再提交（命令行加 --replace），或改填其他周次。"
+    )]
+    WeekAlreadyReported {
+        code: String,
+        week: String,
+        author: String,
+        recorded_at: String,
+        /// The existing update's id, for the UI's 替换 / 编辑.
+        update: i64,
+    },
+
     #[error("{author} 没有可以撤销的修改：撤销只针对本人在此文件中最近的一次修改。")]
     NothingToUndo { author: String },
 
@@ -206,7 +218,9 @@ impl Error {
             | Error::NotAMilestone { .. }
             | Error::DependencyCycle { .. }
             | Error::ImportHasProblems { .. } => ErrorCode::InvalidInput,
-            Error::ImportOutdated | Error::UndoConflict { .. } => ErrorCode::Conflict,
+            Error::ImportOutdated
+            | Error::UndoConflict { .. }
+            | Error::WeekAlreadyReported { .. } => ErrorCode::Conflict,
             Error::Busy { .. } => ErrorCode::Busy,
             Error::Locked { .. } => ErrorCode::Locked,
             Error::DiskFull { .. } => ErrorCode::DiskFull,

@@ -9,6 +9,7 @@ pub mod change_log;
 pub mod db;
 pub mod edit_lock;
 pub mod error;
+pub mod history;
 pub mod ids;
 pub mod milestone_batch;
 pub mod milestone_import;

@@ -570,6 +570,54 @@ fn cycle_error(net: &Network, tasks: &[TaskSpec]) -> Error {
     Error::DependencyCycle { cycle }
 }
 
+/// The links between two tasks of `project`, by id (links to other projects' tasks left out).
+pub(crate) fn links_within(
+    conn: &rusqlite::Connection,
+    project: crate::ids::ProjectId,
+) -> Result<Vec<Dependency>> {
+    // CROSS JOIN fixes the order: each task of the project, then its incoming links by
+    // the successor index. With two `IN (subquery)` filters SQLite probed the
+    // (predecessor, successor) index for every pair of tasks: 22 s at 10,000 tasks.
+    let columns = Dependency::COLUMNS
+        .split(", ")
+        .map(|c| format!("d.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM tasks s \
+         CROSS JOIN dependencies d ON d.successor_id = s.id \
+         CROSS JOIN tasks p ON p.id = d.predecessor_id \
+         WHERE s.project_id = ?1 AND p.project_id = ?1 ORDER BY d.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let links = stmt
+        .query_map([project], Dependency::from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(links)
+}
+
+/// The engine's view of stored links.
+pub(crate) fn link_spec(d: &Dependency) -> LinkSpec {
+    LinkSpec {
+        predecessor: d.predecessor_id,
+        successor: d.successor_id,
+        kind: d.kind,
+        lag_days: d.lag_days,
+    }
+}
+
+/// Whether `links` between `tasks`, with every summary spanning its children as the engine
+/// reads them, can be scheduled: `Error::DependencyCycle` naming a loop's tasks if not. The
+/// edits that change links or the WBS ask this before they save, so that no loop is stored.
+pub(crate) fn check_acyclic(tasks: &[TaskSpec], links: &[LinkSpec]) -> Result<()> {
+    let ids = Positions::new(tasks)?;
+    let net = build_network(tasks, links, &ids)?;
+    match topological_order(&net) {
+        Some(_) => Ok(()),
+        None => Err(cycle_error(&net, tasks)),
+    }
+}
+
 /// What the passes read of a task, packed: the task records themselves are large and would
 /// crowd the cache at 100,000 tasks.
 #[derive(Debug, Clone, Copy)]
@@ -1133,25 +1181,7 @@ impl Db {
     ) -> Result<(ProjectSchedule, Calendar)> {
         let (calendar_name, calendar) = self.calendar_of_project(project.id)?;
         let tasks = self.tasks_of(project.id)?;
-        let links: Vec<Dependency> = {
-            // CROSS JOIN fixes the order: each task of the project, then its incoming links by
-            // the successor index. With two `IN (subquery)` filters SQLite probed the
-            // (predecessor, successor) index for every pair of tasks: 22 s at 10,000 tasks.
-            let columns = Dependency::COLUMNS
-                .split(", ")
-                .map(|c| format!("d.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "SELECT {columns} FROM tasks s \
-                 CROSS JOIN dependencies d ON d.successor_id = s.id \
-                 CROSS JOIN tasks p ON p.id = d.predecessor_id \
-                 WHERE s.project_id = ?1 AND p.project_id = ?1 ORDER BY d.id"
-            );
-            let mut stmt = self.conn().prepare_cached(&sql)?;
-            stmt.query_map([project.id], Dependency::from_row)?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let links = links_within(self.conn(), project.id)?;
         let mut schedule = ProjectSchedule {
             code: project.code.clone(),
             name: project.name.clone(),
@@ -1168,15 +1198,7 @@ impl Db {
             return Ok((schedule, calendar));
         };
         let specs: Vec<TaskSpec> = tasks.iter().map(task_spec).collect();
-        let link_specs: Vec<LinkSpec> = links
-            .iter()
-            .map(|d| LinkSpec {
-                predecessor: d.predecessor_id,
-                successor: d.successor_id,
-                kind: d.kind,
-                lag_days: d.lag_days,
-            })
-            .collect();
+        let link_specs: Vec<LinkSpec> = links.iter().map(link_spec).collect();
         let computed = compute(&calendar, start, &specs, &link_specs)?;
         let by_id: HashMap<TaskId, &Task> = tasks.iter().map(|t| (t.id, t)).collect();
         let depth = |t: &Task| {
@@ -1332,7 +1354,7 @@ impl Db {
 }
 
 /// The engine's view of a stored task: its planned start holds it back unless it has begun.
-fn task_spec(t: &Task) -> TaskSpec {
+pub(crate) fn task_spec(t: &Task) -> TaskSpec {
     let started = t.actual_start.is_some() || t.actual_finish.is_some();
     TaskSpec {
         id: t.id,

@@ -301,6 +301,8 @@ fn load_project(
             narrative: u.narrative.clone(),
             issues: u.issues.clone(),
             next_steps: u.next_steps.clone(),
+            // A seed names each week once; a repeat is a mistake in the seed.
+            if_reported: crate::updates::IfReported::Refuse,
         };
         // The officer who wrote it is its author; recorded on the Friday of its week.
         let friday = input.week.monday() + chrono::Days::new(4);

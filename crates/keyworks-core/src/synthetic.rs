@@ -159,6 +159,7 @@ pub fn generate(
                 narrative: "按计划推进。".into(),
                 issues: "无".into(),
                 next_steps: "继续施工。".into(),
+                if_reported: crate::updates::IfReported::Refuse,
             };
             insert_update(tx, stamp, stamp, &project, &input)?;
         }

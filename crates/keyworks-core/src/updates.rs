@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use crate::change_log::{Stamp, record};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::ids::UpdateId;
 use crate::model::{Project, Status, WeeklyUpdate};
 use crate::week::IsoWeek;
 
@@ -16,6 +17,23 @@ pub struct UpdateInput {
     pub narrative: String,
     pub issues: String,
     pub next_steps: String,
+    /// What to do when the week already has an update: someone's words are never replaced
+    /// unless the person filing says so.
+    pub if_reported: IfReported,
+}
+
+/// The week of an update may already have one (a colleague's, or one's own earlier report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum IfReported {
+    /// Refuse, naming who filed the existing update and when (a new report).
+    Refuse,
+    /// Replace exactly this update, which the person has seen (the app's 替换 or 编辑); refused
+    /// if the week's update is another one by now (a colleague filed meanwhile).
+    Replace(UpdateId),
+    /// Replace whatever the week has (the CLI's `--replace`, typed knowingly).
+    ReplaceAny,
 }
 
 impl UpdateInput {
@@ -55,6 +73,22 @@ pub(crate) fn insert_update(
             WeeklyUpdate::from_row,
         )
         .optional()?;
+    if let Some(existing) = &before {
+        let allowed = match input.if_reported {
+            IfReported::Refuse => false,
+            IfReported::Replace(id) => id == existing.id,
+            IfReported::ReplaceAny => true,
+        };
+        if !allowed {
+            return Err(Error::WeekAlreadyReported {
+                code: project.code.clone(),
+                week: input.week.to_string(),
+                author: existing.author.clone(),
+                recorded_at: existing.recorded_at.clone(),
+                update: existing.id.0,
+            });
+        }
+    }
     let sql = format!(
         "INSERT INTO weekly_updates (project_id, iso_week, percent_complete, status, narrative, issues, \
          next_steps, author, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
@@ -117,8 +151,8 @@ pub(crate) fn insert_update(
 }
 
 impl Db {
-    /// Records the update for `input.week`, or revises it if that week already has one.
-    /// The project's status follows the update when it is the project's latest week.
+    /// Records the update for `input.week`; if that week already has one, replaces it only as
+    /// `input.if_reported` allows. The project's status follows the update when it is the project's latest week.
     pub fn record_update(
         &mut self,
         code: &str,

@@ -20,14 +20,20 @@ use crate::error::{Error, Result};
 use crate::ids::{ProjectId, TaskId};
 use crate::model::{Dependency, LinkKind, Task};
 use crate::projects::{NewTask, insert_dependency, insert_task};
+use crate::schedule::{LinkSpec, check_acyclic, link_spec, links_within, task_spec};
 
 /// A task or milestone as the user types it in. A milestone is due on `planned_finish`;
 /// its `planned_start` is ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TaskDraft {
-    /// The summary task to put it under; `None` puts it at the top level, last.
+    /// The summary task to put it under; `None` puts it at the top level.
     pub parent_id: Option<TaskId>,
+    /// Insert it right after this task (and that task's subtasks), which must be under the
+    /// same parent: a new task lands beside the one the user had selected. `None`: after the
+    /// parent's last subtask, or last at the top level.
+    #[serde(default)]
+    pub after: Option<TaskId>,
     pub name: String,
     pub is_milestone: bool,
     pub planned_start: NaiveDate,
@@ -280,18 +286,20 @@ impl Db {
 
     /// The Gantt's edits of one task's project: reads the WBS inside one transaction, lets
     /// `edit` change a copy, then writes and logs every difference.
+    /// `edit` also gets the project's links, for the edits that must not make a loop.
     fn edit_wbs_of_task<R>(
         &mut self,
         id: TaskId,
         stamp: &Stamp,
-        edit: impl FnOnce(&mut Wbs, &Calendar) -> Result<R>,
+        edit: impl FnOnce(&mut Wbs, &Calendar, &[LinkSpec]) -> Result<R>,
     ) -> Result<R> {
         let calendar = self.calendar_of_task(id)?;
         self.write_tx(|tx| {
             let project = project_of_task(tx, id)?;
             let before = Wbs::load(tx, project)?;
+            let links: Vec<LinkSpec> = links_within(tx, project)?.iter().map(link_spec).collect();
             let mut after = before.clone();
-            let answer = edit(&mut after, &calendar)?;
+            let answer = edit(&mut after, &calendar, &links)?;
             save(tx, stamp, &before, &after)?;
             Ok(answer)
         })
@@ -315,7 +323,7 @@ impl Db {
         )?;
         self.write_tx(|tx| {
             let before = Wbs::load(tx, project.id)?;
-            let at = match draft.parent_id {
+            let parent_end = match draft.parent_id {
                 None => before.tasks.len(),
                 Some(parent) => {
                     let i = before.index_of(parent).map_err(|_| {
@@ -330,6 +338,26 @@ impl Db {
                             "上级任务",
                             before.tasks[i].name.clone(),
                             "里程碑不能有下级任务，请选择一个任务作为上级",
+                        ));
+                    }
+                    before.subtree_end(i)
+                }
+            };
+            let at = match draft.after {
+                None => parent_end,
+                Some(sibling) => {
+                    let i = before.index_of(sibling).map_err(|_| {
+                        Error::invalid(
+                            "插入位置",
+                            sibling.to_string(),
+                            &format!("不是项目 {} 的任务", project.code),
+                        )
+                    })?;
+                    if before.tasks[i].parent_id != draft.parent_id {
+                        return Err(Error::invalid(
+                            "插入位置",
+                            before.tasks[i].name.clone(),
+                            "新任务只能插在同一上级的任务之后，请重新选择上级任务",
                         ));
                     }
                     before.subtree_end(i)
@@ -389,7 +417,7 @@ impl Db {
         finish: NaiveDate,
         stamp: &Stamp,
     ) -> Result<Task> {
-        self.edit_wbs_of_task(id, stamp, |after, calendar| {
+        self.edit_wbs_of_task(id, stamp, |after, calendar, _| {
             let i = after.index_of(id)?;
             if after.has_children(id) {
                 return Err(Error::invalid(
@@ -410,8 +438,10 @@ impl Db {
     }
 
     /// Makes a task the last child of the sibling above it.
+    /// Refused when the move would make a dependency loop (a task indented under its own
+    /// predecessor, say).
     pub fn indent_task(&mut self, id: TaskId, stamp: &Stamp) -> Result<Task> {
-        self.edit_wbs_of_task(id, stamp, |after, calendar| {
+        self.edit_wbs_of_task(id, stamp, |after, calendar, links| {
             let i = after.index_of(id)?;
             let parent = after.tasks[i].parent_id;
             let sibling = after.tasks[..i]
@@ -432,8 +462,24 @@ impl Db {
                     &format!("上方的「{}」是里程碑，里程碑不能有下级任务", sibling.name),
                 ));
             }
-            let new_parent = sibling.id;
+            let (new_parent, parent_name) = (sibling.id, sibling.name.clone());
+            // A file that already holds a loop (from before loops were refused) is not made
+            // any less schedulable by an indent, so only a new loop is refused.
+            let was_schedulable = acyclic(links, after).is_ok();
             after.tasks[i].parent_id = Some(new_parent);
+            // A summary spans its subtasks, so a link between the two (or between their
+            // relatives) becomes a loop that no schedule can satisfy: refuse it before saving.
+            if let (true, Err(Error::DependencyCycle { cycle })) =
+                (was_schedulable, acyclic(links, after))
+            {
+                return Err(Error::invalid(
+                    "降级",
+                    after.tasks[i].name.clone(),
+                    &format!(
+                        "降到「{parent_name}」之下会与已有依赖构成循环（{cycle}），未做任何改动：请先删除二者之间的依赖再降级"
+                    ),
+                ));
+            }
             after.roll_up_from(Some(new_parent), calendar);
             Ok(after.tasks[i].clone())
         })
@@ -442,7 +488,7 @@ impl Db {
     /// Makes a task a sibling of its parent, placed (with its own subtasks) right after the
     /// parent's remaining subtasks.
     pub fn outdent_task(&mut self, id: TaskId, stamp: &Stamp) -> Result<Task> {
-        self.edit_wbs_of_task(id, stamp, |after, calendar| {
+        self.edit_wbs_of_task(id, stamp, |after, calendar, _| {
             let i = after.index_of(id)?;
             let Some(old_parent) = after.tasks[i].parent_id else {
                 return Err(Error::invalid(
@@ -467,7 +513,7 @@ impl Db {
     /// Deletes a task with all its subtasks and every dependency that touches them.
     /// Returns how many tasks were deleted.
     pub fn delete_task(&mut self, id: TaskId, stamp: &Stamp) -> Result<usize> {
-        self.edit_wbs_of_task(id, stamp, |after, calendar| {
+        self.edit_wbs_of_task(id, stamp, |after, calendar, _| {
             let i = after.index_of(id)?;
             let parent = after.tasks[i].parent_id;
             let end = after.subtree_end(i);
@@ -504,11 +550,24 @@ impl Db {
                     return Err(Error::invalid("依赖", link, "摘要任务不能与其下级任务相连"));
                 }
             }
-            if reaches(tx, project, successor, predecessor)? {
+            // The engine's own reading (links to a summary reach its subtasks), so that every
+            // loop it would meet is refused here, not stored.
+            let mut links: Vec<LinkSpec> =
+                links_within(tx, project)?.iter().map(link_spec).collect();
+            let was_schedulable = acyclic(&links, &wbs).is_ok();
+            links.push(LinkSpec {
+                predecessor,
+                successor,
+                kind,
+                lag_days,
+            });
+            if let (true, Err(Error::DependencyCycle { cycle })) =
+                (was_schedulable, acyclic(&links, &wbs))
+            {
                 return Err(Error::invalid(
                     "依赖",
                     link,
-                    "会形成循环依赖（后续任务已经在前置任务之前）",
+                    &format!("会形成循环依赖（{cycle}），未做任何改动"),
                 ));
             }
             insert_dependency(tx, stamp, predecessor, successor, kind, lag_days)
@@ -535,28 +594,8 @@ impl Db {
     }
 }
 
-/// Whether `to` can be reached from `from` by following the project's links forward.
-fn reaches(tx: &Transaction<'_>, project: ProjectId, from: TaskId, to: TaskId) -> Result<bool> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT d.predecessor_id, d.successor_id FROM dependencies d \
-         JOIN tasks t ON t.id = d.predecessor_id WHERE t.project_id = ?1",
-    )?;
-    let mut next: HashMap<TaskId, Vec<TaskId>> = HashMap::new();
-    for row in stmt.query_map([project], |r| Ok((r.get(0)?, r.get(1)?)))? {
-        let (a, b): (TaskId, TaskId) = row?;
-        next.entry(a).or_default().push(b);
-    }
-    let mut seen = HashSet::from([from]);
-    let mut stack = vec![from];
-    while let Some(t) = stack.pop() {
-        if t == to {
-            return Ok(true);
-        }
-        for n in next.get(&t).into_iter().flatten() {
-            if seen.insert(*n) {
-                stack.push(*n);
-            }
-        }
-    }
-    Ok(false)
+/// The engine's loop check on a WBS as it would be saved.
+fn acyclic(links: &[LinkSpec], wbs: &Wbs) -> Result<()> {
+    let specs: Vec<_> = wbs.tasks.iter().map(task_spec).collect();
+    check_acyclic(&specs, links)
 }

@@ -174,6 +174,7 @@ fn restoring_a_backup_brings_its_content_back_and_keeps_the_present_state_too() 
         narrative: "恢复前的修改".into(),
         issues: String::new(),
         next_steps: String::new(),
+        if_reported: keyworks_core::updates::IfReported::Refuse,
     };
     db.record_update("KP21-01", &input, &stamp()).unwrap();
     db.restore_from(&backup, &stamp()).unwrap();

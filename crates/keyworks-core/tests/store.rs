@@ -12,7 +12,7 @@ use keyworks_core::ids::TaskId;
 use keyworks_core::milestones::{MilestoneQuery, MilestoneState};
 use keyworks_core::model::{Status, Task};
 use keyworks_core::portfolio::DUE_SOON_DAYS;
-use keyworks_core::updates::UpdateInput;
+use keyworks_core::updates::{IfReported, UpdateInput};
 use keyworks_core::week::IsoWeek;
 use keyworks_core::{Access, Db, Error, ErrorCode, SCHEMA_VERSION, Stamp};
 use rusqlite::{Connection, OpenFlags};
@@ -97,6 +97,7 @@ fn update(w: &str, pct: f64, status: Status, narrative: &str) -> UpdateInput {
         narrative: narrative.into(),
         issues: "无".into(),
         next_steps: "继续推进。".into(),
+        if_reported: IfReported::Refuse,
     }
 }
 
@@ -241,12 +242,37 @@ fn recording_the_same_week_again_revises_it() {
     assert_eq!(db.project_by_code(code).unwrap().status, Status::Yellow);
     assert_eq!(db.updates_of(code).unwrap().len(), seeded_updates + 1);
 
-    // The same week again: revised in place, logged as an update of the changed fields only.
+    // The same week again without saying it replaces the report: refused, naming whose it is.
     let later = stamp_at("2021-06-11T15:30:00+08:00");
+    let again = update("2021-W24", 64.5, Status::Red, "  设备搬入停滞。  ");
+    let e = db.record_update(code, &again, &later).unwrap_err();
+    assert_eq!(e.code(), keyworks_core::ErrorCode::Conflict);
+    assert!(
+        e.to_string().contains("测试员") && e.to_string().contains("2021-W24"),
+        "{e}"
+    );
+    assert_eq!(
+        db.changes_of("weekly_updates", first.id.0).unwrap().len(),
+        1
+    );
+    // Replacing another update than the one there now (a colleague filed meanwhile): refused.
+    let stale = UpdateInput {
+        if_reported: IfReported::Replace(keyworks_core::ids::UpdateId(first.id.0 + 1_000)),
+        ..again.clone()
+    };
+    assert_eq!(
+        db.record_update(code, &stale, &later).unwrap_err().code(),
+        keyworks_core::ErrorCode::Conflict
+    );
+    // Naming the update it replaces: revised in place, logged as an update of the changed
+    // fields only.
     let second = db
         .record_update(
             code,
-            &update("2021-W24", 64.5, Status::Red, "  设备搬入停滞。  "),
+            &UpdateInput {
+                if_reported: IfReported::Replace(first.id),
+                ..again
+            },
             &later,
         )
         .unwrap();
@@ -302,12 +328,15 @@ fn recording_the_same_week_again_revises_it() {
     let revised = db
         .record_update(
             code,
-            &update(
-                "2021-W23",
-                w23.percent_complete,
-                Status::Green,
-                "补记：进展正常。",
-            ),
+            &UpdateInput {
+                if_reported: IfReported::Replace(w23.id),
+                ..update(
+                    "2021-W23",
+                    w23.percent_complete,
+                    Status::Green,
+                    "补记：进展正常。",
+                )
+            },
             &later,
         )
         .unwrap();

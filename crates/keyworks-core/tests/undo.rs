@@ -103,6 +103,7 @@ fn draft(parent: Option<keyworks_core::ids::TaskId>, name: &str) -> TaskDraft {
         planned_start: d(2021, 7, 1),
         planned_finish: d(2021, 7, 20),
         acceptance: String::new(),
+        after: None,
     }
 }
 
@@ -195,6 +196,7 @@ fn undoes_a_weekly_update() {
                 narrative: "设备搬入略有延误。".into(),
                 issues: "进口设备清关".into(),
                 next_steps: "协调海关".into(),
+                if_reported: keyworks_core::updates::IfReported::Refuse,
             },
             &me(),
         )

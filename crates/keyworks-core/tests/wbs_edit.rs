@@ -83,6 +83,7 @@ fn milestone(parent: Option<TaskId>, name: &str, due: NaiveDate) -> TaskDraft {
         planned_start: due,
         planned_finish: due,
         acceptance: "建设单位签字确认".into(),
+        after: None,
     }
 }
 
@@ -127,6 +128,7 @@ fn a_task_added_under_a_summary_follows_its_last_subtask_and_widens_it() {
         planned_start: d(2021, 6, 7),
         planned_finish: d(2021, 6, 18),
         acceptance: String::new(),
+        after: None,
     };
     let t = db.add_task(SAMSUNG, &draft, &stamp()).unwrap();
     assert_eq!(t.duration_days, 9);
@@ -138,6 +140,99 @@ fn a_task_added_under_a_summary_follows_its_last_subtask_and_widens_it() {
     );
     assert_wbs_in_order(&db);
     assert_summaries_span_children(&db);
+}
+
+#[test]
+fn a_task_added_after_a_selected_one_lands_beside_it_as_a_sibling() {
+    let mut db = seeded();
+    let selected = named(&db, "洁净室围护及高架地板施工");
+    let next = named(&db, "工艺冷却水及特气管道安装");
+    let draft = TaskDraft {
+        parent_id: selected.parent_id,
+        after: Some(selected.id),
+        name: "洁净室围护验收整改".into(),
+        is_milestone: false,
+        planned_start: d(2021, 6, 15),
+        planned_finish: d(2021, 6, 25),
+        acceptance: String::new(),
+    };
+    let added = db.add_task(SAMSUNG, &draft, &stamp()).unwrap();
+    assert_eq!(added.parent_id, selected.parent_id);
+    assert_eq!(added.position, selected.position + 1);
+    assert_eq!(
+        named(&db, "工艺冷却水及特气管道安装").position,
+        next.position + 1
+    );
+    // The selected task stays what it was: a task with its own dates and progress.
+    let after = named(&db, "洁净室围护及高架地板施工");
+    assert_eq!(
+        (
+            after.parent_id,
+            after.planned_start,
+            after.planned_finish,
+            after.percent_complete
+        ),
+        (
+            selected.parent_id,
+            selected.planned_start,
+            selected.planned_finish,
+            selected.percent_complete
+        )
+    );
+    assert!(tasks(&db).iter().all(|t| t.parent_id != Some(selected.id)));
+    assert_wbs_in_order(&db);
+    assert_summaries_span_children(&db);
+
+    // `after` must be under the same parent.
+    let before = log_len(&db);
+    let other_parent = TaskDraft {
+        parent_id: None,
+        after: Some(selected.id),
+        name: "放错位置".into(),
+        ..draft
+    };
+    let e = db.add_task(SAMSUNG, &other_parent, &stamp()).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput, "{e}");
+    assert_eq!(log_len(&db), before);
+}
+
+#[test]
+fn an_indent_that_would_make_a_dependency_loop_is_refused_before_saving() {
+    let mut db = seeded();
+    // 洁净室围护… → 工艺冷却水…: indenting the successor under its own predecessor makes the
+    // predecessor a summary that must wait for its own subtask.
+    let successor = named(&db, "工艺冷却水及特气管道安装");
+    let before = log_len(&db);
+    let detail_before = db.project_detail(SAMSUNG).unwrap();
+    let e = db.indent_task(successor.id, &stamp()).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    let text = e.to_string();
+    assert!(
+        text.contains("循环") && text.contains("洁净室围护及高架地板施工"),
+        "{text}"
+    );
+    assert!(text.contains("未做任何改动"), "{text}");
+    assert_eq!(log_len(&db), before);
+    assert_eq!(db.project_detail(SAMSUNG).unwrap(), detail_before);
+    // The plan still schedules.
+    db.schedule(SAMSUNG).unwrap();
+}
+
+#[test]
+fn a_link_into_a_summary_that_loops_through_its_subtasks_is_refused() {
+    let mut db = seeded();
+    // FAB厂房屋面… (under 厂房收尾工程) → 洁净室围护… exists; 洁净室围护… → 厂房收尾工程 would
+    // make every subtask of 厂房收尾工程 wait for 洁净室围护…, which waits for one of them.
+    let from = named(&db, "洁净室围护及高架地板施工");
+    let summary = named(&db, "厂房收尾工程");
+    let before = log_len(&db);
+    let e = db
+        .add_dependency(from.id, summary.id, LinkKind::FinishToStart, 0, &stamp())
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    assert!(e.to_string().contains("循环"), "{e}");
+    assert_eq!(log_len(&db), before);
+    db.schedule(SAMSUNG).unwrap();
 }
 
 #[test]

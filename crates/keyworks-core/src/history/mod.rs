@@ -1,0 +1,382 @@
+//! The history as people read it: the change log's rows gathered into the edits that wrote
+//! them (one use case, one transaction), each told as a verb, the project and what it was done
+//! to, with field changes labelled and ids replaced by names; filtered by project, person and
+//! date; times in the reader's own offset. The app's History view, the undo notice and the
+//! weekly PDF's appendix all read it from here.
+
+mod describe;
+pub mod words;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{FixedOffset, NaiveDate};
+use rusqlite::params_from_iter;
+use rusqlite::types::Value as SqlValue;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use describe::{Action, FieldChange, Gist, ProjectName, RowChange, SubjectKind};
+use describe::{GroupRows, LogRow, Names, describe, is_detail, row_change};
+pub use words::Lang;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+
+/// Which edits to show. Dates are the days the edits were recorded on (in their own offset).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HistoryQuery {
+    /// A project's code: only edits that touched it.
+    pub project: Option<String>,
+    /// Only edits by this person (as stamped).
+    pub author: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// The next page: edits older than this one (an [`Edit::group`] shown last).
+    pub before: Option<i64>,
+    /// How many edits at most (at least 1).
+    pub limit: u32,
+}
+
+/// One edit: the rows one use case wrote together, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Edit {
+    /// The edit's first change-log row: its group number.
+    pub group: i64,
+    /// RFC 3339, as recorded.
+    pub at: String,
+    /// `at` in the reader's offset and language: 2021年6月11日 17:00.
+    pub time: String,
+    pub author: String,
+    pub gist: Gist,
+    /// The rows worth a line (renumbering left out), at most [`DETAIL_ROWS`].
+    pub rows: Vec<RowChange>,
+    /// How many change-log rows the edit wrote in all.
+    pub rows_total: u64,
+    /// For an undo: the edit it reverted.
+    pub reverted: Option<Reverted>,
+    /// A later undo reverted this edit.
+    pub undone: bool,
+}
+
+/// The edit an undo reverted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Reverted {
+    pub group: i64,
+    pub author: String,
+    pub time: String,
+    pub gist: Gist,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HistoryPage {
+    /// Newest first.
+    pub edits: Vec<Edit>,
+    /// Older edits match too: ask again with `before` = the last edit's group.
+    pub more: bool,
+}
+
+/// How many rows of one edit are read and shown under it; an import's thousands are counted.
+pub const DETAIL_ROWS: usize = 60;
+
+/// The head of an edit found while scanning the log.
+#[derive(Debug, Clone)]
+struct GroupHead {
+    key: i64,
+    first_id: i64,
+    last_id: i64,
+    at: String,
+    author: String,
+    undoes: Option<i64>,
+}
+
+impl Db {
+    /// The edits that match `query`, newest first, told in `lang` with times in `offset`
+    /// (the reader's own).
+    pub fn history(
+        &self,
+        query: &HistoryQuery,
+        lang: Lang,
+        offset: FixedOffset,
+    ) -> Result<HistoryPage> {
+        let limit = query.limit.max(1) as usize;
+        let mut names = Names::new(self.conn())?;
+        let project = match &query.project {
+            Some(code) => Some(self.project_by_code(code)?.id.0),
+            None => None,
+        };
+        let mut sql = String::from(
+            "SELECT id, COALESCE(tx_id, id), undoes_tx, at, author FROM change_log WHERE 1 = 1",
+        );
+        let mut args: Vec<SqlValue> = Vec::new();
+        if let Some(before) = query.before {
+            sql.push_str(" AND id < ?");
+            args.push(SqlValue::Integer(before));
+        }
+        if let Some(author) = &query.author {
+            sql.push_str(" AND author = ?");
+            args.push(SqlValue::Text(author.clone()));
+        }
+        if let Some(from) = query.from {
+            sql.push_str(" AND substr(at, 1, 10) >= ?");
+            args.push(SqlValue::Text(from.to_string()));
+        }
+        if let Some(to) = query.to {
+            sql.push_str(" AND substr(at, 1, 10) <= ?");
+            args.push(SqlValue::Text(to.to_string()));
+        }
+        sql.push_str(" ORDER BY id DESC");
+
+        // The log is read newest first; the rows of one edit are neighbours (one writer at a
+        // time), so an edit ends where the group number changes.
+        let mut heads: Vec<GroupHead> = Vec::new();
+        let mut more = false;
+        {
+            let mut stmt = self.conn().prepare(&sql)?;
+            let mut rows = stmt.query(params_from_iter(args))?;
+            let mut current: Option<GroupHead> = None;
+            loop {
+                let next = rows.next()?;
+                let row = match next {
+                    Some(r) => Some((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    )),
+                    None => None,
+                };
+                let continues = match (&current, &row) {
+                    (Some(c), Some((_, key, ..))) => c.key == *key,
+                    _ => false,
+                };
+                if continues {
+                    if let (Some(c), Some((id, ..))) = (current.as_mut(), &row) {
+                        c.first_id = *id;
+                    }
+                    continue;
+                }
+                if let Some(done) = current.take() {
+                    let wanted = match project {
+                        Some(p) => self.group_touches(&done, p, &mut names)?,
+                        None => true,
+                    };
+                    if wanted {
+                        if heads.len() == limit {
+                            more = true;
+                            break;
+                        }
+                        heads.push(done);
+                    }
+                }
+                match row {
+                    Some((id, key, undoes, at, author)) => {
+                        current = Some(GroupHead {
+                            key,
+                            first_id: id,
+                            last_id: id,
+                            at,
+                            author,
+                            undoes,
+                        })
+                    }
+                    None => break,
+                }
+            }
+        }
+
+        let undone = self.undone_groups(heads.iter().map(|h| h.first_id).min())?;
+        let mut edits = Vec::with_capacity(heads.len());
+        for head in &heads {
+            edits.push(self.edit_of(head, &undone, lang, offset, &mut names)?);
+        }
+        Ok(HistoryPage { edits, more })
+    }
+
+    /// One edit by its group number, as the history tells it (the undo notice names what it
+    /// reverted this way).
+    pub fn edit(&self, group: i64, lang: Lang, offset: FixedOffset) -> Result<Edit> {
+        let head = self.group_head(group)?;
+        let mut names = Names::new(self.conn())?;
+        let undone = self.undone_groups(Some(head.first_id))?;
+        self.edit_of(&head, &undone, lang, offset, &mut names)
+    }
+
+    /// Everyone who has changed the file, for the history's person filter, by name.
+    pub fn history_authors(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT DISTINCT author FROM change_log ORDER BY author")?;
+        let authors = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(authors)
+    }
+
+    fn group_head(&self, group: i64) -> Result<GroupHead> {
+        let head = self
+            .conn()
+            .prepare_cached(
+                "SELECT MIN(id), MAX(id), undoes_tx, at, author FROM change_log \
+                 WHERE tx_id = ?1 OR id = ?1",
+            )?
+            .query_row([group], |r| {
+                Ok((
+                    r.get::<_, Option<i64>>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })?;
+        match head {
+            (Some(first_id), Some(last_id), undoes, Some(at), Some(author)) => Ok(GroupHead {
+                key: group,
+                first_id,
+                last_id,
+                at,
+                author,
+                undoes,
+            }),
+            _ => Err(Error::invalid(
+                "变更编号",
+                group.to_string(),
+                "变更记录中没有这一编号，请刷新后重试",
+            )),
+        }
+    }
+
+    /// The groups a later undo reverted, among those from `oldest` on.
+    fn undone_groups(&self, oldest: Option<i64>) -> Result<HashSet<i64>> {
+        let Some(oldest) = oldest else {
+            return Ok(HashSet::new());
+        };
+        // An undo comes after what it reverts: a range of the primary key, one pass
+        // (undoes_tx has no index).
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT DISTINCT undoes_tx FROM change_log WHERE id >= ?1 AND undoes_tx IS NOT NULL",
+        )?;
+        let groups = stmt
+            .query_map([oldest], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(groups)
+    }
+
+    /// The first rows of a group (in the order written) and its row counts by table and op.
+    fn group_rows(&self, head: &GroupHead) -> Result<GroupRows> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, op, table_name, row_id, changes FROM change_log \
+             WHERE id BETWEEN ?1 AND ?2 AND COALESCE(tx_id, id) = ?3 ORDER BY id LIMIT ?4",
+        )?;
+        let rows = stmt
+            .query_map(
+                rusqlite::params![
+                    head.first_id,
+                    head.last_id,
+                    head.key,
+                    DETAIL_ROWS as i64 * 4
+                ],
+                |r| {
+                    let changes: String = r.get(4)?;
+                    Ok(LogRow {
+                        id: r.get(0)?,
+                        op: r.get(1)?,
+                        table: r.get(2)?,
+                        row_id: r.get(3)?,
+                        changes: match serde_json::from_str::<Value>(&changes) {
+                            Ok(Value::Object(m)) => m,
+                            _ => Map::new(),
+                        },
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut counts: HashMap<(String, String), u64> = HashMap::new();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT table_name, op, COUNT(*) FROM change_log \
+             WHERE id BETWEEN ?1 AND ?2 AND COALESCE(tx_id, id) = ?3 GROUP BY 1, 2",
+        )?;
+        for row in stmt.query_map(
+            rusqlite::params![head.first_id, head.last_id, head.key],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            },
+        )? {
+            let (table, op, n) = row?;
+            counts.insert((table, op), u64::try_from(n).unwrap_or(0));
+        }
+        Ok(GroupRows { rows, counts })
+    }
+
+    fn edit_of(
+        &self,
+        head: &GroupHead,
+        undone: &HashSet<i64>,
+        lang: Lang,
+        offset: FixedOffset,
+        names: &mut Names<'_>,
+    ) -> Result<Edit> {
+        let group = self.group_rows(head)?;
+        let mut gist = describe(&group, head.undoes.is_some(), lang, names)?;
+        let reverted = match head.undoes {
+            Some(g) => {
+                let reverted_head = self.group_head(g)?;
+                let reverted_rows = self.group_rows(&reverted_head)?;
+                let reverted_gist = describe(&reverted_rows, false, lang, names)?;
+                // An undo is told by what it reverted: 撤销 标记完成 里程碑「…」.
+                gist.subject = format!("{} {}", reverted_gist.verb, reverted_gist.subject);
+                gist.project = gist.project.or_else(|| reverted_gist.project.clone());
+                Some(Reverted {
+                    group: g,
+                    author: reverted_head.author.clone(),
+                    time: words::time_text(lang, &reverted_head.at, offset),
+                    gist: reverted_gist,
+                })
+            }
+            None => None,
+        };
+        let mut rows = Vec::new();
+        for row in group.rows.iter().filter(|r| is_detail(r)).take(DETAIL_ROWS) {
+            rows.push(row_change(row, lang, names)?);
+        }
+        Ok(Edit {
+            group: head.key,
+            at: head.at.clone(),
+            time: words::time_text(lang, &head.at, offset),
+            author: head.author.clone(),
+            gist,
+            rows,
+            rows_total: group.counts.values().sum(),
+            reverted,
+            undone: undone.contains(&head.key),
+        })
+    }
+
+    /// Whether any row of the group belongs to project `project`.
+    fn group_touches(&self, head: &GroupHead, project: i64, names: &mut Names<'_>) -> Result<bool> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT table_name, row_id FROM change_log \
+             WHERE id BETWEEN ?1 AND ?2 AND COALESCE(tx_id, id) = ?3 ORDER BY id",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![head.first_id, head.last_id, head.key])?;
+        while let Some(r) = rows.next()? {
+            let table: String = r.get(0)?;
+            let row_id: i64 = r.get(1)?;
+            if names.project_of_row(&table, row_id)? == Some(project) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests;
