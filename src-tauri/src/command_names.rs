@@ -3,7 +3,7 @@
 // actually registered), so the capability file cannot silently drift from the handlers.
 pub const COMMAND_NAMES: &[&str] = &[
     "open_file_info",
-    "seed_as_of",
+    "sample_as_of",
     "vocabulary_labels",
     "portfolio_summary",
     "plan_targets",
@@ -24,7 +24,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "undo_last_edit",
     "record_update",
     "updates_of",
-    "change_log",
+    "history",
+    "history_authors",
     "project_schedule",
     "latest_baseline_diff",
     "choose_report_path",

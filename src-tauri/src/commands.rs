@@ -10,19 +10,20 @@ use std::path::PathBuf;
 use chrono::{Local, NaiveDate};
 use keyworks_core::ErrorCode;
 use keyworks_core::calendar_days::CalendarDay;
+use keyworks_core::history::{Edit, HistoryPage, HistoryQuery, Lang};
+use keyworks_core::ids::UpdateId;
 use keyworks_core::ids::{DependencyId, TargetId, TaskId};
 use keyworks_core::milestones::{MilestoneQuery, MilestoneRow};
-use keyworks_core::model::{ChangeRecord, Dependency, LinkKind, Status, Task, WeeklyUpdate};
+use keyworks_core::model::{Dependency, LinkKind, Status, Task, WeeklyUpdate};
 use keyworks_core::plan_targets::TargetProgress;
 use keyworks_core::portfolio::PortfolioSummary;
 use keyworks_core::projects::ProjectDetail;
 use keyworks_core::schedule::{BaselineDiff, ProjectSchedule};
-use keyworks_core::undo::UndoneEdit;
-use keyworks_core::updates::UpdateInput;
+use keyworks_core::updates::{IfReported, UpdateInput};
 use keyworks_core::vocabulary_labels::VocabularyLabels;
 use keyworks_core::wbs_edit::TaskDraft;
 use keyworks_core::week::IsoWeek;
-use keyworks_report::{Lang, Orientation, ReportRequest};
+use keyworks_report::{Orientation, ReportRequest};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -38,11 +39,12 @@ pub fn open_file_info(file: State<'_, OpenFile>) -> Answer<OpenFileInfo> {
     file.info()
 }
 
-/// The date the seeded data describe, for the "view as of the seed's date" button.
+/// The date the sample portfolio describes when the open file is that sample (the window
+/// then opens on that date, with a notice); `None` for any other file.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn seed_as_of() -> Answer<NaiveDate> {
-    Ok(keyworks_core::seed_info::seed_as_of()?)
+pub fn sample_as_of(file: State<'_, OpenFile>) -> Answer<Option<NaiveDate>> {
+    file.read(|db| db.sample_as_of())
 }
 
 /// Chinese and English words for the stored codes (categories, stages, statuses, link kinds).
@@ -204,12 +206,16 @@ pub fn delete_dependency(file: State<'_, OpenFile>, id: DependencyId) -> Answer<
     file.write(|db| db.delete_dependency(id, &stamp))
 }
 
-/// Reverts the user's most recent edit in this file (Ctrl+Z, 撤销).
+/// Reverts the user's most recent edit in this file (Ctrl+Z, 撤销); answers that edit as the
+/// history tells it (now marked undone), so the notice can say what was undone.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn undo_last_edit(file: State<'_, OpenFile>) -> Answer<UndoneEdit> {
+pub fn undo_last_edit(file: State<'_, OpenFile>, lang: Lang) -> Answer<Edit> {
     let stamp = file.stamp()?;
-    file.write(|db| db.undo_last_edit(&stamp))
+    file.write(|db| {
+        let undone = db.undo_last_edit(&stamp)?;
+        db.edit(undone.group, lang, local_offset())
+    })
 }
 
 /// A weekly update as the form sends it; `week` is ISO text such as `2021-W23`.
@@ -221,6 +227,9 @@ pub struct UpdateForm {
     pub narrative: String,
     pub issues: String,
     pub next_steps: String,
+    /// The week's existing update that the person chose to replace (替换 or 编辑, after
+    /// seeing it); `None` for a new report, which a week that already has one refuses.
+    pub replaces: Option<UpdateId>,
 }
 
 #[tauri::command(async)]
@@ -238,6 +247,10 @@ pub fn record_update(
         narrative: form.narrative,
         issues: form.issues,
         next_steps: form.next_steps,
+        if_reported: match form.replaces {
+            Some(id) => IfReported::Replace(id),
+            None => IfReported::Refuse,
+        },
     };
     file.write(|db| db.record_update(&code, &input, &stamp))
 }
@@ -248,11 +261,23 @@ pub fn updates_of(file: State<'_, OpenFile>, code: String) -> Answer<Vec<WeeklyU
     file.read(|db| db.updates_of(&code))
 }
 
-/// The latest `limit` changes, newest first.
+/// The edits that match `query`, newest first, in `lang`, with times in this computer's offset.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn change_log(file: State<'_, OpenFile>, limit: u32) -> Answer<Vec<ChangeRecord>> {
-    file.read(|db| db.change_log(limit as usize))
+pub fn history(file: State<'_, OpenFile>, query: HistoryQuery, lang: Lang) -> Answer<HistoryPage> {
+    file.read(|db| db.history(&query, lang, local_offset()))
+}
+
+/// Everyone who has changed the open file, for the history's person filter.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn history_authors(file: State<'_, OpenFile>) -> Answer<Vec<String>> {
+    file.read(|db| db.history_authors())
+}
+
+/// This computer's offset from UTC now: the history shows times as the reader's clock reads.
+fn local_offset() -> chrono::FixedOffset {
+    *Local::now().offset()
 }
 
 /// A project's schedule recomputed by the critical-path engine: early/late dates, floats and
@@ -275,14 +300,6 @@ pub fn latest_baseline_diff(
         Err(keyworks_core::Error::NoBaseline { .. }) => Ok(None),
         other => other.map(Some),
     })
-}
-
-/// Language of the report's labels (project data is printed as entered).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportLang {
-    Zh,
-    En,
 }
 
 /// A weekly report written to disk.
@@ -332,7 +349,7 @@ pub fn write_weekly_report(
     file: State<'_, OpenFile>,
     week: String,
     landscape: bool,
-    lang: ReportLang,
+    lang: Lang,
     path: String,
 ) -> Answer<ReportWritten> {
     let request = report_request(IsoWeek::parse("周次", &week)?);
@@ -419,11 +436,7 @@ fn report_request(week: IsoWeek) -> ReportRequest {
     ReportRequest::for_week(week, now.date_naive(), *now.offset())
 }
 
-fn layout_choice(lang: ReportLang, landscape: bool) -> (Lang, Orientation) {
-    let lang = match lang {
-        ReportLang::Zh => Lang::Zh,
-        ReportLang::En => Lang::En,
-    };
+fn layout_choice(lang: Lang, landscape: bool) -> (Lang, Orientation) {
     let orientation = if landscape {
         Orientation::Landscape
     } else {

@@ -12,7 +12,7 @@ use keyworks_interchange::{csv_export, xlsx};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
-use crate::commands::{ReportLang, absolute, ask_save_path};
+use crate::commands::{absolute, ask_save_path};
 use crate::ipc_error::IpcError;
 use crate::open_file::OpenFile;
 
@@ -96,7 +96,7 @@ pub fn export_table(
     file: State<'_, OpenFile>,
     code: Option<String>,
     what: TableExport,
-    lang: ReportLang,
+    lang: Lang,
     as_of: NaiveDate,
     path: String,
 ) -> Answer<TableWritten> {
@@ -113,15 +113,11 @@ pub fn export_file(
     file: &OpenFile,
     code: Option<&str>,
     what: TableExport,
-    lang: ReportLang,
+    lang: Lang,
     as_of: NaiveDate,
     now: DateTime<Utc>,
     path: &Path,
 ) -> Answer<usize> {
-    let lang = match lang {
-        ReportLang::Zh => Lang::Zh,
-        ReportLang::En => Lang::En,
-    };
     let (bytes, rows) = file.read(|db| {
         let scope = match code {
             Some(c) => Scope::Project(db.project_by_code(c)?.code),

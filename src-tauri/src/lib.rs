@@ -30,7 +30,7 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
             commands::open_file_info,
-            commands::seed_as_of,
+            commands::sample_as_of,
             commands::vocabulary_labels,
             commands::portfolio_summary,
             commands::plan_targets,
@@ -51,7 +51,8 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::undo_last_edit,
             commands::record_update,
             commands::updates_of,
-            commands::change_log,
+            commands::history,
+            commands::history_authors,
             commands::project_schedule,
             commands::latest_baseline_diff,
             commands::choose_report_path,

@@ -32,8 +32,9 @@ fn first_launch_seeds_the_file_and_the_dashboard_lists_the_portfolio() {
     assert_eq!(samsung["name"], "三星二期二阶段");
     assert_eq!(samsung["status"], "green");
     assert_eq!(summary["as_of"], "2021-06-11");
+    // The first launch's file is the sample: the window opens it as of the seed's date.
     assert_eq!(
-        invoke(&window, "seed_as_of", json!({})).unwrap(),
+        invoke(&window, "sample_as_of", json!({})).unwrap(),
         "2021-06-11"
     );
 }
@@ -50,11 +51,51 @@ fn core_errors_arrive_as_code_and_sentence() {
         &window,
         "record_update",
         json!({"code": "KP21-01", "form": {"week": "2021-23", "percent_complete": 50.0,
-               "status": "green", "narrative": "x", "issues": "", "next_steps": ""}}),
+               "status": "green", "narrative": "x", "issues": "", "next_steps": "", "replaces": null}}),
     )
     .unwrap_err();
     assert_eq!(e["code"], "invalid_input");
     assert!(e["message"].as_str().unwrap().contains("周次"), "{e}");
+}
+
+#[test]
+fn a_week_that_has_a_report_is_replaced_only_when_the_form_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = launch(&dir.path().join("k.sqlite"));
+    let form = |replaces: Value| {
+        json!({"code": "KP21-01", "form": {"week": "2021-W23", "percent_complete": 63.0,
+               "status": "yellow", "narrative": "第二批设备搬入。", "issues": "", "next_steps": "",
+               "replaces": replaces}})
+    };
+    let e = invoke(&window, "record_update", form(Value::Null)).unwrap_err();
+    assert_eq!(e["code"], "conflict");
+    assert!(
+        e["message"].as_str().unwrap().contains("王工（示例）"),
+        "{e}"
+    );
+    let updates = invoke(&window, "updates_of", json!({"code": "KP21-01"})).unwrap();
+    let w23 = updates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["iso_week"] == "2021-W23")
+        .unwrap()
+        .clone();
+    let saved = invoke(&window, "record_update", form(w23["id"].clone())).unwrap();
+    assert_eq!(saved["id"], w23["id"]);
+    assert_eq!(saved["narrative"], "第二批设备搬入。");
+    let page = invoke(
+        &window,
+        "history",
+        json!({"query": {"limit": 1, "project": null, "author": null, "from": null, "to": null,
+               "before": null}, "lang": "zh"}),
+    )
+    .unwrap();
+    assert_eq!(
+        page["edits"][0]["gist"]["action"], "replace_update",
+        "{page}"
+    );
+    assert_eq!(page["edits"][0]["gist"]["verb"], "替换周报");
 }
 
 #[test]
@@ -66,7 +107,7 @@ fn a_milestone_added_and_done_is_in_the_file_and_its_change_log_after_a_restart(
         let added = invoke(
             &window,
             "add_task",
-            json!({"code": "KP21-01", "draft": {"parent_id": null, "name": "试生产许可",
+            json!({"code": "KP21-01", "draft": {"parent_id": null, "after": null, "name": "试生产许可",
                    "is_milestone": true, "planned_start": "2021-06-08", "planned_finish": "2021-06-08",
                    "acceptance": "取得许可"}}),
         )
@@ -92,13 +133,15 @@ fn a_milestone_added_and_done_is_in_the_file_and_its_change_log_after_a_restart(
         .unwrap()
         .clone();
     assert_eq!(task["completion_note"], "按期取得");
-    let log = invoke(&window, "change_log", json!({"limit": 2})).unwrap();
-    let log = log.as_array().unwrap();
-    assert_eq!(log[0]["op"], "update");
-    assert_eq!(log[0]["row_id"], id);
-    assert_eq!(log[1]["op"], "insert");
+    let page = history(&window, 2);
+    let edits = page["edits"].as_array().unwrap();
+    assert_eq!(edits[0]["gist"]["action"], "complete_milestone", "{page}");
+    assert_eq!(edits[0]["gist"]["subject"], "里程碑「试生产许可」");
+    assert_eq!(edits[0]["gist"]["project"]["code"], "KP21-01");
+    assert_eq!(edits[0]["rows"][0]["row_id"], id);
+    assert_eq!(edits[1]["gist"]["action"], "add_milestone");
     assert_eq!(
-        log[0]["author"],
+        edits[0]["author"],
         keyworks_core::os_user_name().unwrap_or_else(|| "未知用户".into())
     );
 }
@@ -277,9 +320,10 @@ fn plan_targets_list_the_plan_figures_and_a_recorded_actual_is_kept_and_logged()
         .unwrap()
         .clone();
     assert_eq!(housing["target"]["actual"], 17000.0);
-    let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
-    assert_eq!(log[0]["table_name"], "targets");
-    assert_eq!(log[0]["row_id"], id);
+    let page = history(&window, 1);
+    assert_eq!(page["edits"][0]["gist"]["action"], "set_target", "{page}");
+    assert_eq!(page["edits"][0]["rows"][0]["table"], "targets");
+    assert_eq!(page["edits"][0]["rows"][0]["row_id"], id);
 }
 
 // ---- Shared files: edit lock, auditor mode, verify, backups, preferences, recent files ----
@@ -312,11 +356,22 @@ fn lock_held_by(db: &Path, user: &str, machine: &str, process: u32, hours_ago: i
 /// A process id that is not running here (Linux pids stay below 2^22).
 const GONE_PID: u32 = 4_194_999;
 
+/// The newest `limit` edits, as the History view asks for them.
+fn history(window: &WebviewWindow<MockRuntime>, limit: u32) -> Value {
+    invoke(
+        window,
+        "history",
+        json!({"query": {"limit": limit, "project": null, "author": null, "from": null,
+               "to": null, "before": null}, "lang": "zh"}),
+    )
+    .unwrap()
+}
+
 fn add_milestone(window: &WebviewWindow<MockRuntime>, name: &str) -> Result<Value, Value> {
     invoke(
         window,
         "add_task",
-        json!({"code": "KP21-01", "draft": {"parent_id": null, "name": name,
+        json!({"code": "KP21-01", "draft": {"parent_id": null, "after": null, "name": name,
                "is_milestone": true, "planned_start": "2021-06-08", "planned_finish": "2021-06-08",
                "acceptance": ""}}),
     )
@@ -423,9 +478,14 @@ fn a_stale_lock_is_broken_on_request_and_the_break_is_logged() {
     let info = invoke(&window, "break_stale_lock", json!({})).unwrap();
     assert_eq!(info["read_only"], false, "{info}");
     assert_eq!(info["holds_edit_lock"], true);
-    let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
-    assert_eq!(log[0]["table_name"], "edit_lock", "{log}");
-    assert!(log[0]["changes"].to_string().contains("王五"), "{log}");
+    let page = history(&window, 1);
+    assert_eq!(page["edits"][0]["gist"]["action"], "break_lock", "{page}");
+    assert!(
+        page["edits"][0]["gist"]["subject"]
+            .to_string()
+            .contains("王五"),
+        "{page}"
+    );
     add_milestone(&window, "解锁后添加").unwrap();
     assert_eq!(
         invoke(&window, "verify_file", json!({})).unwrap()["ok"],
@@ -471,10 +531,10 @@ fn my_own_abandoned_lock_is_taken_back_without_asking() {
     let info = invoke(&window, "open_file_info", json!({})).unwrap();
     assert_eq!(info["read_only"], false, "{info}");
     assert_eq!(info["holds_edit_lock"], true);
-    let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
+    let page = history(&window, 1);
     assert_eq!(
-        log[0]["table_name"], "edit_lock",
-        "the take-back is logged: {log}"
+        page["edits"][0]["gist"]["action"], "break_lock",
+        "the take-back is logged: {page}"
     );
 }
 
@@ -580,8 +640,8 @@ fn a_backup_is_listed_and_restored_and_the_restore_is_logged() {
             .any(|t| t["id"] == added["id"]),
         "the milestone added after the copy is gone"
     );
-    let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
-    assert_eq!(log[0]["table_name"], "database", "{log}");
+    let page = history(&window, 1);
+    assert_eq!(page["edits"][0]["gist"]["action"], "restore", "{page}");
     let kinds: Vec<Value> = invoke(&window, "backups", json!({}))
         .unwrap()
         .as_array()
@@ -628,8 +688,7 @@ fn the_author_in_the_preferences_is_stamped_on_changes_and_kept() {
         .unwrap_err();
         assert_eq!(e["code"], "invalid_input");
         add_milestone(&window, "张三添加").unwrap();
-        let log = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
-        assert_eq!(log[0]["author"], "张三");
+        assert_eq!(history(&window, 1)["edits"][0]["author"], "张三");
     }
     let (_app, window) = launch(&db);
     let prefs = invoke(&window, "preferences", json!({})).unwrap();
@@ -680,9 +739,11 @@ fn undo_reverts_the_last_edit_and_then_says_there_is_nothing_left() {
     let db = dir.path().join("k.sqlite");
     let (_app, window) = launch(&db);
     let added = add_milestone(&window, "撤销测试里程碑").unwrap();
-    let undone = invoke(&window, "undo_last_edit", json!({})).unwrap();
-    assert_eq!(undone["rows"], 1, "{undone}");
-    assert_eq!(undone["tables"], json!(["tasks"]));
+    let undone = invoke(&window, "undo_last_edit", json!({"lang": "zh"})).unwrap();
+    // The answer is the reverted edit as the history tells it, for the notice.
+    assert_eq!(undone["gist"]["action"], "add_milestone", "{undone}");
+    assert_eq!(undone["gist"]["subject"], "里程碑「撤销测试里程碑」");
+    assert_eq!(undone["undone"], true);
     let detail = invoke(&window, "project_detail", json!({"code": "KP21-01"})).unwrap();
     let ids: Vec<&Value> = detail["tasks"]
         .as_array()
@@ -692,7 +753,7 @@ fn undo_reverts_the_last_edit_and_then_says_there_is_nothing_left() {
         .collect();
     assert!(!ids.contains(&&added["id"]), "the milestone is gone");
     // The seed that created the file is not undone.
-    let e = invoke(&window, "undo_last_edit", json!({})).unwrap_err();
+    let e = invoke(&window, "undo_last_edit", json!({"lang": "zh"})).unwrap_err();
     assert_eq!(e["code"], "not_found", "{e}");
 }
 

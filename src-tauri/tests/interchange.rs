@@ -61,6 +61,17 @@ fn write_sheet(dir: &Path, id: i64, name: &str) -> PathBuf {
     csv
 }
 
+/// The newest `limit` edits, as the History view asks for them.
+fn history(window: &tauri::WebviewWindow<tauri::test::MockRuntime>, limit: u32) -> Value {
+    invoke(
+        window,
+        "history",
+        json!({"query": {"limit": limit, "project": null, "author": null, "from": null,
+               "to": null, "before": null}, "lang": "zh"}),
+    )
+    .unwrap()
+}
+
 #[test]
 fn a_previewed_milestone_sheet_is_applied_and_logged() {
     let dir = tempfile::tempdir().unwrap();
@@ -101,19 +112,28 @@ fn a_previewed_milestone_sheet_is_applied_and_logged() {
         "试生产许可（导入）"
     );
 
-    let log = invoke(&window, "change_log", json!({"limit": 50})).unwrap();
-    let log = log.as_array().unwrap();
+    let page = history(&window, 1);
+    assert_eq!(
+        page["edits"][0]["gist"]["action"], "import_milestones",
+        "{page}"
+    );
+    assert_eq!(page["edits"][0]["gist"]["verb"], "导入里程碑");
+    let rows = page["edits"][0]["rows"].as_array().unwrap();
     assert!(
-        log.iter().any(|c| c["op"] == "update"
-            && c["table_name"] == "tasks"
+        rows.iter().any(|c| c["op"] == "update"
+            && c["table"] == "tasks"
             && c["row_id"] == id
-            && c["changes"]["planned_finish"][1] == "2021-12-30"),
-        "the moved due date is in the change log"
+            && c["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["field"] == "planned_finish" && f["after"] == "2021年12月30日")),
+        "the moved due date is in the history: {page}"
     );
     assert!(
-        log.iter()
-            .any(|c| c["op"] == "insert" && c["table_name"] == "tasks" && c["row_id"] == created),
-        "the new milestone is in the change log"
+        rows.iter()
+            .any(|c| c["op"] == "insert" && c["table"] == "tasks" && c["row_id"] == created),
+        "the new milestone is in the history: {page}"
     );
     // Applied once: the kept preview is gone, so a second apply asks for a new preview.
     let again = invoke(
@@ -141,7 +161,7 @@ fn a_sheet_previewed_before_the_project_changed_is_refused_and_nothing_is_writte
         json!({"id": id, "date": "2021-06-10", "note": "按期完成"}),
     )
     .unwrap();
-    let log_before = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
+    let log_before = history(&window, 1);
 
     let e = invoke(
         &window,
@@ -152,7 +172,7 @@ fn a_sheet_previewed_before_the_project_changed_is_refused_and_nothing_is_writte
     assert_eq!(e["code"], "conflict", "{e}");
     assert!(e["message"].as_str().unwrap().contains("重新预览"), "{e}");
     assert_eq!(task(&window, id).unwrap()["planned_finish"], due.as_str());
-    let log_after = invoke(&window, "change_log", json!({"limit": 1})).unwrap();
+    let log_after = history(&window, 1);
     assert_eq!(log_before, log_after, "nothing was logged");
 }
 

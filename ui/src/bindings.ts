@@ -8,8 +8,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	openFileInfo: () => typedError<OpenFileInfo, IpcError>(__TAURI_INVOKE("open_file_info")),
-	/**  The date the seeded data describe, for the "view as of the seed's date" button. */
-	seedAsOf: () => typedError<string, IpcError>(__TAURI_INVOKE("seed_as_of")),
+	/**
+	 *  The date the sample portfolio describes when the open file is that sample (the window
+	 *  then opens on that date, with a notice); `None` for any other file.
+	 */
+	sampleAsOf: () => typedError<string | null, IpcError>(__TAURI_INVOKE("sample_as_of")),
 	/**  Chinese and English words for the stored codes (categories, stages, statuses, link kinds). */
 	vocabularyLabels: () => __TAURI_INVOKE<VocabularyLabels>("vocabulary_labels"),
 	portfolioSummary: (asOf: string) => typedError<PortfolioSummary, IpcError>(__TAURI_INVOKE("portfolio_summary", { asOf })),
@@ -32,12 +35,17 @@ export const commands = {
 	deleteTask: (id: TaskId) => typedError<number, IpcError>(__TAURI_INVOKE("delete_task", { id })),
 	addDependency: (predecessor: TaskId, successor: TaskId, kind: LinkKind, lagDays: number) => typedError<Dependency, IpcError>(__TAURI_INVOKE("add_dependency", { predecessor, successor, kind, lagDays })),
 	deleteDependency: (id: DependencyId) => typedError<Dependency, IpcError>(__TAURI_INVOKE("delete_dependency", { id })),
-	/**  Reverts the user's most recent edit in this file (Ctrl+Z, 撤销). */
-	undoLastEdit: () => typedError<UndoneEdit, IpcError>(__TAURI_INVOKE("undo_last_edit")),
+	/**
+	 *  Reverts the user's most recent edit in this file (Ctrl+Z, 撤销); answers that edit as the
+	 *  history tells it (now marked undone), so the notice can say what was undone.
+	 */
+	undoLastEdit: (lang: Lang) => typedError<Edit, IpcError>(__TAURI_INVOKE("undo_last_edit", { lang })),
 	recordUpdate: (code: string, form: UpdateForm) => typedError<WeeklyUpdate, IpcError>(__TAURI_INVOKE("record_update", { code, form })),
 	updatesOf: (code: string) => typedError<WeeklyUpdate[], IpcError>(__TAURI_INVOKE("updates_of", { code })),
-	/**  The latest `limit` changes, newest first. */
-	changeLog: (limit: number) => typedError<ChangeRecord[], IpcError>(__TAURI_INVOKE("change_log", { limit })),
+	/**  The edits that match `query`, newest first, in `lang`, with times in this computer's offset. */
+	history: (query: HistoryQuery, lang: Lang) => typedError<HistoryPage, IpcError>(__TAURI_INVOKE("history", { query, lang })),
+	/**  Everyone who has changed the open file, for the history's person filter. */
+	historyAuthors: () => typedError<string[], IpcError>(__TAURI_INVOKE("history_authors")),
 	/**
 	 *  A project's schedule recomputed by the critical-path engine: early/late dates, floats and
 	 *  the critical flag per task. The Gantt asks again after every edit.
@@ -57,7 +65,7 @@ export const commands = {
 	 *  Writes the weekly report of `week` to `path` (replacing the file, atomically), as
 	 *  `keyworks report weekly --week` does.
 	 */
-	writeWeeklyReport: (week: string, landscape: boolean, lang: ReportLang, path: string) => typedError<ReportWritten, IpcError>(__TAURI_INVOKE("write_weekly_report", { week, landscape, lang, path })),
+	writeWeeklyReport: (week: string, landscape: boolean, lang: Lang, path: string) => typedError<ReportWritten, IpcError>(__TAURI_INVOKE("write_weekly_report", { week, landscape, lang, path })),
 	/**
 	 *  Asks where to save project `code` as MS Project XML, suggesting `CODE.xml` as the CLI
 	 *  does; `None` when the user cancels.
@@ -138,7 +146,7 @@ export const commands = {
 	 *  Writes the export of project `code` (the whole portfolio when none) to `path`: milestones
 	 *  overdue as of `as_of`, headers and status words in `lang`.
 	 */
-	exportTable: (code: string | null, what: TableExport, lang: ReportLang, asOf: string, path: string) => typedError<TableWritten, IpcError>(__TAURI_INVOKE("export_table", { code, what, lang, asOf, path })),
+	exportTable: (code: string | null, what: TableExport, lang: Lang, asOf: string, path: string) => typedError<TableWritten, IpcError>(__TAURI_INVOKE("export_table", { code, what, lang, asOf, path })),
 };
 
 /** Events */
@@ -152,6 +160,9 @@ export const events = {
 };
 
 /* Types */
+/**  What an edit did, as its verb. Worked out from the rows it wrote (see [`describe`]). */
+export type Action = "create_file" | "import_project" | "add_task" | "add_milestone" | "add_tasks" | "import_milestones" | "rename" | "reschedule" | "indent" | "outdent" | "reorder" | "delete_task" | "complete_milestone" | "complete_milestones" | "add_link" | "delete_link" | "file_update" | "revise_update" | "replace_update" | "set_target" | "save_baseline" | "change_calendar" | "restore" | "break_lock" | "undo" | "edit";
+
 /**  One backup File → 从备份恢复… offers. */
 export type BackupEntry = {
 	path: string,
@@ -205,38 +216,6 @@ export type CalendarId = number;
 /**  The plan's kinds of key project (工作要点 三.1.③). */
 export type Category = "advanced_manufacturing" | "district_infrastructure" | "ecology" | "livelihood" | "services" | "technical_upgrade";
 
-export type ChangeRecord = {
-	id: number,
-	at: string,
-	author: string,
-	op: string,
-	table_name: string,
-	row_id: number,
-	/**  `{field: [before, after]}` */
-	changes: Value,
-	/**
-	 *  The user transaction (one use case) the change belongs to: the id of its first row.
-	 *  None for rows written before schema version 4.
-	 */
-	tx_id: number | null,
-	/**  On the rows an undo wrote: the transaction they revert. */
-	undoes_tx: number | null,
-	/**
-	 *  On the rows an undo wrote: who made the reverted transaction, and when (RFC 3339), so
-	 *  the history can name it even when its rows are outside the rows fetched.
-	 *  Filled by `Db::change_log`, `Db::changes_of` and `Db::changes_between` (None straight
-	 *  from `from_row`).
-	 */
-	undoes_author: string | null,
-	undoes_at: string | null,
-	/**
-	 *  On the rows of a transaction that a later undo reverted: that undo's `tx_id`.
-	 *  Filled by `Db::change_log`, `Db::changes_of` and `Db::changes_between` (None straight
-	 *  from `from_row`).
-	 */
-	undone_by_tx: number | null,
-};
-
 /**  One step of the critical path. */
 export type CriticalStep = {
 	id: TaskId,
@@ -287,6 +266,26 @@ export type DoneChange = {
 	note: string,
 };
 
+/**  One edit: the rows one use case wrote together, in words. */
+export type Edit = {
+	/**  The edit's first change-log row: its group number. */
+	group: number,
+	/**  RFC 3339, as recorded. */
+	at: string,
+	/**  `at` in the reader's offset and language: 2021年6月11日 17:00. */
+	time: string,
+	author: string,
+	gist: Gist,
+	/**  The rows worth a line (renumbering left out), at most [`DETAIL_ROWS`]. */
+	rows: RowChange[],
+	/**  How many change-log rows the edit wrote in all. */
+	rows_total: number,
+	/**  For an undo: the edit it reverted. */
+	reverted: Reverted | null,
+	/**  A later undo reverted this edit. */
+	undone: boolean,
+};
+
 /**
  *  The closed set of error kinds that user interfaces branch on (the IPC `code`).
  *  Add a variant only when a consumer needs to tell it apart.
@@ -316,6 +315,14 @@ export type ExportRequested = {
 	what: TableExport,
 };
 
+/**  One changed field, labelled, its values as a reader reads them (empty: no value). */
+export type FieldChange = {
+	field: string,
+	label: string,
+	before: string,
+	after: string,
+};
+
 /**  Another file is now open: the UI reloads everything it shows. */
 export type FileChanged = {
 	file: OpenFileInfo,
@@ -329,6 +336,37 @@ export type FileNotice = {
 /**  A File menu action failed; the UI shows the sentence. */
 export type FileProblem = {
 	error: IpcError,
+};
+
+/**  An edit's gist: verb, subject, project. */
+export type Gist = {
+	action: Action,
+	verb: string,
+	/**  What it was done to, e.g. 里程碑「竣工验收备案」 or 「桩基施工」→「桩基及承台施工」. */
+	subject: string,
+	/**  The one project every row belongs to; None when none or several. */
+	project: ProjectName | null,
+};
+
+export type HistoryPage = {
+	/**  Newest first. */
+	edits: Edit[],
+	/**  Older edits match too: ask again with `before` = the last edit's group. */
+	more: boolean,
+};
+
+/**  Which edits to show. Dates are the days the edits were recorded on (in their own offset). */
+export type HistoryQuery = {
+	/**  A project's code: only edits that touched it. */
+	project: string | null,
+	/**  Only edits by this person (as stamped). */
+	author: string | null,
+	from: string | null,
+	to: string | null,
+	/**  The next page: edits older than this one (an [`Edit::group`] shown last). */
+	before: number | null,
+	/**  How many edits at most (at least 1). */
+	limit: number,
 };
 
 /**  Which kind of file the open dialog offers. */
@@ -378,6 +416,9 @@ export type Label = {
 	zh: string,
 	en: string,
 };
+
+/**  The language words are given in. */
+export type Lang = "zh" | "en";
 
 /**  Dependency types, as in MS Project. */
 export type LinkKind = "FS" | "SS" | "FF" | "SF";
@@ -567,6 +608,12 @@ export type ProjectDetail = {
 /**  A row of `projects`. */
 export type ProjectId = number;
 
+/**  A project as the history names it. */
+export type ProjectName = {
+	code: string,
+	name: string,
+};
+
 /**  A project's recomputed schedule. */
 export type ProjectSchedule = {
 	code: string,
@@ -616,15 +663,36 @@ export type RecentFile = {
 	exists: boolean,
 };
 
-/**  Language of the report's labels (project data is printed as entered). */
-export type ReportLang = "zh" | "en";
-
 /**  A weekly report written to disk. */
 export type ReportWritten = {
 	path: string,
 	week: IsoWeek,
 	pages: number,
 	bytes: number,
+};
+
+/**  The edit an undo reverted. */
+export type Reverted = {
+	group: number,
+	author: string,
+	time: string,
+	gist: Gist,
+};
+
+/**  One row of an edit, in words. */
+export type RowChange = {
+	/**  The change-log row. */
+	log_id: number,
+	/**  `insert`, `update` or `delete`, as the log stores it. */
+	op: string,
+	table: string,
+	row_id: number,
+	kind: SubjectKind,
+	/**  任务 / task … */
+	kind_label: string,
+	/**  The row's name (a task's, a week's …), empty when it has none. */
+	subject: string,
+	fields: FieldChange[],
 };
 
 /**  A row that cannot be imported as written: where it is and what to do about it. */
@@ -664,6 +732,9 @@ export type StatusCounts = {
 	yellow: number,
 	red: number,
 };
+
+/**  What kind of row a change is about. */
+export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "file" | "other";
 
 /**  The files an export writes. */
 export type TableExport = 
@@ -734,8 +805,14 @@ export type Task = {
  *  its `planned_start` is ignored.
  */
 export type TaskDraft = {
-	/**  The summary task to put it under; `None` puts it at the top level, last. */
+	/**  The summary task to put it under; `None` puts it at the top level. */
 	parent_id: TaskId | null,
+	/**
+	 *  Insert it right after this task (and that task's subtasks), which must be under the
+	 *  same parent: a new task lands beside the one the user had selected. `None`: after the
+	 *  parent's last subtask, or last at the top level.
+	 */
+	after?: TaskId | null,
 	name: string,
 	is_milestone: boolean,
 	planned_start: string,
@@ -764,18 +841,6 @@ export type TaskVariance = {
 	finish_variance: number | null,
 };
 
-/**  What an undo reverted. */
-export type UndoneEdit = {
-	/**  The reverted group (its first change-log row's id). */
-	group: number,
-	/**  When the reverted edit was made (RFC 3339). */
-	at: string,
-	/**  How many rows were put back. */
-	rows: number,
-	/**  The tables those rows are in, e.g. `["dependencies", "tasks"]`. */
-	tables: string[],
-};
-
 /**  A weekly update as the form sends it; `week` is ISO text such as `2021-W23`. */
 export type UpdateForm = {
 	week: string,
@@ -784,12 +849,15 @@ export type UpdateForm = {
 	narrative: string,
 	issues: string,
 	next_steps: string,
+	/**
+	 *  The week's existing update that the person chose to replace (替换 or 编辑, after
+	 *  seeing it); `None` for a new report, which a week that already has one refuses.
+	 */
+	replaces: UpdateId | null,
 };
 
 /**  A row of `weekly_updates`. */
 export type UpdateId = number;
-
-export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 
 /**  What Help → 校验文件… shows. */
 export type VerifyOutcome = {

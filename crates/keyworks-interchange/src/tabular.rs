@@ -10,13 +10,8 @@ use keyworks_core::model::Status;
 use keyworks_core::{Db, Result};
 
 /// The language of headers and of vocabulary words (状态 绿/黄/红 or Green/Yellow/Red).
-/// Project data is written as entered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+/// Project data is written as entered. The one language type of every face.
+pub use keyworks_core::history::Lang;
 
 /// Which projects an export covers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -31,11 +31,8 @@ const EPS: f32 = 0.01;
 const A4: (f32, f32) = (210.0, 297.0);
 const MARGIN: f32 = 15.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
+/// The language of the report's labels: the one the history and every face use.
+pub use keyworks_core::history::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Orientation {

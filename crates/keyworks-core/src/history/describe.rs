@@ -22,6 +22,7 @@ pub enum Action {
     AddTask,
     AddMilestone,
     AddTasks,
+    ImportMilestones,
     Rename,
     Reschedule,
     Indent,
@@ -52,6 +53,7 @@ impl Action {
             Action::AddTask => ("添加任务", "added task"),
             Action::AddMilestone => ("添加里程碑", "added milestone"),
             Action::AddTasks => ("添加任务", "added tasks"),
+            Action::ImportMilestones => ("导入里程碑", "imported milestones"),
             Action::Rename => ("重命名", "renamed"),
             Action::Reschedule => ("调整日期", "rescheduled"),
             Action::Indent => ("降级", "indented"),
@@ -729,6 +731,24 @@ pub(crate) fn describe(
         return Ok(gist(Action::SetTarget, s, p));
     }
     let task_inserts = group.count("tasks", "insert");
+    // New milestones together with changes to existing ones: a milestone sheet applied.
+    let mut milestone_updates = 0;
+    for r in group
+        .rows
+        .iter()
+        .filter(|r| r.table == "tasks" && r.op == "update" && !r.only_reordered())
+    {
+        if kind_of(r, names)? == SubjectKind::Milestone {
+            milestone_updates += 1;
+        }
+    }
+    if task_inserts > 0 && milestone_updates > 0 {
+        return Ok(gist(
+            Action::ImportMilestones,
+            n(task_inserts + milestone_updates),
+            one_project(names)?,
+        ));
+    }
     if task_inserts == 1 {
         if let Some(r) = group.first("tasks", "insert") {
             let (s, p) = named(r, names)?;
