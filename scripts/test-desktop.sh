@@ -40,9 +40,11 @@ took
 # Tauri is compiled once. A plain `cargo build` would compile Tauri a second time without `test`.
 # The UI is embedded at compile time, hence after vite build; custom-protocol is the crate's
 # default feature (see src-tauri/Cargo.toml).
-step "build the app and its tests (debug, once)"
+step "build the app and its tests (debug, once), and the CLI the end-to-end test reads the file with"
 cargo test -p keyworks-app --locked --no-run
 app="$CARGO_TARGET_DIR/debug/keyworks-app"
+cargo build -p keyworks-cli --locked
+cli="$CARGO_TARGET_DIR/debug/keyworks"
 took
 
 step "cargo test -p keyworks-app (command wiring on the mock runtime; bindings are current)"
@@ -54,7 +56,8 @@ shots="${KEYWORKS_SHOTS:-$root/target/e2e-shots}"
 # -noreset: Xvfb otherwise restarts itself when its last client leaves, which is exactly the
 # moment the scenario restarts the app; the new window then fails to reach the display.
 # As scripts/run.sh starts the app: without a GPU, WebKitGTK's DMA-BUF renderer is unusably slow.
-WEBKIT_DISABLE_DMABUF_RENDERER=1 xvfb-run -a -s "-screen 0 1280x800x24 -noreset" node ui/e2e/desktop.mjs "$app" "$shots"
+# The screen of a common officer's laptop (1366×768): the window must fit it.
+WEBKIT_DISABLE_DMABUF_RENDERER=1 KEYWORKS_CLI="$cli" xvfb-run -a -s "-screen 0 1366x768x24 -noreset" node ui/e2e/desktop.mjs "$app" "$shots"
 took
 
 printf '\ndesktop checks passed in %s s\n' "$(( $(date +%s) - all_started ))"

@@ -113,6 +113,11 @@ export const commands = {
 	 *  stamped with this author.
 	 */
 	setPreferences: (author: string, staleLockHours: number) => typedError<PreferencesView, IpcError>(__TAURI_INVOKE("set_preferences", { author, staleLockHours })),
+	/**
+	 *  Saves the language the window was switched to and puts the menus in it; the next start
+	 *  opens in it too.
+	 */
+	setLanguage: (lang: Lang) => typedError<PreferencesView, IpcError>(__TAURI_INVOKE("set_language", { lang })),
 	/**  Asks which file to import; `None` when the user cancels. */
 	chooseImportFile: (kind: ImportFileKind) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_import_file", { kind })),
 	/**
@@ -567,6 +572,8 @@ export type PreferencesView = {
 	os_author: string,
 	stale_lock_hours: number,
 	recent_files: RecentFile[],
+	/**  The language of the window and of the menus, as last chosen. */
+	language: Lang,
 	/**  Where these settings are stored (shown so that an administrator can find them). */
 	stored_in: string,
 };

@@ -8,9 +8,13 @@ const target = document.getElementById("app");
 if (target) {
   void loadStartup().then((startup) => {
     app.labels = startup.labels;
-    app.seedAsOf = startup.seedAsOf;
+    app.sampleAsOf = startup.sampleAsOf;
+    app.locale = startup.language;
+    // The sample portfolio describes 2021-06-11: as of today all its milestones would be
+    // years late. It opens on its own date, with a notice and a way back to today.
+    if (startup.sampleAsOf) app.asOf = startup.sampleAsOf;
     app.file = startup.file;
     if (startup.problem) showError(startup.problem);
-    mount(App, { target, props: { staleLockHours: startup.staleLockHours } });
+    mount(App, { target, props: { staleLockHours: startup.staleLockHours, askName: startup.askName } });
   });
 }

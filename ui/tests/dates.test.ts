@@ -11,7 +11,12 @@ import {
   localToday,
   mondayOf,
   mondayOfIsoWeek,
+  parseDateText,
+  parseWeekText,
+  shiftWeek,
   weekdayIndex,
+  weekSpan,
+  weeksInYear,
 } from "../src/lib/dates";
 
 describe("Chinese and English dates", () => {
@@ -55,5 +60,38 @@ describe("Chinese and English dates", () => {
 
   it("reads today in the computer's own time zone", () => {
     expect(localToday(new Date(2021, 5, 11, 23, 59))).toBe("2021-06-11");
+  });
+});
+
+describe("dates and weeks as people type them", () => {
+  it("reads the usual ways of writing a date and refuses days that do not exist", () => {
+    for (const text of ["2021-06-18", "2021/6/18", "2021.6.18", "20210618", "2021年6月18日", " 2021 年 6 月 18 日 ", "18 Jun 2021", "18 june 2021"]) {
+      expect(parseDateText(text), text).toBe("2021-06-18");
+    }
+    for (const text of ["2021-02-30", "2021-13-01", "06/18/2021", "12/02/2026", "明天", "", "2021-6"]) {
+      expect(parseDateText(text), text).toBeNull();
+    }
+  });
+
+  it("reads a week the way it is written and knows how many weeks a year has", () => {
+    for (const text of ["2021-W23", "2021W23", "2021-w23", "2021 W23", "2021年第23周", "Week 23, 2021"]) {
+      expect(parseWeekText(text), text).toBe("2021-W23");
+    }
+    // The bug the issue reports: the pattern Svelte mangled into \d4-W\d2 refused 2021-W23.
+    expect(parseWeekText("2021-W23")).not.toBeNull();
+    expect(weeksInYear(2020)).toBe(53);
+    expect(weeksInYear(2021)).toBe(52);
+    expect(parseWeekText("2020-W53")).toBe("2020-W53");
+    expect(parseWeekText("2021-W53")).toBeNull();
+    expect(parseWeekText("2021-W00")).toBeNull();
+    expect(parseWeekText("2021-23")).toBeNull();
+  });
+
+  it("steps weeks across a year end and spells their days", () => {
+    expect(shiftWeek("2021-W23", 1)).toBe("2021-W24");
+    expect(shiftWeek("2021-W01", -1)).toBe("2020-W53");
+    expect(shiftWeek("2021-W52", 1)).toBe("2022-W01");
+    expect(weekSpan("2021-W23", "zh")).toBe("6月7日–6月13日");
+    expect(weekSpan("2021-W23", "en")).toBe("7 Jun – 13 Jun");
   });
 });

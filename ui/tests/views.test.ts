@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { groupMilestones } from "../src/lib/milestone_groups";
-import { fieldChanges, subjectOf } from "../src/lib/history";
-import { describeError, translate } from "../src/lib/i18n";
+import { filterMilestones, groupMilestones } from "../src/lib/milestone_groups";
+import { MESSAGES_EN, describeError, translate } from "../src/lib/i18n";
 import { milestone } from "./fixtures";
 
 describe("Milestones view groups", () => {
@@ -27,40 +26,15 @@ describe("Milestones view groups", () => {
   });
 });
 
-describe("History rows", () => {
-  const record = (op: string, changes: unknown) => ({
-    id: 1,
-    at: "2021-06-11T10:00:00+08:00",
-    author: "王工",
-    op,
-    table_name: "tasks",
-    row_id: 9,
-    changes: changes as never,
-    tx_id: 1,
-    undoes_tx: null,
-    undoes_author: null,
-    undoes_at: null,
-    undone_by_tx: null,
-  });
-
-  it("shows what changed from what to what, in the user's words", () => {
-    const r = record("update", { actual_finish: [null, "2021-06-10"], percent_complete: [0, 100] });
-    expect(fieldChanges(r, "zh")).toEqual([
-      { field: "actual_finish", label: "实际完成", before: "—", after: "2021-06-10" },
-      { field: "percent_complete", label: "完成百分比", before: "0", after: "100" },
-    ]);
-    expect(fieldChanges(r, "en")[0]?.label).toBe("actual finish");
-  });
-
-  it("leaves out an insert's empty fields and names the row", () => {
-    const r = record("insert", { name: [null, "试生产许可"], completion_note: [null, ""], is_milestone: [null, true] });
-    expect(fieldChanges(r, "zh").map((c) => c.field)).toEqual(["name", "is_milestone"]);
-    expect(subjectOf(r)).toBe("试生产许可");
-    expect(subjectOf(record("update", { actual_finish: [null, "2021-06-10"] }))).toBe("");
-  });
-});
-
 describe("messages", () => {
+  it("writes English with English punctuation", () => {
+    for (const key of Object.keys(MESSAGES_EN) as (keyof typeof MESSAGES_EN)[]) {
+      expect(translate("en", key), key).not.toMatch(/[：；，。「」（）？！]/);
+    }
+    expect(translate("en", "colon")).toBe(": ");
+    expect(translate("zh", "colon")).toBe("：");
+  });
+
   it("fills placeholders and switches language", () => {
     expect(translate("zh", "due_soon", { n: 14 })).toBe("未来 14 天到期");
     expect(translate("en", "due_soon", { n: 14 })).toBe("Due in the next 14 days");
@@ -72,5 +46,29 @@ describe("messages", () => {
     const en = describeError("en", "busy", "文件正被其他程序写入。");
     expect(en.title).toBe("File busy");
     expect(en.detail).toBe("文件正被其他程序写入。");
+  });
+});
+
+describe("Milestones view filters", () => {
+  const rows = [
+    milestone({ id: 1, project_code: "KP21-01", project_name: "三星二期二阶段", name: "竣工验收备案" }),
+    milestone({ id: 2, project_code: "KP21-02", project_name: "比亚迪智能终端", name: "首批设备进场" }),
+    milestone({ id: 3, project_code: "KP21-02", project_name: "比亚迪智能终端", name: "竣工验收" }),
+  ];
+  const unitOf = new Map([
+    ["KP21-01", "三星（中国）半导体有限公司"],
+    ["KP21-02", "比亚迪股份有限公司"],
+  ]);
+  const ids = (f: Partial<Parameters<typeof filterMilestones>[1]>) =>
+    filterMilestones(rows, { project: "", unit: "", text: "", unitOf, ...f }).map((m) => m.id);
+
+  it("narrows by project, unit and words in any order", () => {
+    expect(ids({})).toEqual([1, 2, 3]);
+    expect(ids({ project: "KP21-02" })).toEqual([2, 3]);
+    expect(ids({ unit: "三星（中国）半导体有限公司" })).toEqual([1]);
+    expect(ids({ text: "竣工" })).toEqual([1, 3]);
+    expect(ids({ text: "比亚迪 竣工" })).toEqual([3]);
+    expect(ids({ text: "kp21-01" })).toEqual([1]);
+    expect(ids({ project: "KP21-01", text: "设备" })).toEqual([]);
   });
 });

@@ -12,13 +12,16 @@ class AppState {
   locale = $state<Locale>("zh");
   /** The day "today" means in every view: the real date unless the user picks another. */
   asOf = $state(localToday());
-  seedAsOf = $state<string | null>(null);
+  /** The date the sample portfolio describes, when the open file is that sample. */
+  sampleAsOf = $state<string | null>(null);
   labels = $state<VocabularyLabels | null>(null);
   file = $state<OpenFileInfo | null>(null);
   view = $state<View>("dashboard");
   projectCode = $state<string | null>(null);
   error = $state<ShownError | null>(null);
   notice = $state<string | null>(null);
+  /** A button beside the notice, e.g. 撤销 after a bulk completion. */
+  noticeAction = $state<{ label: string; run: () => void } | null>(null);
   /** Bumped after every edit and file switch: views reload what they show. */
   revision = $state(0);
   /** The open file cannot be changed (auditor mode, someone else's edit lock, a read-only
@@ -56,8 +59,30 @@ export function showCoreError(code: ErrorCode, message: string): void {
   app.error = describeError(app.locale, code, message);
 }
 
+/** An error as one line, for a dialog or form to show where the person is looking. */
+export function errorText(e: unknown): string {
+  if (e instanceof UserError) {
+    const shown = describeError(app.locale, e.code, e.detail);
+    return [shown.title + t("colon") + shown.sentence, shown.detail].filter(Boolean).join(" ");
+  }
+  return t("error_unexpected", { detail: e instanceof Error ? e.message : String(e) });
+}
+
+/** An edit succeeded: views reload, and what an earlier action said (an error, a notice) is
+ *  no longer news, so it goes; the action's own notice is set after this. */
 export function changed(): void {
   app.revision += 1;
+  app.error = null;
+  app.notice = null;
+  app.noticeAction = null;
+}
+
+/** Reverts the user's last edit in this file (the core picks it and refuses when a colleague
+ *  has since changed the same rows); the notice says what was undone. */
+export async function undoLastEdit(): Promise<void> {
+  const u = await call(commands.undoLastEdit(app.locale));
+  changed();
+  app.notice = t("undone_what", { what: `${u.gist.verb} ${u.gist.subject}`.trim(), author: u.author, time: u.time });
 }
 
 /** Today as far as completion dates go: no later than the real today, which the core enforces. */

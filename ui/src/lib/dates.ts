@@ -110,3 +110,73 @@ export function localToday(now: Date = new Date()): string {
   const d = String(now.getDate()).padStart(2, "0");
   return `${y}-${mo}-${d}`;
 }
+
+/** Whether a year has 53 ISO weeks (its last week holds 28 December). */
+export function weeksInYear(year: number): number {
+  return isoWeek(`${year}-12-28`).week;
+}
+
+const EN_MONTH_INDEX: Record<string, number> = Object.fromEntries(EN_MONTHS.map((m, i) => [m.toLowerCase(), i + 1]));
+
+function isoOf(year: number, month: number, day: number): string | null {
+  if (!(year >= 1900 && year <= 2999 && month >= 1 && month <= 12 && day >= 1 && day <= 31)) return null;
+  const iso = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  // 2021-02-30 rolls over to March in Date.UTC: a real date reads back the same.
+  return fromDayNumber(dayNumber(iso)) === iso ? iso : null;
+}
+
+/**
+ * A date as a person types it, as an ISO date; null when it is not a real date. Takes
+ * 2021-06-18, 2021/6/18, 2021.6.18, 20210618, 2021年6月18日 and 18 Jun 2021.
+ */
+export function parseDateText(text: string): string | null {
+  const s = text.trim().replace(/\s+/g, " ");
+  let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(s);
+  if (m) return isoOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (m) return isoOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})$/.exec(s);
+  if (m) {
+    const month = EN_MONTH_INDEX[(m[2] ?? "").toLowerCase()];
+    return month ? isoOf(Number(m[3]), month, Number(m[1])) : null;
+  }
+  return null;
+}
+
+/**
+ * An ISO week as a person types it, as "2021-W23"; null when it is not a week of that year.
+ * Takes 2021-W23, 2021W23, 2021-w23, 2021 W23, 2021年第23周 and Week 23, 2021.
+ */
+export function parseWeekText(text: string): string | null {
+  const s = text.trim();
+  let year: number;
+  let week: number;
+  let m = /^(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})$/.exec(s) ?? /^(\d{4})\s*年\s*第?\s*(\d{1,2})\s*周$/.exec(s);
+  if (m) {
+    year = Number(m[1]);
+    week = Number(m[2]);
+  } else {
+    m = /^[Ww]eek\s*(\d{1,2}),?\s*(\d{4})$/.exec(s);
+    if (!m) return null;
+    week = Number(m[1]);
+    year = Number(m[2]);
+  }
+  if (year < 1900 || year > 2999 || week < 1 || week > weeksInYear(year)) return null;
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}
+
+/** The week before or after an ISO week ("2021-W23", ±1 → "2021-W22"/"2021-W24"). */
+export function shiftWeek(week: string, by: number): string {
+  const monday = mondayOfIsoWeek(week);
+  return monday ? isoWeekText(addDays(monday, by * 7)) : week;
+}
+
+/** 6月7日–6月13日 / 7 Jun – 13 Jun: the days of an ISO week. */
+export function weekSpan(week: string, locale: Locale): string {
+  const monday = mondayOfIsoWeek(week);
+  if (!monday) return "";
+  const sunday = addDays(monday, 6);
+  return locale === "zh"
+    ? `${formatShortDate(monday, locale)}–${formatShortDate(sunday, locale)}`
+    : `${formatShortDate(monday, locale)} – ${formatShortDate(sunday, locale)}`;
+}

@@ -29,3 +29,25 @@ export function groupMilestones(rows: readonly MilestoneRow[], asOf: string): Mi
   groups.overdue.sort((a, b) => b.days_late - a.days_late || a.project_code.localeCompare(b.project_code));
   return groups;
 }
+
+export interface MilestoneFilter {
+  /** A project code, or "" for all. */
+  project: string;
+  /** A lead unit, or "" for all. */
+  unit: string;
+  /** Words to find in the milestone's or project's name, code or acceptance. */
+  text: string;
+  /** Each project's lead unit, by code. */
+  unitOf: ReadonlyMap<string, string>;
+}
+
+/** The milestones that pass the view's filters. */
+export function filterMilestones(rows: readonly MilestoneRow[], f: MilestoneFilter): MilestoneRow[] {
+  const words = f.text.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  return rows.filter((r) => {
+    if (f.project && r.project_code !== f.project) return false;
+    if (f.unit && f.unitOf.get(r.project_code) !== f.unit) return false;
+    const hay = `${r.name} ${r.project_name} ${r.project_code} ${r.acceptance}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}

@@ -2,7 +2,7 @@
 // suggested in the save dialog) is keyworks-report's, the same as `keyworks report weekly`.
 
 import type { ReportWritten } from "../bindings";
-import { formatWeek, isoWeekText, mondayOfIsoWeek, type Locale } from "./dates";
+import { formatWeek, isoWeekText, parseWeekText, type Locale } from "./dates";
 
 /** The week the picker starts on: the one containing the as-of date every view uses. */
 export function defaultReportWeek(asOf: string): string {
@@ -11,8 +11,7 @@ export function defaultReportWeek(asOf: string): string {
 
 /** Whether the picker's text is an ISO week the core will take ("2021-W23"). */
 export function isReportWeek(text: string): boolean {
-  const monday = mondayOfIsoWeek(text.trim());
-  return monday !== null && isoWeekText(monday) === text.trim();
+  return parseWeekText(text) !== null;
 }
 
 /** "KB" rounded up, as the CLI prints it. */

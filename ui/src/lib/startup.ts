@@ -9,7 +9,11 @@ import { call, commands } from "./backend";
 
 export type Startup = {
   labels: VocabularyLabels | null;
-  seedAsOf: string | null;
+  /** The sample's date when the open file is the sample portfolio. */
+  sampleAsOf: string | null;
+  /** The name changes are stamped with was never chosen: ask for it. */
+  askName: boolean;
+  language: "zh" | "en";
   file: OpenFileInfo | null;
   staleLockHours: number | null;
   /** The first failure, shown once the window is up. */
@@ -17,18 +21,21 @@ export type Startup = {
 };
 
 export async function loadStartup(): Promise<Startup> {
-  const [labels, seedAsOf, file, prefs] = await Promise.allSettled([
+  const [labels, sampleAsOf, file, prefs] = await Promise.allSettled([
     commands.vocabularyLabels(),
-    call(commands.seedAsOf()),
+    call(commands.sampleAsOf()),
     call(commands.openFileInfo()),
     call(commands.preferences()),
   ]);
   const value = <T>(r: PromiseSettledResult<T>): T | null => (r.status === "fulfilled" ? r.value : null);
   // A preferences problem is reported by the preferences dialog; the others are shown now.
-  const failed = [labels, seedAsOf, file].find((r) => r.status === "rejected");
+  const failed = [labels, sampleAsOf, file].find((r) => r.status === "rejected");
+  const preferences = value(prefs);
   return {
     labels: value(labels),
-    seedAsOf: value(seedAsOf),
+    sampleAsOf: value(sampleAsOf),
+    askName: preferences !== null && preferences.author === "",
+    language: preferences?.language ?? "zh",
     file: value(file),
     staleLockHours: value(prefs)?.stale_lock_hours ?? null,
     problem: failed?.status === "rejected" ? failed.reason : null,
