@@ -38,6 +38,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_change_log_tx.sql"),
         after: None,
     },
+    Migration {
+        sql: include_str!("../migrations/0005_readable_change_views.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this build writes.

@@ -1,15 +1,18 @@
 //! The weekly report as plain data: everything the PDF shows, read from the database once
 //! and computed here, so that layout does no database access and the content can be hashed.
 //!
-//! The model is language-neutral: statuses and vocabularies are codes, change-log fields are
-//! column names, and dates are dates. Layout turns them into Chinese or English words.
+//! The model is language-neutral: statuses and vocabularies are codes and dates are dates;
+//! layout turns them into Chinese or English words. The change log is the one exception: its
+//! sentences come from the history (keyworks-core), the same words the app shows, and are
+//! kept in both languages so that the content hash is the same whichever is printed.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime};
 use keyworks_core::calendar::Calendar;
-use keyworks_core::ids::{CalendarId, ProjectId, TaskId, UpdateId};
+use keyworks_core::history::{Action, Lang, words};
+use keyworks_core::ids::{CalendarId, ProjectId, TaskId};
 use keyworks_core::milestones::MilestoneState;
 use keyworks_core::model::{Category, ChangeRecord, Project, Stage, Status, Task, WeeklyUpdate};
 use keyworks_core::portfolio::StatusCounts;
@@ -78,7 +81,7 @@ pub struct WeeklyReport {
     /// Open milestones past due across the portfolio, most days late first.
     pub overdue: Vec<OverdueMilestone>,
     /// What was changed during the week, oldest first.
-    pub change_log: Vec<ChangeEntry>,
+    pub change_log: Vec<ChangeLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -240,52 +243,18 @@ pub struct OverdueMilestone {
     pub acceptance: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeAction {
-    Create,
-    Modify,
-    Delete,
-    /// A weekly update handed in (known from the update itself, not the change log).
-    Submit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    Portfolio,
-    Project,
-    Task,
-    Milestone,
-    Target,
-    Dependency,
-    WeeklyUpdate,
-    Baseline,
-    Calendar,
-    CalendarException,
-    Other,
-}
-
+/// One edit of the week as the appendix prints it: the history's own sentence (the words the
+/// app's History view uses), in both languages so that the content hash does not depend on
+/// the language printed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChangeEntry {
+pub struct ChangeLine {
     /// RFC 3339, as recorded.
     pub at: String,
-    pub author: String,
-    pub action: ChangeAction,
-    pub kind: SubjectKind,
-    /// What was changed, e.g. the task's name; for `Other`, the table name.
-    pub subject: String,
+    /// `06-11 17:00`, in the office's offset.
+    pub time: String,
     pub project: Option<ProjectRef>,
-    pub fields: Vec<FieldChange>,
-}
-
-/// One changed field: the column name and its values as plain text
-/// (dates ISO, numbers without trailing zeros, vocabulary codes as stored).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldChange {
-    pub field: String,
-    pub before: String,
-    pub after: String,
+    pub zh: String,
+    pub en: String,
 }
 
 impl WeeklyReport {
@@ -563,12 +532,6 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
     let lookups = Lookups {
         projects: projects.iter().map(|p| (p.id, p)).collect(),
         tasks: tasks_by_id,
-        updates: updates
-            .values()
-            .flatten()
-            .chain(&recorded)
-            .map(|u| (u.id, (u.project_id, u.iso_week)))
-            .collect(),
     };
 
     let mut milestones_moved = Vec::new();
@@ -613,7 +576,7 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
     }
     status_changes.sort_by(|a, b| a.project.code.cmp(&b.project.code));
 
-    let change_log = change_entries(&records, &recorded, &lookups);
+    let change_log = change_lines(db, request, &records, &recorded, &lookups)?;
 
     let n = sections.len();
     let average_percent = if n == 0 {
@@ -662,7 +625,6 @@ struct Lookups<'a> {
     projects: HashMap<ProjectId, &'a Project>,
     /// name, is milestone, project
     tasks: HashMap<TaskId, (String, bool, ProjectId)>,
-    updates: HashMap<UpdateId, (ProjectId, IsoWeek)>,
 }
 
 /// The `[before, after]` pair of one field of a change row.
@@ -671,12 +633,6 @@ fn field_pair<'a>(record: &'a ChangeRecord, field: &str) -> Option<(&'a Value, &
         [b, a] => Some((b, a)),
         _ => None,
     }
-}
-
-/// The value a field had after the change (or before it, for a delete).
-fn field_value<'a>(record: &'a ChangeRecord, field: &str) -> Option<&'a Value> {
-    let (b, a) = field_pair(record, field)?;
-    if a.is_null() { Some(b) } else { Some(a) }
 }
 
 fn plain(v: &Value) -> String {
@@ -733,147 +689,42 @@ fn milestone_moves(
         .collect()
 }
 
-/// Fields not worth a line in the appendix: ids and bookkeeping the reader cannot act on.
-const QUIET_FIELDS: &[&str] = &[
-    "project_id",
-    "parent_id",
-    "position",
-    "calendar_id",
-    "recorded_at",
-    "author",
-    "baseline_id",
-];
-
-fn change_entries(
+/// The week's edits in the history's words, oldest first; an update handed in this week whose
+/// change-log row lies outside it (the seed writes its log rows when it loads) is still this
+/// week's news, told from the update itself in the same words.
+fn change_lines(
+    db: &Db,
+    request: &ReportRequest,
     records: &[ChangeRecord],
     recorded: &[WeeklyUpdate],
     lookups: &Lookups<'_>,
-) -> Vec<ChangeEntry> {
-    let project_of = |id: Option<ProjectId>| {
-        id.and_then(|id| lookups.projects.get(&id))
-            .map(|p| project_ref(p))
+) -> Result<Vec<ChangeLine>> {
+    let (from, to) = request.window();
+    let zh = db.edits_between(&from, &to, Lang::Zh, request.offset)?;
+    let en = db.edits_between(&from, &to, Lang::En, request.offset)?;
+    let time = |at: &str| {
+        DateTime::parse_from_rfc3339(at)
+            .map(|t| {
+                t.with_timezone(&request.offset)
+                    .format("%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|_| at.to_owned())
     };
-    let mut entries: Vec<(String, i64, ChangeEntry)> = Vec::with_capacity(records.len());
-    for r in records {
-        let action = match r.op.as_str() {
-            "insert" => ChangeAction::Create,
-            "delete" => ChangeAction::Delete,
-            _ => ChangeAction::Modify,
-        };
-        let text = |field: &str| field_value(r, field).map(plain).unwrap_or_default();
-        let json_project = field_value(r, "project_id")
-            .and_then(Value::as_i64)
-            .map(ProjectId);
-        let (kind, subject, project) = match r.table_name.as_str() {
-            "portfolio" => (SubjectKind::Portfolio, text("name"), None),
-            "projects" => {
-                let p = lookups.projects.get(&ProjectId(r.row_id));
-                let name = p.map(|p| p.name.clone()).unwrap_or_else(|| text("name"));
-                (SubjectKind::Project, name, p.map(|p| project_ref(p)))
-            }
-            "tasks" => {
-                let known = lookups.tasks.get(&TaskId(r.row_id));
-                let milestone = known.map(|t| t.1).unwrap_or_else(|| {
-                    field_value(r, "is_milestone").and_then(Value::as_bool) == Some(true)
-                });
-                let name = known.map(|t| t.0.clone()).unwrap_or_else(|| text("name"));
-                let kind = if milestone {
-                    SubjectKind::Milestone
-                } else {
-                    SubjectKind::Task
-                };
-                (kind, name, project_of(known.map(|t| t.2).or(json_project)))
-            }
-            "targets" => (SubjectKind::Target, text("name"), project_of(json_project)),
-            "dependencies" => {
-                let name_of = |field: &str| {
-                    field_value(r, field)
-                        .and_then(Value::as_i64)
-                        .and_then(|id| lookups.tasks.get(&TaskId(id)))
-                        .map(|t| t.0.clone())
-                        .unwrap_or_else(|| text(field))
-                };
-                let pred = name_of("predecessor_id");
-                let succ = name_of("successor_id");
-                let project = field_value(r, "successor_id")
-                    .and_then(Value::as_i64)
-                    .and_then(|id| lookups.tasks.get(&TaskId(id)))
-                    .map(|t| t.2);
-                let subject = if pred.is_empty() && succ.is_empty() {
-                    format!("#{}", r.row_id)
-                } else {
-                    format!("{pred}→{succ}")
-                };
-                (SubjectKind::Dependency, subject, project_of(project))
-            }
-            "weekly_updates" => {
-                let known = lookups.updates.get(&UpdateId(r.row_id));
-                let week = known
-                    .map(|u| u.1.to_string())
-                    .unwrap_or_else(|| text("iso_week"));
-                (
-                    SubjectKind::WeeklyUpdate,
-                    week,
-                    project_of(known.map(|u| u.0).or(json_project)),
-                )
-            }
-            "baselines" => (
-                SubjectKind::Baseline,
-                text("name"),
-                project_of(json_project),
-            ),
-            "calendars" => (SubjectKind::Calendar, text("name"), None),
-            "calendar_exceptions" => (
-                SubjectKind::CalendarException,
-                format!("{} {}", text("date"), text("name"))
-                    .trim()
-                    .to_owned(),
-                None,
-            ),
-            other => (SubjectKind::Other, other.to_owned(), None),
-        };
-        let fields = match (action, kind) {
-            (ChangeAction::Modify, _) => r
-                .changes
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(k, _)| !QUIET_FIELDS.contains(&k.as_str()))
-                .filter_map(|(k, v)| match v.as_array()?.as_slice() {
-                    [b, a] => Some(FieldChange {
-                        field: k.clone(),
-                        before: plain(b),
-                        after: plain(a),
-                    }),
-                    _ => None,
-                })
-                .collect(),
-            (ChangeAction::Create, SubjectKind::WeeklyUpdate) => ["percent_complete", "status"]
-                .iter()
-                .map(|f| FieldChange {
-                    field: (*f).to_owned(),
-                    before: String::new(),
-                    after: text(f),
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        entries.push((
-            r.at.clone(),
-            r.id,
-            ChangeEntry {
-                at: r.at.clone(),
-                author: r.author.clone(),
-                action,
-                kind,
-                subject,
-                project,
-                fields,
-            },
-        ));
-    }
-    // An update handed in this week whose change-log row lies outside it (the seed writes
-    // its log rows when it loads) is still this week's news: list it from the update itself.
+    let mut lines: Vec<ChangeLine> = zh
+        .iter()
+        .zip(&en)
+        .map(|(z, e)| ChangeLine {
+            at: z.at.clone(),
+            time: time(&z.at),
+            project: z.gist.project.as_ref().map(|p| ProjectRef {
+                code: p.code.clone(),
+                name: p.name.clone(),
+            }),
+            zh: z.sentence(Lang::Zh),
+            en: e.sentence(Lang::En),
+        })
+        .collect();
     for u in recorded {
         let logged = records
             .iter()
@@ -881,41 +732,35 @@ fn change_entries(
         if logged {
             continue;
         }
-        entries.push((
-            u.recorded_at.clone(),
-            i64::MAX,
-            ChangeEntry {
-                at: u.recorded_at.clone(),
-                author: u.author.clone(),
-                action: ChangeAction::Submit,
-                kind: SubjectKind::WeeklyUpdate,
-                subject: u.iso_week.to_string(),
-                project: project_of(Some(u.project_id)),
-                fields: vec![
-                    FieldChange {
-                        field: "percent_complete".into(),
-                        before: String::new(),
-                        after: plain(&Value::from(u.percent_complete)),
-                    },
-                    FieldChange {
-                        field: "status".into(),
-                        before: String::new(),
-                        after: u.status.code().to_owned(),
-                    },
-                ],
-            },
-        ));
+        let project = lookups.projects.get(&u.project_id).map(|p| project_ref(p));
+        let said = |lang: Lang| {
+            let percent =
+                words::value_text(lang, "percent_complete", &Value::from(u.percent_complete));
+            let status = words::value_text(lang, "status", &Value::from(u.status.code()));
+            let (colon, sep) = match lang {
+                Lang::Zh => ("：", "；"),
+                Lang::En => (": ", "; "),
+            };
+            format!(
+                "{} {} {}{colon}{} {percent}{sep}{} {status}",
+                u.author,
+                Action::FileUpdate.verb(lang),
+                words::week_text(lang, &u.iso_week.to_string()),
+                words::field_label(lang, "percent_complete").unwrap_or_default(),
+                words::field_label(lang, "status").unwrap_or_default(),
+            )
+        };
+        lines.push(ChangeLine {
+            at: u.recorded_at.clone(),
+            time: time(&u.recorded_at),
+            project,
+            zh: said(Lang::Zh),
+            en: said(Lang::En),
+        });
     }
-    // Oldest first; ties (one save writes several rows) keep the order they were written in.
-    entries.sort_by(|a, b| {
-        let ta = DateTime::parse_from_rfc3339(&a.0).ok();
-        let tb = DateTime::parse_from_rfc3339(&b.0).ok();
-        ta.cmp(&tb).then_with(|| a.1.cmp(&b.1)).then_with(|| {
-            let code = |e: &ChangeEntry| e.project.as_ref().map(|p| p.code.clone());
-            code(&a.2).cmp(&code(&b.2))
-        })
-    });
-    entries.into_iter().map(|(_, _, e)| e).collect()
+    // Oldest first; ties keep the order they were written in.
+    lines.sort_by_key(|l| DateTime::parse_from_rfc3339(&l.at).ok());
+    Ok(lines)
 }
 
 #[cfg(test)]
@@ -969,7 +814,6 @@ mod tests {
             ]
             .into_iter()
             .collect(),
-            updates: HashMap::new(),
         };
         let moves = milestone_moves(&records, &lookups);
         assert_eq!(moves, vec![(TaskId(7), (d(2021, 6, 30), d(2021, 7, 16)))]);

@@ -7,7 +7,6 @@ use keyworks_core::model::Status;
 use keyworks_core::updates::UpdateInput;
 use keyworks_core::week::IsoWeek;
 use keyworks_core::{Db, Stamp};
-use keyworks_report::model::{ChangeAction, SubjectKind};
 use keyworks_report::{ReportRequest, WeeklyReport};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -212,11 +211,19 @@ fn the_appendix_lists_the_updates_handed_in_that_week() {
     let r = w23(&seeded());
     assert_eq!(r.change_log.len(), 15);
     for e in &r.change_log {
-        assert_eq!(e.action, ChangeAction::Submit);
-        assert_eq!(e.kind, SubjectKind::WeeklyUpdate);
-        assert_eq!(e.subject, "2021-W23");
+        // In the history's words, both languages kept.
+        assert!(
+            e.zh.contains(" 填报周报 2021年第23周：完成百分比 "),
+            "{}",
+            e.zh
+        );
+        assert!(
+            e.en.contains(" filed weekly update week 23, 2021: percent complete "),
+            "{}",
+            e.en
+        );
         assert!(e.at.starts_with("2021-06-11T17:00:00"), "{}", e.at);
-        assert!(!e.author.is_empty());
+        assert_eq!(e.time, "06-11 17:00");
         assert!(e.project.is_some());
     }
 }
@@ -253,6 +260,7 @@ fn the_hash_is_stable_and_follows_the_data() {
             narrative: "首台光刻设备调试中。".into(),
             issues: "设备供应商工程师入境延迟。".into(),
             next_steps: "协调远程调试。".into(),
+            if_reported: keyworks_core::updates::IfReported::ReplaceAny,
         },
         &stamp,
     )
@@ -276,33 +284,23 @@ fn the_hash_is_stable_and_follows_the_data() {
         .iter()
         .filter(|e| e.project.as_ref().is_some_and(|p| p.code == "KP21-01"))
         .collect();
-    let update = kp01
-        .iter()
-        .filter(|e| e.kind == SubjectKind::WeeklyUpdate)
-        .collect::<Vec<_>>();
-    assert_eq!(update.len(), 1, "{kp01:#?}");
-    assert_eq!(update[0].action, ChangeAction::Modify);
-    assert_eq!(update[0].author, "王工");
-    let fields: Vec<&str> = update[0].fields.iter().map(|f| f.field.as_str()).collect();
+    // One edit, one line, in the words of the app's History: 王工 replaced 王工（示例）'s report,
+    // and the project's status followed in the same edit.
+    assert_eq!(kp01.len(), 1, "{kp01:#?}");
+    let line = &kp01[0].zh;
+    assert!(line.starts_with("王工 替换周报 2021年第23周："), "{line}");
+    assert!(line.contains("完成百分比 61.9%→62.5%"), "{line}");
+    assert!(line.contains("状态 绿→黄"), "{line}");
     assert!(
-        fields.contains(&"percent_complete") && fields.contains(&"status"),
-        "{fields:?}"
+        !line.contains("recorded_at"),
+        "bookkeeping stays out: {line}"
     );
     assert!(
-        !fields.contains(&"recorded_at"),
-        "bookkeeping stays out: {fields:?}"
-    );
-    let project = kp01
-        .iter()
-        .find(|e| e.kind == SubjectKind::Project)
-        .unwrap();
-    assert_eq!(project.fields[0].field, "status");
-    assert_eq!(
-        (
-            project.fields[0].before.as_str(),
-            project.fields[0].after.as_str()
-        ),
-        ("green", "yellow")
+        kp01[0]
+            .en
+            .starts_with("王工 replaced weekly update week 23, 2021: "),
+        "{}",
+        kp01[0].en
     );
 }
 

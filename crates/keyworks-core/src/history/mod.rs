@@ -9,7 +9,7 @@ pub mod words;
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::params_from_iter;
 use rusqlite::types::Value as SqlValue;
 use serde::{Deserialize, Serialize};
@@ -60,6 +60,64 @@ pub struct Edit {
     pub undone: bool,
 }
 
+impl Edit {
+    /// The edit as one sentence, as the weekly report's appendix prints it:
+    /// 「韩工 标记完成 里程碑「竣工验收备案」：实际完成 2021年6月10日」. At most a few field
+    /// changes are spelled out; an edit of many rows (an import) is named by its gist alone.
+    pub fn sentence(&self, lang: Lang) -> String {
+        let mut s = format!("{} {} {}", self.author, self.gist.verb, self.gist.subject)
+            .trim_end()
+            .to_owned();
+        const ROWS: usize = 3;
+        const FIELDS: usize = 6;
+        if self.rows.len() > ROWS {
+            return s;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for row in &self.rows {
+            for f in &row.fields {
+                let shown = match row.op.as_str() {
+                    "update" => Some(format!(
+                        "{} {}→{}",
+                        f.label,
+                        blank(lang, &f.before),
+                        blank(lang, &f.after)
+                    )),
+                    // A new weekly update: its figures, not its long texts.
+                    "insert" if row.table == "weekly_updates" => ["percent_complete", "status"]
+                        .contains(&f.field.as_str())
+                        .then(|| format!("{} {}", f.label, f.after)),
+                    _ => None,
+                };
+                parts.extend(shown);
+            }
+        }
+        if parts.is_empty() {
+            return s;
+        }
+        let more = parts.len() > FIELDS;
+        parts.truncate(FIELDS);
+        let (colon, sep, etc) = match lang {
+            Lang::Zh => ("：", "；", "等"),
+            Lang::En => (": ", "; ", " …"),
+        };
+        s.push_str(colon);
+        s.push_str(&parts.join(sep));
+        if more {
+            s.push_str(etc);
+        }
+        s
+    }
+}
+
+fn blank(lang: Lang, value: &str) -> &str {
+    if value.is_empty() {
+        lang.pick("（空）", "(none)")
+    } else {
+        value
+    }
+}
+
 /// The edit an undo reverted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -102,33 +160,73 @@ impl Db {
         lang: Lang,
         offset: FixedOffset,
     ) -> Result<HistoryPage> {
-        let limit = query.limit.max(1) as usize;
-        let mut names = Names::new(self.conn())?;
         let project = match &query.project {
             Some(code) => Some(self.project_by_code(code)?.id.0),
             None => None,
         };
-        let mut sql = String::from(
-            "SELECT id, COALESCE(tx_id, id), undoes_tx, at, author FROM change_log WHERE 1 = 1",
-        );
+        let mut conditions = String::new();
         let mut args: Vec<SqlValue> = Vec::new();
         if let Some(before) = query.before {
-            sql.push_str(" AND id < ?");
+            conditions.push_str(" AND id < ?");
             args.push(SqlValue::Integer(before));
         }
         if let Some(author) = &query.author {
-            sql.push_str(" AND author = ?");
+            conditions.push_str(" AND author = ?");
             args.push(SqlValue::Text(author.clone()));
         }
         if let Some(from) = query.from {
-            sql.push_str(" AND substr(at, 1, 10) >= ?");
+            conditions.push_str(" AND substr(at, 1, 10) >= ?");
             args.push(SqlValue::Text(from.to_string()));
         }
         if let Some(to) = query.to {
-            sql.push_str(" AND substr(at, 1, 10) <= ?");
+            conditions.push_str(" AND substr(at, 1, 10) <= ?");
             args.push(SqlValue::Text(to.to_string()));
         }
-        sql.push_str(" ORDER BY id DESC");
+        self.edits_where(
+            &conditions,
+            args,
+            project,
+            query.limit.max(1) as usize,
+            lang,
+            offset,
+        )
+    }
+
+    /// Every edit made from `from` up to (not including) `to`, oldest first: the weekly
+    /// report's appendix, in the history's words.
+    pub fn edits_between(
+        &self,
+        from: &DateTime<FixedOffset>,
+        to: &DateTime<FixedOffset>,
+        lang: Lang,
+        offset: FixedOffset,
+    ) -> Result<Vec<Edit>> {
+        let args = vec![
+            SqlValue::Text(from.to_rfc3339()),
+            SqlValue::Text(to.to_rfc3339()),
+        ];
+        let conditions = " AND julianday(at) >= julianday(?) AND julianday(at) < julianday(?)";
+        let mut page = self.edits_where(conditions, args, None, usize::MAX - 1, lang, offset)?;
+        page.edits.reverse();
+        Ok(page.edits)
+    }
+
+    /// The edits whose rows meet `conditions` (SQL after `WHERE 1 = 1`, with `args`), newest
+    /// first, at most `limit`, only those touching `project` if given.
+    fn edits_where(
+        &self,
+        conditions: &str,
+        args: Vec<SqlValue>,
+        project: Option<i64>,
+        limit: usize,
+        lang: Lang,
+        offset: FixedOffset,
+    ) -> Result<HistoryPage> {
+        let mut names = Names::new(self.conn())?;
+        let sql = format!(
+            "SELECT id, COALESCE(tx_id, id), undoes_tx, at, author FROM change_log \
+             WHERE 1 = 1{conditions} ORDER BY id DESC"
+        );
 
         // The log is read newest first; the rows of one edit are neighbours (one writer at a
         // time), so an edit ends where the group number changes.

@@ -306,3 +306,109 @@ fn the_files_creation_hides_its_bookkeeping_rows() {
         }
     }
 }
+
+#[test]
+fn an_edit_reads_as_one_sentence_for_the_printed_appendix() {
+    let mut db = seeded();
+    let m = task(&db, "竣工验收备案");
+    db.complete_milestone(
+        m.id,
+        NaiveDate::from_ymd_opt(2021, 6, 10).unwrap(),
+        "",
+        &me(),
+    )
+    .unwrap();
+    let zh = latest(&db, Lang::Zh).sentence(Lang::Zh);
+    assert!(
+        zh.starts_with("韩工 标记完成 里程碑「竣工验收备案」：")
+            && zh.contains("实际完成 （空）→2021年6月10日"),
+        "{zh}"
+    );
+    let en = latest(&db, Lang::En).sentence(Lang::En);
+    assert!(
+        en.starts_with("韩工 marked done milestone “竣工验收备案”: "),
+        "{en}"
+    );
+    // The file's creation is too big to spell out: its gist alone.
+    let q = HistoryQuery {
+        limit: 100,
+        ..HistoryQuery::default()
+    };
+    let creation = db
+        .history(&q, Lang::Zh, beijing())
+        .unwrap()
+        .edits
+        .pop()
+        .unwrap();
+    assert_eq!(
+        creation.sentence(Lang::Zh),
+        "KeyWorks 初始数据 创建文件 「西安高新区2021年重点项目」"
+    );
+
+    // The week's edits, oldest first, by the instant they were made.
+    let from = DateTime::parse_from_rfc3339("2021-06-11T00:00:00+08:00").unwrap();
+    let to = DateTime::parse_from_rfc3339("2021-06-12T00:00:00+08:00").unwrap();
+    let week = db.edits_between(&from, &to, Lang::Zh, beijing()).unwrap();
+    assert_eq!(week.len(), 1);
+    assert_eq!(week[0].gist.action, Action::CompleteMilestone);
+}
+
+/// The auditors' views speak the same words: every labelled field reads in `v_change_fields`
+/// exactly as the history labels it, and `v_change_log` spells a change out in one line.
+#[test]
+fn the_sqlite_views_use_the_historys_field_labels() {
+    let mut db = seeded();
+    let m = task(&db, "竣工验收备案");
+    db.complete_milestone(
+        m.id,
+        NaiveDate::from_ymd_opt(2021, 6, 10).unwrap(),
+        "备案号 A-1",
+        &me(),
+    )
+    .unwrap();
+    let conn = db.conn();
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'v_change_fields'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for (field, zh, _) in words::FIELD_LABELS {
+        assert!(
+            sql.contains(&format!("WHEN '{field}' THEN '{zh}'")),
+            "v_change_fields labels {field} otherwise than the history ({zh})"
+        );
+    }
+    // No label in the view that the history does not have.
+    let labelled: std::collections::BTreeSet<&str> = sql
+        .split("WHEN '")
+        .skip(1)
+        .filter_map(|rest| rest.split('\'').next())
+        .filter(|k| !["insert", "update", "delete"].contains(k))
+        .collect();
+    let known: std::collections::BTreeSet<&str> =
+        words::FIELD_LABELS.iter().map(|(f, _, _)| *f).collect();
+    assert_eq!(labelled, known);
+    let (op, object, name, changes): (String, String, String, String) = conn
+        .query_row(
+            "SELECT op, object, name, changes FROM v_change_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (op.as_str(), object.as_str(), name.as_str()),
+        ("修改", "任务", "竣工验收备案")
+    );
+    assert!(
+        changes.contains("实际完成：（空） → 2021-06-10"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("完成说明：（空） → 备案号 A-1"),
+        "{changes}"
+    );
+    assert!(changes.contains("完成百分比：0% → 100%"), "{changes}");
+    assert!(!changes.contains("position"), "{changes}");
+}
