@@ -3,6 +3,7 @@
 //! aligned tables for people, `--json` for scripts, errors on stderr.
 
 mod audit_cmd;
+mod history_cmd;
 mod interchange_cmd;
 mod report_cmd;
 mod schedule_cmd;
@@ -98,6 +99,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The file's edits in words (what the app's History shows), newest first
+    History(history_cmd::HistoryArgs),
     /// Backups: save a consistent copy, list automatic backups, restore one
     Backup {
         #[command(subcommand)]
@@ -444,6 +447,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Where => println!("{}", path.display()),
         Command::Verify { json } => return audit_cmd::verify(&path, *json).map(|o| o.0),
+        Command::History(args) => return history_cmd::history(&path, args),
         Command::Backup { action } => {
             return audit_cmd::backup(action, &path, &stamp(&cli)?, cli.read_only).map(|o| o.0);
         }

@@ -483,3 +483,51 @@ fn a_reader_that_stops_early_gets_no_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(141));
 }
+
+#[test]
+fn history_tells_edits_in_words_and_filters_them() {
+    let (_dir, db) = seeded();
+    keyworks(&db)
+        .args([
+            "update",
+            "KP21-14",
+            "--week",
+            "2021-W24",
+            "--percent",
+            "55",
+            "--status",
+            "黄",
+            "--narrative",
+            "签约率96%。",
+        ])
+        .assert()
+        .success();
+    keyworks(&db)
+        .args(["history", "--limit", "1"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("测试员 填报周报 2021年第24周：")
+                .and(predicate::str::contains("KP21-14"))
+                .and(predicate::str::contains("完成百分比 55%")),
+        );
+    let out = keyworks(&db)
+        .args([
+            "history",
+            "--project",
+            "KP21-01",
+            "--author",
+            "测试员",
+            "--json",
+        ])
+        .assert()
+        .success();
+    let page: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(page["edits"].as_array().unwrap().len(), 0, "{page}");
+    keyworks(&db)
+        .args(["history", "--from", "2021-02-30"])
+        .assert()
+        .failure()
+        .code(2)
+        .stderr(predicate::str::contains("--from"));
+}
