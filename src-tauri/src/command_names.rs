@@ -41,6 +41,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "restore_backup",
     "preferences",
     "set_preferences",
+    "set_language",
     "choose_import_file",
     "import_mspdi",
     "cancel_import",

@@ -27,6 +27,7 @@ use keyworks_report::{Orientation, ReportRequest};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
+use crate::file_menu::MenuBar;
 use crate::ipc_error::IpcError;
 use crate::open_file::{Identity, OpenFile, OpenFileInfo};
 use crate::preferences::{PreferencesStore, PreferencesView};
@@ -649,5 +650,19 @@ pub fn set_preferences(
         author: saved.author(),
         stale_lock_hours: i64::from(saved.stale_lock_hours),
     })?;
+    prefs.view()
+}
+
+/// Saves the language the window was switched to and puts the menus in it; the next start
+/// opens in it too.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_language(
+    prefs: State<'_, PreferencesStore>,
+    menus: State<'_, MenuBar>,
+    lang: Lang,
+) -> Answer<PreferencesView> {
+    prefs.set_language(lang)?;
+    menus.relabel()?;
     prefs.view()
 }

@@ -6,10 +6,13 @@
 //! to show it, and the exports ask the window to run them (in its language and as-of date).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
+use keyworks_core::history::Lang;
 use serde::{Deserialize, Serialize};
 use tauri::menu::{
-    Menu, MenuBuilder, MenuEvent, MenuItemBuilder, PredefinedMenuItem, Submenu, SubmenuBuilder,
+    Menu, MenuBuilder, MenuEvent, MenuItem, MenuItemBuilder, MenuItemKind, PredefinedMenuItem,
+    Submenu, SubmenuBuilder,
 };
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
@@ -19,6 +22,11 @@ use crate::ipc_error::IpcError;
 use crate::open_file::{OpenFile, OpenFileInfo, OpenMode};
 use crate::preferences::{PreferencesStore, RecentFile};
 
+const FILE_MENU: &str = "menu-file";
+const RECENT_MENU: &str = "file-recent";
+const EXPORT_MENU: &str = "file-export";
+const EDIT_MENU: &str = "menu-edit";
+const HELP_MENU: &str = "menu-help";
 const NEW: &str = "file-new";
 const OPEN: &str = "file-open";
 const OPEN_READ_ONLY: &str = "file-open-read-only";
@@ -31,12 +39,12 @@ const EXPORT_WORKBOOK: &str = "file-export-xlsx";
 const EXPORT_MILESTONE_CSV: &str = "file-export-csv";
 const EXPORT_CALENDAR: &str = "file-export-ics";
 const CLEAR_RECENT: &str = "file-recent-clear";
+const RECENT_NONE: &str = "file-recent-none";
 const RECENT_PREFIX: &str = "file-recent-";
 const QUIT: &str = "file-quit";
 const PREFERENCES: &str = "edit-preferences";
 const VERIFY: &str = "help-verify";
 
-const FILE_FILTER_NAME: &str = "KeyWorks 数据库";
 const FILE_EXTENSIONS: &[&str] = &["sqlite", "db"];
 
 /// Another file is now open: the UI reloads everything it shows.
@@ -76,67 +84,319 @@ pub struct MenuDialogRequested {
     pub dialog: MenuDialog,
 }
 
+/// Every word of the menus and of their file dialogs, in Chinese and English: the one place
+/// they are written (`Label::words`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    FileMenu,
+    New,
+    Open,
+    OpenReadOnly,
+    Recent,
+    RecentNone,
+    RecentMissing,
+    ClearRecent,
+    SaveCopy,
+    Restore,
+    ImportHolidays,
+    ImportMspdi,
+    ImportMilestoneCsv,
+    ExportMenu,
+    ExportWorkbook,
+    ExportMilestoneCsv,
+    ExportCalendar,
+    Quit,
+    EditMenu,
+    Preferences,
+    HelpMenu,
+    Verify,
+    FileFilter,
+    NewTitle,
+    OpenTitle,
+    OpenReadOnlyTitle,
+    SaveCopyTitle,
+    ImportHolidaysTitle,
+}
+
+impl Label {
+    /// (Chinese, English).
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Label::FileMenu => ("文件", "File"),
+            Label::New => (
+                "新建（含2021年种子数据）…",
+                "New (with the 2021 Sample Data)…",
+            ),
+            Label::Open => ("打开…", "Open…"),
+            Label::OpenReadOnly => ("以只读方式打开（审计）…", "Open Read-Only (Audit)…"),
+            Label::Recent => ("最近打开", "Open Recent"),
+            Label::RecentNone => ("（无）", "(None)"),
+            Label::RecentMissing => ("（找不到）", " (not found)"),
+            Label::ClearRecent => ("清除列表", "Clear List"),
+            Label::SaveCopy => ("另存副本…", "Save a Copy…"),
+            Label::Restore => ("从备份恢复…", "Restore from Backup…"),
+            Label::ImportHolidays => (
+                "导入节假日安排（holiday-cn JSON）…",
+                "Import Holidays (holiday-cn JSON)…",
+            ),
+            Label::ImportMspdi => (
+                "导入 MS Project 文件（.xml）…",
+                "Import MS Project File (.xml)…",
+            ),
+            Label::ImportMilestoneCsv => ("导入里程碑（CSV）…", "Import Milestones (CSV)…"),
+            Label::ExportMenu => ("导出", "Export"),
+            Label::ExportWorkbook => (
+                "项目总览 Excel（.xlsx）…",
+                "Portfolio Overview Excel (.xlsx)…",
+            ),
+            Label::ExportMilestoneCsv => ("里程碑 CSV…", "Milestones CSV…"),
+            Label::ExportCalendar => ("里程碑日历（.ics）…", "Milestone Calendar (.ics)…"),
+            Label::Quit => ("退出", "Quit"),
+            Label::EditMenu => ("编辑", "Edit"),
+            Label::Preferences => ("首选项…", "Preferences…"),
+            Label::HelpMenu => ("帮助", "Help"),
+            Label::Verify => ("校验文件…", "Verify File…"),
+            Label::FileFilter => ("KeyWorks 数据库", "KeyWorks database"),
+            Label::NewTitle => ("新建 KeyWorks 数据库", "New KeyWorks Database"),
+            Label::OpenTitle => ("打开 KeyWorks 数据库", "Open KeyWorks Database"),
+            Label::OpenReadOnlyTitle => (
+                "以只读方式打开 KeyWorks 数据库（审计）",
+                "Open KeyWorks Database Read-Only (Audit)",
+            ),
+            Label::SaveCopyTitle => ("另存副本", "Save a Copy"),
+            Label::ImportHolidaysTitle => ("导入节假日安排", "Import Holidays"),
+        }
+    }
+
+    fn text(self, lang: Lang) -> &'static str {
+        let (zh, en) = self.words();
+        lang.pick(zh, en)
+    }
+
+    /// The id of the menu entry showing this word (none for notes and dialog titles).
+    fn id(self) -> Option<&'static str> {
+        Some(match self {
+            Label::FileMenu => FILE_MENU,
+            Label::New => NEW,
+            Label::Open => OPEN,
+            Label::OpenReadOnly => OPEN_READ_ONLY,
+            Label::Recent => RECENT_MENU,
+            Label::RecentNone => RECENT_NONE,
+            Label::ClearRecent => CLEAR_RECENT,
+            Label::SaveCopy => SAVE_COPY,
+            Label::Restore => RESTORE,
+            Label::ImportHolidays => IMPORT_HOLIDAYS,
+            Label::ImportMspdi => IMPORT_MSPDI,
+            Label::ImportMilestoneCsv => IMPORT_MILESTONE_CSV,
+            Label::ExportMenu => EXPORT_MENU,
+            Label::ExportWorkbook => EXPORT_WORKBOOK,
+            Label::ExportMilestoneCsv => EXPORT_MILESTONE_CSV,
+            Label::ExportCalendar => EXPORT_CALENDAR,
+            Label::Quit => QUIT,
+            Label::EditMenu => EDIT_MENU,
+            Label::Preferences => PREFERENCES,
+            Label::HelpMenu => HELP_MENU,
+            Label::Verify => VERIFY,
+            Label::RecentMissing
+            | Label::FileFilter
+            | Label::NewTitle
+            | Label::OpenTitle
+            | Label::OpenReadOnlyTitle
+            | Label::SaveCopyTitle
+            | Label::ImportHolidaysTitle => return None,
+        })
+    }
+
+    /// The word of the menu entry `id` (none for the recent files, which are file names).
+    fn of_id(id: &str) -> Option<Label> {
+        Label::ALL.into_iter().find(|l| l.id() == Some(id))
+    }
+
+    const ALL: [Label; 28] = [
+        Label::FileMenu,
+        Label::New,
+        Label::Open,
+        Label::OpenReadOnly,
+        Label::Recent,
+        Label::RecentNone,
+        Label::RecentMissing,
+        Label::ClearRecent,
+        Label::SaveCopy,
+        Label::Restore,
+        Label::ImportHolidays,
+        Label::ImportMspdi,
+        Label::ImportMilestoneCsv,
+        Label::ExportMenu,
+        Label::ExportWorkbook,
+        Label::ExportMilestoneCsv,
+        Label::ExportCalendar,
+        Label::Quit,
+        Label::EditMenu,
+        Label::Preferences,
+        Label::HelpMenu,
+        Label::Verify,
+        Label::FileFilter,
+        Label::NewTitle,
+        Label::OpenTitle,
+        Label::OpenReadOnlyTitle,
+        Label::SaveCopyTitle,
+        Label::ImportHolidaysTitle,
+    ];
+}
+
+/// The language the menus and dialogs speak: the one saved in the preferences.
+fn language<R: Runtime>(app: &AppHandle<R>) -> Lang {
+    app.try_state::<PreferencesStore>()
+        .and_then(|p| p.get().ok())
+        .map(|p| p.language)
+        .unwrap_or_default()
+}
+
+/// The menu bar in the language saved in the preferences (Chinese before they are loaded).
 pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
-    let recent = app
+    let prefs = app
         .try_state::<PreferencesStore>()
         .and_then(|p| p.get().ok())
-        .map(|p| p.recent_files)
         .unwrap_or_default();
-    let file = SubmenuBuilder::new(app, "文件")
-        .item(
-            &MenuItemBuilder::with_id(NEW, "新建（含2021年种子数据）…")
-                .accelerator("CmdOrCtrl+N")
-                .build(app)?,
-        )
-        .item(
-            &MenuItemBuilder::with_id(OPEN, "打开…")
-                .accelerator("CmdOrCtrl+O")
-                .build(app)?,
-        )
-        .item(&MenuItemBuilder::with_id(OPEN_READ_ONLY, "以只读方式打开（审计）…").build(app)?)
-        .item(&recent_menu(app, &recent)?)
+    build_menu(app, prefs.language, &prefs.recent_files)
+}
+
+/// Builds the menu bar in the saved language and makes it the app's menu (at start-up,
+/// before the window exists: the window shows the app's menu).
+pub fn install_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let menu = menu(app)?;
+    app.set_menu(menu)?;
+    Ok(())
+}
+
+/// Gives every entry of the menu bar in use its word in the saved language, in place (the
+/// window keeps its menu bar, accelerators and all), and refills File → 最近打开 in it.
+pub fn relabel_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    fn relabel<R: Runtime>(items: Vec<MenuItemKind<R>>, lang: Lang) -> tauri::Result<()> {
+        for entry in items {
+            if let Some(submenu) = entry.as_submenu() {
+                if let Some(label) = Label::of_id(submenu.id().as_ref()) {
+                    submenu.set_text(label.text(lang))?;
+                }
+                relabel(submenu.items()?, lang)?;
+            } else if let Some(item) = entry.as_menuitem()
+                && let Some(label) = Label::of_id(item.id().as_ref())
+            {
+                item.set_text(label.text(lang))?;
+            }
+        }
+        Ok(())
+    }
+    let prefs = app
+        .try_state::<PreferencesStore>()
+        .and_then(|p| p.get().ok())
+        .unwrap_or_default();
+    if let Some(menu) = app.menu() {
+        relabel(menu.items()?, prefs.language)?;
+    }
+    if let Some(submenu) = app
+        .try_state::<RecentSubmenu<R>>()
+        .and_then(|s| s.current())
+    {
+        fill_recent(app, prefs.language, &submenu, &prefs.recent_files)?;
+    }
+    Ok(())
+}
+
+/// Puts the menu bar in the saved language (`relabel_menu`). Type-erased so that the
+/// `set_language` command needs no runtime parameter (tauri-specta cannot list commands
+/// generic over the builder's runtime).
+pub struct MenuBar {
+    relabel: Box<dyn Fn() -> tauri::Result<()> + Send + Sync>,
+}
+
+impl MenuBar {
+    pub fn new<R: Runtime>(app: AppHandle<R>) -> Self {
+        MenuBar {
+            relabel: Box::new(move || relabel_menu(&app)),
+        }
+    }
+
+    pub fn relabel(&self) -> Result<(), IpcError> {
+        (self.relabel)().map_err(|e| {
+            IpcError::internal(format!(
+                "无法把菜单换成所选语言：{e}。所选语言已保存，重新启动 KeyWorks 后菜单即使用该语言。"
+            ))
+        })
+    }
+}
+
+impl std::fmt::Debug for MenuBar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MenuBar")
+    }
+}
+
+fn item<R: Runtime>(
+    app: &AppHandle<R>,
+    lang: Lang,
+    label: Label,
+    accelerator: Option<&str>,
+) -> tauri::Result<MenuItem<R>> {
+    let builder = MenuItemBuilder::with_id(label.id().unwrap_or_default(), label.text(lang));
+    match accelerator {
+        Some(keys) => builder.accelerator(keys).build(app),
+        None => builder.build(app),
+    }
+}
+
+fn submenu<'m, R: Runtime>(
+    app: &'m AppHandle<R>,
+    lang: Lang,
+    label: Label,
+) -> SubmenuBuilder<'m, R, AppHandle<R>> {
+    SubmenuBuilder::with_id(app, label.id().unwrap_or_default(), label.text(lang))
+}
+
+fn build_menu<R: Runtime>(
+    app: &AppHandle<R>,
+    lang: Lang,
+    recent: &[PathBuf],
+) -> tauri::Result<Menu<R>> {
+    let file = submenu(app, lang, Label::FileMenu)
+        .item(&item(app, lang, Label::New, Some("CmdOrCtrl+N"))?)
+        .item(&item(app, lang, Label::Open, Some("CmdOrCtrl+O"))?)
+        .item(&item(app, lang, Label::OpenReadOnly, None)?)
+        .item(&recent_menu(app, lang, recent)?)
         .separator()
-        .item(
-            &MenuItemBuilder::with_id(SAVE_COPY, "另存副本…")
-                .accelerator("CmdOrCtrl+Shift+S")
-                .build(app)?,
-        )
-        .item(&MenuItemBuilder::with_id(RESTORE, "从备份恢复…").build(app)?)
+        .item(&item(
+            app,
+            lang,
+            Label::SaveCopy,
+            Some("CmdOrCtrl+Shift+S"),
+        )?)
+        .item(&item(app, lang, Label::Restore, None)?)
         .separator()
+        .item(&item(app, lang, Label::ImportHolidays, None)?)
+        .item(&item(app, lang, Label::ImportMspdi, None)?)
+        .item(&item(app, lang, Label::ImportMilestoneCsv, None)?)
         .item(
-            &MenuItemBuilder::with_id(IMPORT_HOLIDAYS, "导入节假日安排（holiday-cn JSON）…")
-                .build(app)?,
-        )
-        .item(&MenuItemBuilder::with_id(IMPORT_MSPDI, "导入 MS Project 文件（.xml）…").build(app)?)
-        .item(&MenuItemBuilder::with_id(IMPORT_MILESTONE_CSV, "导入里程碑（CSV）…").build(app)?)
-        .item(
-            &SubmenuBuilder::new(app, "导出")
-                .item(
-                    &MenuItemBuilder::with_id(EXPORT_WORKBOOK, "项目总览 Excel（.xlsx）…")
-                        .build(app)?,
-                )
-                .item(&MenuItemBuilder::with_id(EXPORT_MILESTONE_CSV, "里程碑 CSV…").build(app)?)
-                .item(&MenuItemBuilder::with_id(EXPORT_CALENDAR, "里程碑日历（.ics）…").build(app)?)
+            &submenu(app, lang, Label::ExportMenu)
+                .item(&item(app, lang, Label::ExportWorkbook, None)?)
+                .item(&item(app, lang, Label::ExportMilestoneCsv, None)?)
+                .item(&item(app, lang, Label::ExportCalendar, None)?)
                 .build()?,
         )
         .separator()
         // Our own item rather than the predefined one: quitting must release the edit lock,
         // and the predefined Quit is not available on every platform.
-        .item(
-            &MenuItemBuilder::with_id(QUIT, "退出")
-                .accelerator("CmdOrCtrl+Q")
-                .build(app)?,
-        )
+        .item(&item(app, lang, Label::Quit, Some("CmdOrCtrl+Q"))?)
         .build()?;
-    let edit = SubmenuBuilder::new(app, "编辑")
-        .item(
-            &MenuItemBuilder::with_id(PREFERENCES, "首选项…")
-                .accelerator("CmdOrCtrl+Comma")
-                .build(app)?,
-        )
+    let edit = submenu(app, lang, Label::EditMenu)
+        .item(&item(
+            app,
+            lang,
+            Label::Preferences,
+            Some("CmdOrCtrl+Comma"),
+        )?)
         .build()?;
-    let help = SubmenuBuilder::new(app, "帮助")
-        .item(&MenuItemBuilder::with_id(VERIFY, "校验文件…").build(app)?)
+    let help = submenu(app, lang, Label::HelpMenu)
+        .item(&item(app, lang, Label::Verify, None)?)
         .build()?;
     MenuBuilder::new(app)
         .item(&file)
@@ -145,9 +405,16 @@ pub fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .build()
 }
 
-/// The File → 最近打开 submenu, kept so that its items can be replaced in place (rebuilding
-/// the whole menu bar would detach and reattach it to the window).
-struct RecentSubmenu<R: Runtime>(Submenu<R>);
+/// The File → 最近打开 submenu of the menu bar in use, kept so that its items can be replaced
+/// in place when the recent files change (rebuilding the whole menu bar would detach and
+/// reattach it to the window); a menu bar built again puts its own here.
+struct RecentSubmenu<R: Runtime>(Mutex<Option<Submenu<R>>>);
+
+impl<R: Runtime> RecentSubmenu<R> {
+    fn current(&self) -> Option<Submenu<R>> {
+        self.0.lock().ok().and_then(|s| s.clone())
+    }
+}
 
 impl<R: Runtime> std::fmt::Debug for RecentSubmenu<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -156,15 +423,23 @@ impl<R: Runtime> std::fmt::Debug for RecentSubmenu<R> {
 }
 
 /// File → 最近打开: the last eight files; one that has gone is shown, disabled.
-fn recent_menu<R: Runtime>(app: &AppHandle<R>, recent: &[PathBuf]) -> tauri::Result<Submenu<R>> {
-    let submenu = SubmenuBuilder::new(app, "最近打开").build()?;
-    fill_recent(app, &submenu, recent)?;
-    app.manage(RecentSubmenu(submenu.clone()));
+fn recent_menu<R: Runtime>(
+    app: &AppHandle<R>,
+    lang: Lang,
+    recent: &[PathBuf],
+) -> tauri::Result<Submenu<R>> {
+    let submenu = submenu(app, lang, Label::Recent).build()?;
+    fill_recent(app, lang, &submenu, recent)?;
+    app.manage(RecentSubmenu::<R>(Mutex::new(None)));
+    if let Ok(mut kept) = app.state::<RecentSubmenu<R>>().0.lock() {
+        *kept = Some(submenu.clone());
+    }
     Ok(submenu)
 }
 
 fn fill_recent<R: Runtime>(
     app: &AppHandle<R>,
+    lang: Lang,
     submenu: &Submenu<R>,
     recent: &[PathBuf],
 ) -> tauri::Result<()> {
@@ -173,7 +448,7 @@ fn fill_recent<R: Runtime>(
     }
     if recent.is_empty() {
         submenu.append(
-            &MenuItemBuilder::with_id(format!("{RECENT_PREFIX}none"), "（无）")
+            &MenuItemBuilder::with_id(RECENT_NONE, Label::RecentNone.text(lang))
                 .enabled(false)
                 .build(app)?,
         )?;
@@ -182,52 +457,79 @@ fn fill_recent<R: Runtime>(
     for (i, path) in recent.iter().enumerate() {
         let shown = RecentFile::of(path);
         submenu.append(
-            &MenuItemBuilder::with_id(format!("{RECENT_PREFIX}{i}"), recent_label(i, &shown))
+            &MenuItemBuilder::with_id(format!("{RECENT_PREFIX}{i}"), recent_label(lang, i, &shown))
                 .enabled(shown.exists)
                 .build(app)?,
         )?;
     }
     submenu.append(&PredefinedMenuItem::separator(app)?)?;
-    submenu.append(&MenuItemBuilder::with_id(CLEAR_RECENT, "清除列表").build(app)?)
+    submenu.append(&item(app, lang, Label::ClearRecent, None)?)
 }
 
 /// `1  重点项目.sqlite  —  /home/li/共享`, `（找不到）` when it has gone.
-fn recent_label(i: usize, file: &RecentFile) -> String {
+fn recent_label(lang: Lang, i: usize, file: &RecentFile) -> String {
     let folder = Path::new(&file.path)
         .parent()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    let missing = if file.exists { "" } else { "（找不到）" };
+    let missing = if file.exists {
+        ""
+    } else {
+        Label::RecentMissing.text(lang)
+    };
     format!("{}  {}{missing}  —  {folder}", i + 1, file.file_name)
 }
 
 /// Rebuilds File → 最近打开 (the recent files changed).
 pub fn refresh_menu<R: Runtime>(app: &AppHandle<R>) {
     let (Some(submenu), Some(prefs)) = (
-        app.try_state::<RecentSubmenu<R>>(),
+        app.try_state::<RecentSubmenu<R>>()
+            .and_then(|s| s.current()),
         app.try_state::<PreferencesStore>(),
     ) else {
         return;
     };
-    let recent = prefs.get().map(|p| p.recent_files).unwrap_or_default();
-    if let Err(e) = fill_recent(app, &submenu.0, &recent) {
+    let prefs = prefs.get().unwrap_or_default();
+    if let Err(e) = fill_recent(app, prefs.language, &submenu, &prefs.recent_files) {
         eprintln!("KeyWorks: could not rebuild the recent files menu: {e}");
     }
 }
 
 /// The labels of File → 最近打开, as shown (for tests).
 pub fn recent_menu_labels<R: Runtime>(app: &AppHandle<R>) -> Vec<(String, bool)> {
-    let Some(submenu) = app.try_state::<RecentSubmenu<R>>() else {
+    let Some(submenu) = app
+        .try_state::<RecentSubmenu<R>>()
+        .and_then(|s| s.current())
+    else {
         return Vec::new();
     };
     submenu
-        .0
         .items()
         .unwrap_or_default()
         .iter()
         .filter_map(|i| i.as_menuitem().cloned())
         .filter_map(|i| Some((i.text().ok()?, i.is_enabled().ok()?)))
         .collect()
+}
+
+/// Every text of the app's menu bar in order, depth first: each submenu's title, then its
+/// items (separators have none) — what a person reads in the menus (for tests).
+pub fn menu_texts<R: Runtime>(app: &AppHandle<R>) -> Vec<String> {
+    fn walk<R: Runtime>(items: Vec<MenuItemKind<R>>, texts: &mut Vec<String>) {
+        for entry in items {
+            if let Some(submenu) = entry.as_submenu() {
+                texts.extend(submenu.text().ok());
+                walk(submenu.items().unwrap_or_default(), texts);
+            } else if let Some(item) = entry.as_menuitem() {
+                texts.extend(item.text().ok());
+            }
+        }
+    }
+    let mut texts = Vec::new();
+    if let Some(menu) = app.menu() {
+        walk(menu.items().unwrap_or_default(), &mut texts);
+    }
+    texts
 }
 
 pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
@@ -289,13 +591,16 @@ pub fn quit<R: Runtime>(app: &AppHandle<R>) {
     app.exit(0);
 }
 
-fn dialog() -> rfd::FileDialog {
-    rfd::FileDialog::new().add_filter(FILE_FILTER_NAME, FILE_EXTENSIONS)
+/// A file dialog for KeyWorks databases, titled in the menus' language.
+fn dialog<R: Runtime>(app: &AppHandle<R>, title: Label) -> rfd::FileDialog {
+    let lang = language(app);
+    rfd::FileDialog::new()
+        .add_filter(Label::FileFilter.text(lang), FILE_EXTENSIONS)
+        .set_title(title.text(lang))
 }
 
 fn new_file<R: Runtime>(app: &AppHandle<R>) {
-    let Some(path) = dialog()
-        .set_title("新建 KeyWorks 数据库")
+    let Some(path) = dialog(app, Label::NewTitle)
         .set_file_name("重点项目.sqlite")
         .save_file()
     else {
@@ -319,10 +624,10 @@ fn new_file<R: Runtime>(app: &AppHandle<R>) {
 
 fn open_file<R: Runtime>(app: &AppHandle<R>, mode: OpenMode) {
     let title = match mode {
-        OpenMode::Edit => "打开 KeyWorks 数据库",
-        OpenMode::ReadOnly => "以只读方式打开 KeyWorks 数据库（审计）",
+        OpenMode::Edit => Label::OpenTitle,
+        OpenMode::ReadOnly => Label::OpenReadOnlyTitle,
     };
-    if let Some(path) = dialog().set_title(title).pick_file() {
+    if let Some(path) = dialog(app, title).pick_file() {
         open_path(app, &path, mode);
     }
 }
@@ -395,7 +700,7 @@ fn save_copy<R: Runtime>(app: &AppHandle<R>) {
         .info()
         .map(|i| copy_name(&i.file_name))
         .unwrap_or_else(|_| "副本.sqlite".to_owned());
-    let mut chooser = dialog().set_title("另存副本").set_file_name(suggested);
+    let mut chooser = dialog(app, Label::SaveCopyTitle).set_file_name(suggested);
     // Copies saved in the backup folder are listed by File → 从备份恢复… (it exists once an
     // automatic backup was made; the person may pick any other place).
     if let Some(dir) = file
@@ -425,7 +730,7 @@ fn save_copy<R: Runtime>(app: &AppHandle<R>) {
 fn import_holidays<R: Runtime>(app: &AppHandle<R>) {
     let Some(path) = rfd::FileDialog::new()
         .add_filter("holiday-cn JSON", &["json"])
-        .set_title("导入节假日安排")
+        .set_title(Label::ImportHolidaysTitle.text(language(app)))
         .pick_file()
     else {
         return;
@@ -517,8 +822,32 @@ mod tests {
             exists: false,
         };
         assert_eq!(
-            recent_label(0, &gone),
+            recent_label(Lang::Zh, 0, &gone),
             "1  重点项目.sqlite（找不到）  —  /共享"
         );
+        assert_eq!(
+            recent_label(Lang::En, 0, &gone),
+            "1  重点项目.sqlite (not found)  —  /共享"
+        );
+    }
+
+    #[test]
+    fn every_menu_word_has_chinese_and_english_and_the_english_has_no_chinese() {
+        let is_cjk = |c: char| {
+            ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+        };
+        for label in Label::ALL {
+            let (zh, en) = label.words();
+            assert!(zh.chars().any(is_cjk), "{label:?}: {zh}");
+            assert!(
+                !en.trim().is_empty() && !en.chars().any(is_cjk),
+                "{label:?}: {en}"
+            );
+            assert_eq!(label.text(Lang::Zh), zh);
+            assert_eq!(label.text(Lang::En), en);
+            if let Some(id) = label.id() {
+                assert_eq!(Label::of_id(id), Some(label), "{id} names one entry");
+            }
+        }
     }
 }

@@ -68,6 +68,7 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::restore_backup,
             commands::preferences,
             commands::set_preferences,
+            commands::set_language,
             import_jobs::choose_import_file,
             import_jobs::import_mspdi,
             import_jobs::cancel_import,
@@ -133,7 +134,6 @@ pub fn build_app_with<R: Runtime>(
     let ipc = ipc::<R>();
     let app = builder
         .invoke_handler(ipc.invoke_handler())
-        .menu(file_menu::menu)
         .on_menu_event(file_menu::on_menu_event)
         // Runs once the event loop is up and the window exists.
         .setup(|app| {
@@ -164,6 +164,9 @@ pub fn build_app_with<R: Runtime>(
             stale_lock_hours: keyworks_core::edit_lock::DEFAULT_STALE_HOURS,
         });
     app.manage(prefs);
+    // The menu bar in the saved language; windows created later show it.
+    file_menu::install_menu(app.handle())?;
+    app.manage(file_menu::MenuBar::new(app.handle().clone()));
     app.manage(import_jobs::ImportJobs::new(app.handle().clone()));
     let opened = open_or_create_seeded(&path, &identity);
     let started = opened.as_ref().is_ok();

@@ -1,5 +1,5 @@
 //! Per-user settings of the app: the author stamped on changes, when an edit lock counts as
-//! stale, and the recently opened files. They belong to the person at this computer, not to
+//! stale, the recently opened files and the language of the window and its menus. They belong to the person at this computer, not to
 //! any database, so they live in a small JSON file in the app's config directory
 //! (`~/.config/cn.xa-hitech.keyworks/preferences.json` on Linux,
 //! `%APPDATA%\cn.xa-hitech.keyworks\preferences.json` on Windows), never in the shared file.
@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use keyworks_core::ErrorCode;
 use keyworks_core::edit_lock::DEFAULT_STALE_HOURS;
+use keyworks_core::history::Lang;
 use serde::{Deserialize, Serialize};
 
 use crate::ipc_error::IpcError;
@@ -32,6 +33,8 @@ pub struct Preferences {
     pub stale_lock_hours: u32,
     /// Most recent first, at most `RECENT_FILES`.
     pub recent_files: Vec<PathBuf>,
+    /// The language of the window and of the menus ("zh" unless changed).
+    pub language: Lang,
 }
 
 impl Default for Preferences {
@@ -40,6 +43,7 @@ impl Default for Preferences {
             author: String::new(),
             stale_lock_hours: u32::try_from(DEFAULT_STALE_HOURS).unwrap_or(12),
             recent_files: Vec::new(),
+            language: Lang::Zh,
         }
     }
 }
@@ -113,6 +117,8 @@ pub struct PreferencesView {
     pub os_author: String,
     pub stale_lock_hours: u32,
     pub recent_files: Vec<RecentFile>,
+    /// The language of the window and of the menus, as last chosen.
+    pub language: Lang,
     /// Where these settings are stored (shown so that an administrator can find them).
     pub stored_in: String,
 }
@@ -201,6 +207,15 @@ impl PreferencesStore {
         })
     }
 
+    /// Sets the language of the window and the menus.
+    pub fn set_language(&self, language: Lang) -> Result<Preferences, IpcError> {
+        self.update(|p| {
+            let changed = p.language != language;
+            p.language = language;
+            changed
+        })
+    }
+
     pub fn view(&self) -> Result<PreferencesView, IpcError> {
         let p = self.get()?;
         Ok(PreferencesView {
@@ -209,6 +224,7 @@ impl PreferencesStore {
             author: p.author,
             stale_lock_hours: p.stale_lock_hours,
             recent_files: p.recent_files.iter().map(|f| RecentFile::of(f)).collect(),
+            language: p.language,
             stored_in: self
                 .file
                 .as_deref()
@@ -278,6 +294,25 @@ mod tests {
             again.set("a\nb", 12).unwrap_err().code,
             ErrorCode::InvalidInput
         );
+        // The language is kept too, and an older file without it loads as Chinese.
+        assert_eq!(again.get().unwrap().language, Lang::Zh);
+        again.set_language(Lang::En).unwrap();
+        let json = std::fs::read_to_string(&file).unwrap();
+        assert!(json.contains(r#""language": "en""#), "{json}");
+        assert_eq!(
+            PreferencesStore::load(Some(file.clone()))
+                .view()
+                .unwrap()
+                .language,
+            Lang::En
+        );
+        std::fs::write(
+            &file,
+            r#"{"author": "李四", "stale_lock_hours": 6, "recent_files": []}"#,
+        )
+        .unwrap();
+        let older = PreferencesStore::load(Some(file.clone())).get().unwrap();
+        assert_eq!((older.author.as_str(), older.language), ("李四", Lang::Zh));
         // A damaged file gives defaults, not a failure to start.
         std::fs::write(&file, b"{not json").unwrap();
         assert_eq!(

@@ -328,7 +328,7 @@ fn plan_targets_list_the_plan_figures_and_a_recorded_actual_is_kept_and_logged()
 
 // ---- Shared files: edit lock, auditor mode, verify, backups, preferences, recent files ----
 
-use keyworks_app::file_menu::{open_path, recent_menu_labels};
+use keyworks_app::file_menu::{menu_texts, open_path, recent_menu_labels};
 use keyworks_app::on_run_event;
 use keyworks_app::open_file::OpenMode;
 use keyworks_core::edit_lock::{LockHolder, lock_path, this_machine};
@@ -731,6 +731,120 @@ fn recent_files_list_the_last_opened_first_and_show_missing_ones_disabled() {
         .find(|(l, _)| l.contains("共享.sqlite"))
         .unwrap();
     assert!(gone.0.contains("（找不到）") && !gone.1, "{labels:?}");
+}
+
+/// Whether `text` has a Chinese character (or full-width punctuation such as （）).
+fn has_chinese(text: &str) -> bool {
+    text.chars()
+        .any(|c| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c))
+}
+
+#[test]
+fn the_menus_speak_the_language_chosen_in_the_window_now_and_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.sqlite");
+    let gone = dir.path().join("gone.sqlite");
+    let en = {
+        let (app, window) = launch(&db);
+        // A recent file that has gone, so that its "not found" note is shown too.
+        std::fs::copy(&db, &gone).unwrap();
+        open_path(app.handle(), &gone, OpenMode::ReadOnly);
+        open_path(app.handle(), &db, OpenMode::Edit);
+        std::fs::remove_file(&gone).unwrap();
+        keyworks_app::file_menu::refresh_menu(app.handle());
+
+        let prefs = invoke(&window, "preferences", json!({})).unwrap();
+        assert_eq!(prefs["language"], "zh");
+        let zh = menu_texts(app.handle());
+        assert_eq!(
+            &zh[..3],
+            ["文件", "新建（含2021年种子数据）…", "打开…"],
+            "{zh:?}"
+        );
+        for title in [
+            "最近打开",
+            "清除列表",
+            "导出",
+            "退出",
+            "编辑",
+            "首选项…",
+            "帮助",
+            "校验文件…",
+        ] {
+            assert!(zh.iter().any(|t| t == title), "{title} in {zh:?}");
+        }
+        assert!(
+            zh.iter().any(|t| t.contains("gone.sqlite（找不到）")),
+            "{zh:?}"
+        );
+
+        let saved = invoke(&window, "set_language", json!({"lang": "en"})).unwrap();
+        assert_eq!(saved["language"], "en");
+        let en = menu_texts(app.handle());
+        assert_eq!(
+            &en[..3],
+            ["File", "New (with the 2021 Sample Data)…", "Open…"],
+            "{en:?}"
+        );
+        for title in [
+            "Open Recent",
+            "Clear List",
+            "Export",
+            "Quit",
+            "Edit",
+            "Preferences…",
+            "Help",
+            "Verify File…",
+        ] {
+            assert!(en.iter().any(|t| t == title), "{title} in {en:?}");
+        }
+        assert!(
+            en.iter().any(|t| t.contains("gone.sqlite (not found)")),
+            "{en:?}"
+        );
+        // Every word was translated, and nothing was added or lost.
+        assert_eq!(en.len(), zh.len());
+        assert!(!en.iter().any(|t| has_chinese(t)), "{en:?}");
+        // The recent files submenu that later opens refill is the new one, still in English.
+        open_path(app.handle(), &db, OpenMode::Edit);
+        assert!(
+            recent_menu_labels(app.handle())
+                .iter()
+                .any(|(l, _)| l == "Clear List"),
+            "{:?}",
+            recent_menu_labels(app.handle())
+        );
+        let e = invoke(&window, "set_language", json!({"lang": "fr"})).unwrap_err();
+        assert!(!e.to_string().contains("not allowed"), "{e}");
+        assert_eq!(
+            menu_texts(app.handle()),
+            en,
+            "a refused language changes nothing"
+        );
+        on_run_event(app.handle(), &tauri::RunEvent::Exit);
+        en
+    };
+    // The next start builds the menus in English: the same words the switch gave.
+    let (app, window) = launch(&db);
+    let prefs = invoke(&window, "preferences", json!({})).unwrap();
+    assert_eq!(prefs["language"], "en");
+    assert_eq!(menu_texts(app.handle()), en);
+    // And back to Chinese.
+    let saved = invoke(&window, "set_language", json!({"lang": "zh"})).unwrap();
+    assert_eq!(saved["language"], "zh");
+    let zh = menu_texts(app.handle());
+    assert_eq!(
+        &zh[..3],
+        ["文件", "新建（含2021年种子数据）…", "打开…"],
+        "{zh:?}"
+    );
+    // Every word is back in Chinese; a recent file's line is its name and folder, the same in
+    // both languages unless it has gone.
+    assert_eq!(zh.len(), en.len());
+    for (z, e) in zh.iter().zip(&en) {
+        let existing_file = z.starts_with(|c: char| c.is_ascii_digit()) && !z.contains("gone");
+        assert!(existing_file || z != e, "{z} {zh:?}");
+    }
 }
 
 #[test]
