@@ -12,6 +12,7 @@ pub mod ipc_error;
 pub mod open_file;
 mod os_open;
 pub mod preferences;
+mod window_size;
 
 use std::path::PathBuf;
 
@@ -135,8 +136,10 @@ pub fn build_app_with<R: Runtime>(
     let app = builder
         .invoke_handler(ipc.invoke_handler())
         .on_menu_event(file_menu::on_menu_event)
-        // Runs once the event loop is up and the window exists.
+        // Runs once the event loop is up (real runtime only): the window is created here, at
+        // the size that fits the screen, with the menu bar installed below.
         .setup(|app| {
+            window_size::create_main_window(app.handle())?;
             if let Ok(info) = app.state::<OpenFile>().info() {
                 file_menu::show_in_title(app.handle(), &info);
             }
