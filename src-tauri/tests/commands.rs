@@ -856,7 +856,7 @@ fn undo_reverts_the_last_edit_and_then_says_there_is_nothing_left() {
     let undone = invoke(&window, "undo_last_edit", json!({"lang": "zh"})).unwrap();
     // The answer is the reverted edit as the history tells it, for the notice.
     assert_eq!(undone["gist"]["action"], "add_milestone", "{undone}");
-    assert_eq!(undone["gist"]["subject"], "里程碑「撤销测试里程碑」");
+    assert_eq!(undone["gist"]["text"], "添加里程碑「撤销测试里程碑」");
     assert_eq!(undone["undone"], true);
     let detail = invoke(&window, "project_detail", json!({"code": "KP21-01"})).unwrap();
     let ids: Vec<&Value> = detail["tasks"]

@@ -351,6 +351,8 @@ export type Gist = {
 	subject: string,
 	/**  The one project every row belongs to; None when none or several. */
 	project: ProjectName | null,
+	/**  Verb and subject as one phrase: 删除任务「桩基施工」, 标记完成 里程碑「竣工验收备案」. */
+	text: string,
 };
 
 export type HistoryPage = {

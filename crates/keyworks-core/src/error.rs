@@ -145,6 +145,16 @@ pub enum Error {
     #[error("预览之后数据库中的这些项目已被修改，未做任何改动：请重新预览，确认后再导入。")]
     ImportOutdated,
 
+    #[error("无法{action}：{why}，未做任何改动：{fix}。")]
+    WouldLoop {
+        /// What was refused, e.g. 降级「工艺冷却水及特气管道安装」.
+        action: String,
+        /// Why, with the loop's tasks named.
+        why: String,
+        /// What to do instead.
+        fix: String,
+    },
+
     #[error("任务之间的依赖构成循环（{cycle}），无法计算进度：请删除或改变其中一条依赖。")]
     DependencyCycle { cycle: String },
 
@@ -217,6 +227,7 @@ impl Error {
             Error::InvalidInput { .. }
             | Error::NotAMilestone { .. }
             | Error::DependencyCycle { .. }
+            | Error::WouldLoop { .. }
             | Error::ImportHasProblems { .. } => ErrorCode::InvalidInput,
             Error::ImportOutdated
             | Error::UndoConflict { .. }

@@ -472,13 +472,11 @@ impl Db {
             if let (true, Err(Error::DependencyCycle { cycle })) =
                 (was_schedulable, acyclic(links, after))
             {
-                return Err(Error::invalid(
-                    "降级",
-                    after.tasks[i].name.clone(),
-                    &format!(
-                        "降到「{parent_name}」之下会与已有依赖构成循环（{cycle}），未做任何改动：请先删除二者之间的依赖再降级"
-                    ),
-                ));
+                return Err(Error::WouldLoop {
+                    action: format!("降级「{}」", after.tasks[i].name),
+                    why: format!("降到「{parent_name}」之下会与已有依赖构成循环（{cycle}）"),
+                    fix: "请先删除二者之间的依赖再降级".to_owned(),
+                });
             }
             after.roll_up_from(Some(new_parent), calendar);
             Ok(after.tasks[i].clone())
@@ -564,11 +562,11 @@ impl Db {
             if let (true, Err(Error::DependencyCycle { cycle })) =
                 (was_schedulable, acyclic(&links, &wbs))
             {
-                return Err(Error::invalid(
-                    "依赖",
-                    link,
-                    &format!("会形成循环依赖（{cycle}），未做任何改动"),
-                ));
+                return Err(Error::WouldLoop {
+                    action: format!("添加依赖 {link}"),
+                    why: format!("会形成循环依赖（{cycle}）"),
+                    fix: "请改连其他任务，或先删除构成循环的依赖".to_owned(),
+                });
             }
             insert_dependency(tx, stamp, predecessor, successor, kind, lag_days)
         })

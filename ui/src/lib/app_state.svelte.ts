@@ -82,7 +82,7 @@ export function changed(): void {
 export async function undoLastEdit(): Promise<void> {
   const u = await call(commands.undoLastEdit(app.locale));
   changed();
-  app.notice = t("undone_what", { what: `${u.gist.verb} ${u.gist.subject}`.trim(), author: u.author, time: u.time });
+  app.notice = t("undone_what", { what: u.gist.text, author: u.author, time: u.time });
 }
 
 /** Today as far as completion dates go: no later than the real today, which the core enforces. */

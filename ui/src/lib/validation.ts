@@ -97,7 +97,8 @@ export function checked(node: Control, locale: () => Locale) {
       shown.className = "field-error";
       shown.setAttribute("role", "alert");
       shown.dataset.testid = "field-error";
-      node.insertAdjacentElement("afterend", shown);
+      // Below a composite field (a date with its calendar button), else right after the control.
+      (node.closest(".date-field") ?? node).insertAdjacentElement("afterend", shown);
     }
     shown.textContent = text;
     node.setAttribute("aria-invalid", "true");

@@ -396,6 +396,38 @@ pub struct Gist {
     pub subject: String,
     /// The one project every row belongs to; None when none or several.
     pub project: Option<ProjectName>,
+    /// Verb and subject as one phrase: 删除任务「桩基施工」, 标记完成 里程碑「竣工验收备案」.
+    pub text: String,
+}
+
+impl Gist {
+    pub(crate) fn new(
+        action: Action,
+        subject: String,
+        project: Option<ProjectName>,
+        lang: Lang,
+    ) -> Gist {
+        let verb = action.verb(lang).to_owned();
+        let text = phrase(lang, &verb, &subject);
+        Gist {
+            action,
+            verb,
+            subject,
+            project,
+            text,
+        }
+    }
+}
+
+/// A verb and its object: no space before a Chinese quotation mark, one otherwise.
+pub(crate) fn phrase(lang: Lang, verb: &str, subject: &str) -> String {
+    if subject.is_empty() {
+        verb.to_owned()
+    } else if lang == Lang::Zh && subject.starts_with('「') {
+        format!("{verb}{subject}")
+    } else {
+        format!("{verb} {subject}")
+    }
 }
 
 /// The rows of one edit as read for describing it: the first rows (in the order written) and
@@ -641,11 +673,8 @@ pub(crate) fn describe(
     lang: Lang,
     names: &mut Names<'_>,
 ) -> Result<Gist> {
-    let gist = |action: Action, subject: String, project: Option<ProjectName>| Gist {
-        action,
-        verb: action.verb(lang).to_owned(),
-        subject,
-        project,
+    let gist = |action: Action, subject: String, project: Option<ProjectName>| {
+        Gist::new(action, subject, project, lang)
     };
     let named = |row: &LogRow, names: &mut Names<'_>| -> Result<(String, Option<ProjectName>)> {
         let kind = kind_of(row, names)?;
@@ -658,6 +687,11 @@ pub(crate) fn describe(
                 .to_owned(),
         };
         Ok((text, project))
+    };
+    // For verbs that already say what kind of row it is (删除任务, 保存基线 …): the name alone.
+    let bare = |row: &LogRow, names: &mut Names<'_>| -> Result<(String, Option<ProjectName>)> {
+        let (subject, project) = subject_of(row, lang, names)?;
+        Ok((quoted(lang, &subject), project))
     };
     let one_project = |names: &mut Names<'_>| -> Result<Option<ProjectName>> {
         let mut found: Option<ProjectName> = None;
@@ -697,7 +731,7 @@ pub(crate) fn describe(
         ));
     }
     if let Some(r) = group.first("projects", "insert") {
-        let (s, p) = named(r, names)?;
+        let (s, p) = bare(r, names)?;
         let projects = group.count("projects", "insert");
         let s = if projects > 1 {
             match lang {
@@ -723,11 +757,11 @@ pub(crate) fn describe(
         return Ok(gist(action, s, p));
     }
     if let Some(r) = group.first("baselines", "insert") {
-        let (s, p) = named(r, names)?;
+        let (s, p) = bare(r, names)?;
         return Ok(gist(Action::SaveBaseline, s, p));
     }
     if let Some(r) = group.first("targets", "update") {
-        let (s, p) = named(r, names)?;
+        let (s, p) = bare(r, names)?;
         return Ok(gist(Action::SetTarget, s, p));
     }
     let task_inserts = group.count("tasks", "insert");
@@ -751,7 +785,7 @@ pub(crate) fn describe(
     }
     if task_inserts == 1 {
         if let Some(r) = group.first("tasks", "insert") {
-            let (s, p) = named(r, names)?;
+            let (s, p) = bare(r, names)?;
             let milestone = r.value("is_milestone").and_then(Value::as_bool) == Some(true);
             let action = if milestone {
                 Action::AddMilestone
@@ -773,7 +807,7 @@ pub(crate) fn describe(
             .rev()
             .find(|r| r.table == "tasks" && r.op == "delete")
         {
-            let (s, p) = named(r, names)?;
+            let (s, p) = bare(r, names)?;
             let s = if task_deletes > 1 {
                 match lang {
                     Lang::Zh => format!("{s}及其 {} 项下级任务", task_deletes - 1),

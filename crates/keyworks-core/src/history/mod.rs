@@ -65,9 +65,7 @@ impl Edit {
     /// 「韩工 标记完成 里程碑「竣工验收备案」：实际完成 2021年6月10日」. At most a few field
     /// changes are spelled out; an edit of many rows (an import) is named by its gist alone.
     pub fn sentence(&self, lang: Lang) -> String {
-        let mut s = format!("{} {} {}", self.author, self.gist.verb, self.gist.subject)
-            .trim_end()
-            .to_owned();
+        let mut s = format!("{} {}", self.author, self.gist.text);
         const ROWS: usize = 3;
         const FIELDS: usize = 6;
         if self.rows.len() > ROWS {
@@ -430,8 +428,12 @@ impl Db {
                 let reverted_rows = self.group_rows(&reverted_head)?;
                 let reverted_gist = describe(&reverted_rows, false, lang, names)?;
                 // An undo is told by what it reverted: 撤销 标记完成 里程碑「…」.
-                gist.subject = format!("{} {}", reverted_gist.verb, reverted_gist.subject);
-                gist.project = gist.project.or_else(|| reverted_gist.project.clone());
+                gist = Gist::new(
+                    Action::Undo,
+                    reverted_gist.text.clone(),
+                    gist.project.or_else(|| reverted_gist.project.clone()),
+                    lang,
+                );
                 Some(Reverted {
                     group: g,
                     author: reverted_head.author.clone(),

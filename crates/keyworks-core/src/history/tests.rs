@@ -116,10 +116,7 @@ fn renames_indents_outdents_and_deletes_are_named() {
     db.delete_task(summary.id, &me()).unwrap();
     let e = latest(&db, Lang::Zh);
     assert_eq!(e.gist.action, Action::DeleteTask);
-    assert_eq!(
-        e.gist.subject,
-        "任务「生产设备搬入及调试」及其 3 项下级任务"
-    );
+    assert_eq!(e.gist.subject, "「生产设备搬入及调试」及其 3 项下级任务");
     // A deleted task is still named in the rows that changed it earlier.
     let q = HistoryQuery {
         limit: 10,
@@ -342,7 +339,7 @@ fn an_edit_reads_as_one_sentence_for_the_printed_appendix() {
         .unwrap();
     assert_eq!(
         creation.sentence(Lang::Zh),
-        "KeyWorks 初始数据 创建文件 「西安高新区2021年重点项目」"
+        "KeyWorks 初始数据 创建文件「西安高新区2021年重点项目」"
     );
 
     // The week's edits, oldest first, by the instant they were made.
