@@ -9,19 +9,19 @@ use std::path::PathBuf;
 
 use chrono::{Local, NaiveDate};
 use keyworks_core::ErrorCode;
-use keyworks_core::calendar_days::CalendarDay;
-use keyworks_core::history::{Edit, HistoryPage, HistoryQuery, Lang};
+use keyworks_core::audit::history::{Edit, HistoryPage, HistoryQuery, Lang};
 use keyworks_core::ids::UpdateId;
 use keyworks_core::ids::{DependencyId, TargetId, TaskId};
-use keyworks_core::milestones::{MilestoneQuery, MilestoneRow};
 use keyworks_core::model::{Dependency, LinkKind, Status, Task, WeeklyUpdate};
-use keyworks_core::plan_targets::TargetProgress;
-use keyworks_core::portfolio::PortfolioSummary;
-use keyworks_core::projects::ProjectDetail;
-use keyworks_core::schedule::{BaselineDiff, ProjectSchedule};
-use keyworks_core::updates::{IfReported, UpdateInput};
-use keyworks_core::vocabulary_labels::VocabularyLabels;
-use keyworks_core::wbs_edit::TaskDraft;
+use keyworks_core::plan::calendar_days::CalendarDay;
+use keyworks_core::plan::schedule::{BaselineDiff, ProjectSchedule};
+use keyworks_core::plan::wbs_edit::TaskDraft;
+use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneRow};
+use keyworks_core::portfolio::plan_targets::TargetProgress;
+use keyworks_core::portfolio::projects::ProjectDetail;
+use keyworks_core::portfolio::summary::PortfolioSummary;
+use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
+use keyworks_core::portfolio::vocabulary_labels::VocabularyLabels;
 use keyworks_core::week::IsoWeek;
 use keyworks_report::{Orientation, ReportRequest};
 use serde::{Deserialize, Serialize};
@@ -52,7 +52,7 @@ pub fn sample_as_of(file: State<'_, OpenFile>) -> Answer<Option<NaiveDate>> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn vocabulary_labels() -> VocabularyLabels {
-    keyworks_core::vocabulary_labels::vocabulary_labels()
+    keyworks_core::portfolio::vocabulary_labels::vocabulary_labels()
 }
 
 #[tauri::command(async)]
@@ -564,7 +564,7 @@ pub fn backups(file: State<'_, OpenFile>) -> Answer<Vec<BackupEntry>> {
     let Some(path) = file.path() else {
         return Ok(Vec::new());
     };
-    let mut entries: Vec<BackupEntry> = keyworks_core::backup::list_backups(&path)?
+    let mut entries: Vec<BackupEntry> = keyworks_core::store::backup::list_backups(&path)?
         .into_iter()
         .map(|b| {
             let name = b

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use keyworks_core::history::Lang;
+use keyworks_core::audit::history::Lang;
 use serde::{Deserialize, Serialize};
 use tauri::menu::{
     Menu, MenuBuilder, MenuEvent, MenuItem, MenuItemBuilder, MenuItemKind, PredefinedMenuItem,
@@ -716,7 +716,7 @@ fn save_copy<R: Runtime>(app: &AppHandle<R>) {
     // automatic backup was made; the person may pick any other place).
     if let Some(dir) = file
         .path()
-        .map(|p| keyworks_core::backup::backup_dir(&p))
+        .map(|p| keyworks_core::store::backup::backup_dir(&p))
         .filter(|d| d.is_dir())
     {
         chooser = chooser.set_directory(dir);

@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use keyworks_core::milestone_import::{
+use keyworks_core::imports::milestone_import::{
     ImportOutcome as SheetOutcome, ImportPreview, MilestoneSheet,
 };
+use keyworks_core::imports::project_import::{ImportOutcome, ImportProgress};
 use keyworks_core::model::{Category, Stage};
-use keyworks_core::project_import::{ImportOutcome, ImportProgress};
 use keyworks_core::{Error, ErrorCode};
 use keyworks_interchange::csv_import::{ReadCsv, read_milestone_csv};
 use keyworks_interchange::mspdi::{self, ImportOptions};

@@ -164,7 +164,7 @@ pub fn build_app_with<R: Runtime>(
         })
         .unwrap_or_else(|_| Identity {
             author: preferences::os_author(),
-            stale_lock_hours: keyworks_core::edit_lock::DEFAULT_STALE_HOURS,
+            stale_lock_hours: keyworks_core::audit::edit_lock::DEFAULT_STALE_HOURS,
         });
     app.manage(prefs);
     // The menu bar in the saved language; windows created later show it.

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::Local;
-use keyworks_core::edit_lock::{self, EditLock, LockHolder};
-use keyworks_core::seed::SEED_AUTHOR;
+use keyworks_core::audit::edit_lock::{self, EditLock, LockHolder};
+use keyworks_core::store::seed::SEED_AUTHOR;
 use keyworks_core::{Access, Db, Error, ErrorCode, Stamp};
 use serde::{Deserialize, Serialize};
 

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use keyworks_core::ErrorCode;
-use keyworks_core::edit_lock::DEFAULT_STALE_HOURS;
-use keyworks_core::history::Lang;
+use keyworks_core::audit::edit_lock::DEFAULT_STALE_HOURS;
+use keyworks_core::audit::history::Lang;
 use serde::{Deserialize, Serialize};
 
 use crate::ipc_error::IpcError;

@@ -331,7 +331,7 @@ fn plan_targets_list_the_plan_figures_and_a_recorded_actual_is_kept_and_logged()
 use keyworks_app::file_menu::{menu_texts, open_path, recent_menu_labels};
 use keyworks_app::on_run_event;
 use keyworks_app::open_file::OpenMode;
-use keyworks_core::edit_lock::{LockHolder, lock_path, this_machine};
+use keyworks_core::audit::edit_lock::{LockHolder, lock_path, this_machine};
 
 /// A seeded file made by a first launch that has since exited (its lock released).
 fn seeded_file(dir: &Path) -> std::path::PathBuf {
@@ -611,7 +611,7 @@ fn a_backup_is_listed_and_restored_and_the_restore_is_logged() {
     let (_app, window) = launch(&db);
     assert_eq!(invoke(&window, "backups", json!({})).unwrap(), json!([]));
     // A copy saved on demand into the backup folder (File → 另存副本… suggests it).
-    let folder = keyworks_core::backup::backup_dir(&db);
+    let folder = keyworks_core::store::backup::backup_dir(&db);
     std::fs::create_dir_all(&folder).unwrap();
     let copy = folder.join("20210611T090000.000-k-副本.sqlite");
     keyworks_core::Db::open(&db, keyworks_core::Access::ReadOnly)

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use keyworks_core::edit_lock::{self, DEFAULT_STALE_HOURS};
+use keyworks_core::audit::edit_lock::{self, DEFAULT_STALE_HOURS};
 use keyworks_core::{Access, Db, Error, Stamp};
 
 #[derive(Debug, Subcommand)]
@@ -93,7 +93,7 @@ pub fn backup(
             println!("已将 {} 另存为 {}。", path.display(), out.display());
         }
         BackupAction::List => {
-            let backups = keyworks_core::backup::list_backups(path)?;
+            let backups = keyworks_core::store::backup::list_backups(path)?;
             if backups.is_empty() {
                 println!("{} 没有自动备份。", path.display());
             }
@@ -170,7 +170,7 @@ pub fn lock(
 /// transactions must have survived.
 pub fn stress_write(path: &Path, count: u32, tag: &str, stamp: &Stamp) -> Result<Outcome, Error> {
     use keyworks_core::model::Status;
-    use keyworks_core::updates::{IfReported, UpdateInput};
+    use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
     use keyworks_core::week::IsoWeek;
     use std::io::Write;
 

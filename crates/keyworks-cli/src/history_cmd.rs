@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use chrono::Local;
 use clap::Args;
-use keyworks_core::history::{HistoryQuery, Lang};
+use keyworks_core::audit::history::{HistoryQuery, Lang};
 use keyworks_core::week::parse_date;
 use keyworks_core::{Access, Db, Error};
 

@@ -8,8 +8,8 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use keyworks_core::imports::project_import::{ImportOutcome, ImportProgress};
 use keyworks_core::model::{Category, Stage};
-use keyworks_core::project_import::{ImportOutcome, ImportProgress};
 use keyworks_core::{Access, Db, Error};
 use keyworks_interchange::mspdi::{self, ImportOptions};
 

@@ -16,9 +16,9 @@ use std::process::ExitCode;
 use chrono::{Local, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use keyworks_core::ids::TaskId;
-use keyworks_core::milestones::{MilestoneQuery, MilestoneRow};
 use keyworks_core::model::Status;
-use keyworks_core::updates::{IfReported, UpdateInput};
+use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneRow};
+use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::week::{IsoWeek, parse_date};
 use keyworks_core::{Access, Db, Error, ErrorCode, Stamp};
 
@@ -271,10 +271,10 @@ fn open_for_writing(cli: &Cli, path: &std::path::Path, stamp: &Stamp) -> Result<
     if cli.read_only {
         return Err(Error::OpenedReadOnly);
     }
-    keyworks_core::edit_lock::ensure_not_locked_by_other(
+    keyworks_core::audit::edit_lock::ensure_not_locked_by_other(
         path,
         stamp.at(),
-        keyworks_core::edit_lock::DEFAULT_STALE_HOURS,
+        keyworks_core::audit::edit_lock::DEFAULT_STALE_HOURS,
     )?;
     Db::open_checked(path, Access::ReadWrite)
 }
@@ -303,7 +303,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 })?;
             }
             let stamp = Stamp::new(
-                keyworks_core::seed::SEED_AUTHOR,
+                keyworks_core::store::seed::SEED_AUTHOR,
                 Local::now().fixed_offset(),
             )?;
             let db = Db::create_seeded(&path, &stamp)?;
@@ -477,7 +477,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let mut db = Db::create(&path)?;
             let as_of = NaiveDate::from_ymd_opt(2021, 6, 11).unwrap_or(NaiveDate::MIN);
             if let Err(e) =
-                keyworks_core::synthetic::generate(&mut db, *projects, *tasks, as_of, &stamp)
+                keyworks_core::store::synthetic::generate(&mut db, *projects, *tasks, as_of, &stamp)
             {
                 drop(db);
                 // We created this file a moment ago; it holds nothing of the user's.
@@ -499,7 +499,7 @@ fn opt_date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-fn print_project(d: &keyworks_core::projects::ProjectDetail) {
+fn print_project(d: &keyworks_core::portfolio::projects::ProjectDetail) {
     let p = &d.project;
     println!("{} {}", p.code, p.name);
     let money = |v: Option<f64>| v.map(|v| format!("{v} 亿元")).unwrap_or_else(|| "—".into());

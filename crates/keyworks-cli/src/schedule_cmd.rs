@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 use clap::Subcommand;
 use keyworks_core::model::DayKind;
-use keyworks_core::schedule::{BaselineDiff, ProjectSchedule};
+use keyworks_core::plan::schedule::{BaselineDiff, ProjectSchedule};
 use keyworks_core::week::parse_date;
 use keyworks_core::{Access, Db, Error};
 
@@ -271,7 +271,7 @@ pub fn calendar(cli: &super::Cli, path: &Path, action: &CalendarAction) -> Resul
             }
             println!(
                 "{year} 年节假日与调休上班（{}）",
-                keyworks_core::calendar::CHINA_CALENDAR_NAME
+                keyworks_core::plan::calendar::CHINA_CALENDAR_NAME
             );
             let mut t = Table::new(&[
                 ("日期", Align::Left),

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
-use keyworks_core::milestone_import::{ImportPreview, MilestoneSheet, PlannedChange};
+use keyworks_core::imports::milestone_import::{ImportPreview, MilestoneSheet, PlannedChange};
 use keyworks_core::week::parse_date;
 use keyworks_core::{Access, Db, Error, Stamp};
 use keyworks_interchange::csv_import::{ReadCsv, read_milestone_csv};

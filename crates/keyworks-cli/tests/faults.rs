@@ -234,7 +234,7 @@ fn a_file_held_busy_is_retried_then_reported_clearly() {
 fn writes_are_refused_while_someone_else_holds_the_edit_lock() {
     let dir = tempfile::tempdir().unwrap();
     let db = seeded(dir.path());
-    let lock = keyworks_core::edit_lock::lock_path(&db);
+    let lock = keyworks_core::audit::edit_lock::lock_path(&db);
     let holder = serde_json::json!({
         "user": "王工", "machine": "OFFICE-PC-07", "process": 4242,
         "since": chrono::Local::now().fixed_offset().to_rfc3339()

@@ -76,7 +76,7 @@ fn bench(c: &mut Criterion) {
     let synthetic = dir.path().join("synthetic.sqlite");
     {
         let mut db = Db::create(&synthetic).unwrap();
-        keyworks_core::synthetic::generate(&mut db, 1000, 50, as_of(), &stamp).unwrap();
+        keyworks_core::store::synthetic::generate(&mut db, 1000, 50, as_of(), &stamp).unwrap();
     }
     report_memory("seeded", &seeded);
     report_memory("synthetic 1000x50", &synthetic);
@@ -93,7 +93,7 @@ fn bench(c: &mut Criterion) {
     let big = dir.path().join("big.sqlite");
     {
         let mut db = Db::create(&big).unwrap();
-        keyworks_core::synthetic::generate(&mut db, 1, 10_000, as_of(), &stamp).unwrap();
+        keyworks_core::store::synthetic::generate(&mut db, 1, 10_000, as_of(), &stamp).unwrap();
     }
     let db = Db::open(&big, Access::ReadOnly).unwrap();
     let code = db.projects().unwrap()[0].code.clone();

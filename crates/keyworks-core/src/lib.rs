@@ -1,39 +1,22 @@
 //! KeyWorks core: the domain model of a key-project portfolio, its SQLite store and the
 //! operations on it. Knows nothing of any user interface; "today" and the author are inputs.
 
-pub mod backup;
-pub mod baselines;
-pub mod calendar;
-pub mod calendar_days;
-pub mod change_log;
-pub mod db;
-pub mod edit_lock;
+// Foundations every concern uses.
 pub mod error;
-pub mod history;
 pub mod ids;
-pub mod milestone_batch;
-pub mod milestone_import;
-pub mod milestones;
 pub mod model;
-pub mod plan_targets;
-pub mod portfolio;
-pub mod project_import;
-pub mod projects;
-pub mod report_queries;
-pub mod schedule;
-pub mod seed;
-pub mod seed_info;
-pub mod synthetic;
-pub mod undo;
-pub mod updates;
-pub mod verify;
-pub mod vocabulary_labels;
-pub mod wbs_edit;
 pub mod week;
 
-pub use change_log::Stamp;
-pub use db::{Access, Db, SCHEMA_VERSION};
+// The concerns, each a folder: where a behaviour lives is where its name says.
+pub mod audit;
+pub mod imports;
+pub mod plan;
+pub mod portfolio;
+pub mod store;
+
+pub use audit::change_log::Stamp;
 pub use error::{Error, ErrorCode, Result};
+pub use store::db::{Access, Db, SCHEMA_VERSION};
 
 /// The desktop app's identifier; its per-user data directory is named after it.
 pub const APP_IDENTIFIER: &str = "cn.xa-hitech.keyworks";

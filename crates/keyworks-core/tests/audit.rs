@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
-use keyworks_core::edit_lock::{self, EditLock, LockHolder};
-use keyworks_core::verify::Finding;
+use keyworks_core::audit::edit_lock::{self, EditLock, LockHolder};
+use keyworks_core::audit::verify::Finding;
 use keyworks_core::{Access, Db, Error, ErrorCode, Stamp};
 use rusqlite::Connection;
 
@@ -129,7 +129,7 @@ fn changes_through_keyworks_keep_the_chain_and_the_rows_in_step() {
     let path = seeded(dir.path());
     let mut db = Db::open(&path, Access::ReadWrite).unwrap();
     let m = db
-        .milestones(&keyworks_core::milestones::MilestoneQuery {
+        .milestones(&keyworks_core::portfolio::milestones::MilestoneQuery {
             as_of: chrono::NaiveDate::from_ymd_opt(2021, 6, 11).unwrap(),
             due_within: None,
             overdue: true,
@@ -167,14 +167,14 @@ fn restoring_a_backup_brings_its_content_back_and_keeps_the_present_state_too() 
     let backup = dir.path().join("before.sqlite");
     let mut db = Db::open(&path, Access::ReadWrite).unwrap();
     db.save_copy(&backup).unwrap();
-    let input = keyworks_core::updates::UpdateInput {
+    let input = keyworks_core::portfolio::updates::UpdateInput {
         week: keyworks_core::week::IsoWeek::parse("w", "2021-W24").unwrap(),
         percent_complete: 70.0,
         status: keyworks_core::model::Status::Red,
         narrative: "恢复前的修改".into(),
         issues: String::new(),
         next_steps: String::new(),
-        if_reported: keyworks_core::updates::IfReported::Refuse,
+        if_reported: keyworks_core::portfolio::updates::IfReported::Refuse,
     };
     db.record_update("KP21-01", &input, &stamp()).unwrap();
     db.restore_from(&backup, &stamp()).unwrap();
@@ -189,7 +189,7 @@ fn restoring_a_backup_brings_its_content_back_and_keeps_the_present_state_too() 
     );
     assert!(db.verify().unwrap().is_ok());
     // The state just before the restore was kept as an automatic backup.
-    let kept = keyworks_core::backup::list_backups(&path).unwrap();
+    let kept = keyworks_core::store::backup::list_backups(&path).unwrap();
     assert_eq!(kept.len(), 1, "{kept:?}");
     let before_restore = Db::open(&kept[0], Access::ReadOnly).unwrap();
     assert_eq!(

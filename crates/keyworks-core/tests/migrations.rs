@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use chrono::NaiveDate;
-use keyworks_core::db::APPLICATION_ID;
 use keyworks_core::model::{Category, Stage, Status};
+use keyworks_core::store::db::APPLICATION_ID;
 use keyworks_core::{Access, Db, Error, ErrorCode, SCHEMA_VERSION};
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};

@@ -2,15 +2,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, NaiveDate};
-use keyworks_core::calendar::Calendar;
-use keyworks_core::milestones::{MilestoneQuery, MilestoneState};
 use keyworks_core::model::{Category, Stage};
+use keyworks_core::plan::calendar::Calendar;
+use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneState};
 use keyworks_core::{Db, Stamp};
 
 fn seeded() -> Db {
     let mut db = Db::open_in_memory().unwrap();
     let at = DateTime::parse_from_rfc3339("2026-11-27T09:00:00+08:00").unwrap();
-    db.load_seed(&Stamp::new(keyworks_core::seed::SEED_AUTHOR, at).unwrap())
+    db.load_seed(&Stamp::new(keyworks_core::store::seed::SEED_AUTHOR, at).unwrap())
         .unwrap();
     db
 }
@@ -119,7 +119,7 @@ fn every_figure_of_the_plan_is_exact_with_its_sentence() {
 
 #[test]
 fn seed_is_simplified_chinese_with_mainland_words() {
-    let text = keyworks_core::seed::SEED_TOML;
+    let text = keyworks_core::store::seed::SEED_TOML;
     // The plan copy in shared/ is traditional with Taiwan-style words; none may leak in.
     for taiwan in ["智慧型", "最佳化", "套用", "捷運", "網路", "資料庫"] {
         let data_lines = text.lines().filter(|l| !l.trim_start().starts_with('#'));

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
 use keyworks_core::ids::TaskId;
-use keyworks_core::milestones::{MilestoneQuery, MilestoneState};
 use keyworks_core::model::{Status, Task};
-use keyworks_core::portfolio::DUE_SOON_DAYS;
-use keyworks_core::updates::{IfReported, UpdateInput};
+use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneState};
+use keyworks_core::portfolio::summary::DUE_SOON_DAYS;
+use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::week::IsoWeek;
 use keyworks_core::{Access, Db, Error, ErrorCode, SCHEMA_VERSION, Stamp};
 use rusqlite::{Connection, OpenFlags};
@@ -188,7 +188,7 @@ fn load_seed_logs_one_insert_per_inserted_row() {
 fn seeded_updates_show_their_officer_and_are_logged_under_the_seed_author() {
     let dir = tempfile::tempdir().unwrap();
     let load = stamp_at("2026-11-27T09:00:00+08:00");
-    let seed_stamp = Stamp::new(keyworks_core::seed::SEED_AUTHOR, load.at()).unwrap();
+    let seed_stamp = Stamp::new(keyworks_core::store::seed::SEED_AUTHOR, load.at()).unwrap();
     let path = dir.path().join("seed.sqlite");
     let db = Db::create_seeded(&path, &seed_stamp).unwrap();
 
@@ -208,7 +208,7 @@ fn seeded_updates_show_their_officer_and_are_logged_under_the_seed_author() {
             &conn,
             &format!(
                 "SELECT count(*) FROM change_log WHERE author <> '{}'",
-                keyworks_core::seed::SEED_AUTHOR
+                keyworks_core::store::seed::SEED_AUTHOR
             )
         ),
         0
@@ -764,7 +764,7 @@ fn seeded_file_reopens_and_its_summary_agrees_with_the_milestone_queries() {
             .unwrap();
         assert!(!late.is_empty());
         assert_eq!(s.overdue.len(), late.len());
-        let ids = |v: &[keyworks_core::milestones::MilestoneRow]| -> BTreeSet<TaskId> {
+        let ids = |v: &[keyworks_core::portfolio::milestones::MilestoneRow]| -> BTreeSet<TaskId> {
             v.iter().map(|m| m.id).collect()
         };
         assert_eq!(ids(&s.overdue), ids(&late));
@@ -818,7 +818,7 @@ fn seeded_file_reopens_and_its_summary_agrees_with_the_milestone_queries() {
 fn synthetic_portfolio_of_20_by_30() {
     let mut db = Db::open_in_memory().unwrap();
     let as_of = d(2021, 6, 11);
-    keyworks_core::synthetic::generate(&mut db, 20, 30, as_of, &stamp()).unwrap();
+    keyworks_core::store::synthetic::generate(&mut db, 20, 30, as_of, &stamp()).unwrap();
     let projects = db.projects().unwrap();
     assert_eq!(projects.len(), 20);
     let tasks: usize = projects
@@ -844,7 +844,7 @@ fn synthetic_portfolio_of_20_by_30() {
         .unwrap();
     assert_eq!(milestones.len(), 20 * 3);
 
-    let e = keyworks_core::synthetic::generate(
+    let e = keyworks_core::store::synthetic::generate(
         &mut Db::open_in_memory().unwrap(),
         0,
         30,

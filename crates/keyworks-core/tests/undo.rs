@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
+use keyworks_core::audit::verify::LOGGED_TABLES;
 use keyworks_core::model::{LinkKind, Status, Task};
-use keyworks_core::updates::UpdateInput;
-use keyworks_core::verify::LOGGED_TABLES;
-use keyworks_core::wbs_edit::TaskDraft;
+use keyworks_core::plan::wbs_edit::TaskDraft;
+use keyworks_core::portfolio::updates::UpdateInput;
 use keyworks_core::week::IsoWeek;
 use keyworks_core::{Db, ErrorCode, Stamp};
 use rusqlite::types::Value as SqlValue;
@@ -196,7 +196,7 @@ fn undoes_a_weekly_update() {
                 narrative: "设备搬入略有延误。".into(),
                 issues: "进口设备清关".into(),
                 next_steps: "协调海关".into(),
-                if_reported: keyworks_core::updates::IfReported::Refuse,
+                if_reported: keyworks_core::portfolio::updates::IfReported::Refuse,
             },
             &me(),
         )

@@ -6,8 +6,8 @@
 use chrono::{DateTime, NaiveDate};
 use keyworks_core::ids::TaskId;
 use keyworks_core::model::{LinkKind, Task};
-use keyworks_core::seed_info::seed_as_of;
-use keyworks_core::wbs_edit::TaskDraft;
+use keyworks_core::plan::wbs_edit::TaskDraft;
+use keyworks_core::store::seed_info::seed_as_of;
 use keyworks_core::{Db, ErrorCode, Stamp};
 
 const SAMSUNG: &str = "KP21-01";
@@ -324,7 +324,7 @@ fn moving_a_bar_counts_working_days_and_moves_its_summary() {
         (moved.planned_start, moved.planned_finish),
         (d(2021, 6, 7), d(2021, 11, 30))
     );
-    let cal = keyworks_core::calendar::Calendar::china().unwrap();
+    let cal = keyworks_core::plan::calendar::Calendar::china().unwrap();
     assert_eq!(
         moved.duration_days,
         cal.working_days_inclusive(d(2021, 6, 7), d(2021, 11, 30))

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use keyworks_core::imports::project_import::ImportOutcome;
 use keyworks_core::model::{Category, Stage};
-use keyworks_core::project_import::ImportOutcome;
 use keyworks_core::{Access, Db, Stamp};
 use keyworks_interchange::mspdi::{self, ImportOptions, synthetic};
 

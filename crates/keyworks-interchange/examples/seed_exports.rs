@@ -21,8 +21,8 @@ fn main() -> Result<(), Error> {
     let at = DateTime::parse_from_rfc3339("2021-06-11T18:00:00+08:00")
         .map_err(|e| Error::Internal(e.to_string()))?;
     let mut db = Db::open_in_memory()?;
-    db.load_seed(&Stamp::new(keyworks_core::seed::SEED_AUTHOR, at)?)?;
-    let as_of = keyworks_core::seed_info::seed_as_of()?;
+    db.load_seed(&Stamp::new(keyworks_core::store::seed::SEED_AUTHOR, at)?)?;
+    let as_of = keyworks_core::store::seed_info::seed_as_of()?;
     let tables = gather(&db, &Scope::Portfolio, as_of, lang)?;
     let write = |name: &str, bytes: &[u8]| {
         let path = dir.join(name);

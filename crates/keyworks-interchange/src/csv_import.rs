@@ -16,7 +16,7 @@
 
 use chrono::NaiveDate;
 use keyworks_core::ids::TaskId;
-use keyworks_core::milestone_import::{ImportRow, MilestoneSheet, RowProblem};
+use keyworks_core::imports::milestone_import::{ImportRow, MilestoneSheet, RowProblem};
 use keyworks_core::{Error, Result};
 
 use crate::csv_export::{BOM, FORMULA_STARTS};

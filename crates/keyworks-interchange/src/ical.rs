@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Days, Utc};
 use keyworks_core::ids::TaskId;
-use keyworks_core::milestone_import::MilestoneExport;
-use keyworks_core::milestones::MilestoneState;
+use keyworks_core::imports::milestone_import::MilestoneExport;
+use keyworks_core::portfolio::milestones::MilestoneState;
 
 use crate::tabular::Lang;
 

@@ -4,14 +4,14 @@
 //! the CSV milestone import recognises the headers the export wrote.
 
 use chrono::NaiveDate;
-use keyworks_core::milestone_import::MilestoneExport;
-use keyworks_core::milestones::MilestoneState;
+use keyworks_core::imports::milestone_import::MilestoneExport;
 use keyworks_core::model::Status;
+use keyworks_core::portfolio::milestones::MilestoneState;
 use keyworks_core::{Db, Result};
 
 /// The language of headers and of vocabulary words (状态 绿/黄/红 or Green/Yellow/Red).
 /// Project data is written as entered. The one language type of every face.
-pub use keyworks_core::history::Lang;
+pub use keyworks_core::audit::history::Lang;
 
 /// Which projects an export covers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use keyworks_core::milestone_import::{ImportPreview, PlannedChange};
+use keyworks_core::imports::milestone_import::{ImportPreview, PlannedChange};
 use keyworks_core::{Db, Error, ErrorCode};
 use keyworks_interchange::csv_export::{BOM, csv_bytes};
 use keyworks_interchange::csv_import::{SourceEncoding, read_milestone_csv};
@@ -27,7 +27,7 @@ fn preview(db: &Db, bytes: &[u8]) -> ImportPreview {
 fn apply(
     db: &mut Db,
     bytes: &[u8],
-) -> keyworks_core::Result<keyworks_core::milestone_import::ImportOutcome> {
+) -> keyworks_core::Result<keyworks_core::imports::milestone_import::ImportOutcome> {
     let read = read_milestone_csv(bytes).unwrap();
     let p = db
         .plan_milestone_import(&read.sheet, officer().at().date_naive())

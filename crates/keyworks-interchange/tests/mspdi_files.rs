@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use keyworks_core::Db;
-use keyworks_core::calendar::Calendar;
+use keyworks_core::imports::project_import::{ImportOutcome, ImportSummary, ProjectExport};
 use keyworks_core::model::{Category, Stage};
-use keyworks_core::project_import::{ImportOutcome, ImportSummary, ProjectExport};
+use keyworks_core::plan::calendar::Calendar;
 use keyworks_interchange::mspdi::{self, ImportOptions};
 use roxmltree::Node;
 

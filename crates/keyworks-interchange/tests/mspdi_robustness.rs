@@ -8,8 +8,8 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use keyworks_core::imports::project_import::ImportOutcome;
 use keyworks_core::model::{Category, Stage};
-use keyworks_core::project_import::ImportOutcome;
 use keyworks_core::{Access, Db};
 use keyworks_interchange::mspdi::{self, ImportOptions, MspdiError, synthetic};
 use proptest::prelude::*;
@@ -22,7 +22,7 @@ fn options(code: &str) -> ImportOptions {
     import_options(code, Category::Services, Stage::NewStart)
 }
 
-fn go_on(_: keyworks_core::project_import::ImportProgress) -> ControlFlow<()> {
+fn go_on(_: keyworks_core::imports::project_import::ImportProgress) -> ControlFlow<()> {
     ControlFlow::Continue(())
 }
 

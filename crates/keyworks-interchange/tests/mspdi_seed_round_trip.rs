@@ -8,8 +8,8 @@
 use std::ops::ControlFlow;
 
 use keyworks_core::Db;
+use keyworks_core::imports::project_import::ImportOutcome;
 use keyworks_core::model::{Category, Stage};
-use keyworks_core::project_import::ImportOutcome;
 use keyworks_interchange::mspdi::{self};
 
 mod common;

@@ -8,7 +8,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
 use chrono::{TimeZone, Utc};
-use keyworks_core::milestones::MilestoneQuery;
+use keyworks_core::portfolio::milestones::MilestoneQuery;
 use keyworks_interchange::tabular::{
     Cell, Lang, MILESTONE_COLUMNS, PROJECT_COLUMNS, Scope, TableKind, Tables, UPDATE_COLUMNS,
     display_width, gather,

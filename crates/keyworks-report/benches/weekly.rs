@@ -91,7 +91,7 @@ fn bench(c: &mut Criterion) {
     let mut seeded = Db::open_in_memory().unwrap();
     seeded.load_seed(&stamp).unwrap();
     let mut synthetic = Db::open_in_memory().unwrap();
-    keyworks_core::synthetic::generate(&mut synthetic, 200, 50, as_of(), &stamp).unwrap();
+    keyworks_core::store::synthetic::generate(&mut synthetic, 200, 50, as_of(), &stamp).unwrap();
 
     describe("seeded 2021-W23 (15 projects)", &seeded);
     describe("synthetic 200 projects x 50 tasks", &synthetic);

@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
-use keyworks_core::milestones::MilestoneState;
 use keyworks_core::model::Status;
+use keyworks_core::portfolio::milestones::MilestoneState;
 use printpdf::{
     Color, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, TextItem, TextMatrix, WindingOrder,
@@ -30,7 +30,7 @@ const A4: (f32, f32) = (210.0, 297.0);
 const MARGIN: f32 = 15.0;
 
 /// The language of the report's labels: the one the history and every face use.
-pub use keyworks_core::history::Lang;
+pub use keyworks_core::audit::history::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Orientation {

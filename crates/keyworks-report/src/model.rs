@@ -10,12 +10,12 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime};
-use keyworks_core::calendar::Calendar;
-use keyworks_core::history::{Action, Lang, words};
+use keyworks_core::audit::history::{Action, Lang, words};
 use keyworks_core::ids::{CalendarId, ProjectId, TaskId};
-use keyworks_core::milestones::MilestoneState;
 use keyworks_core::model::{Category, ChangeRecord, Project, Stage, Status, Task, WeeklyUpdate};
-use keyworks_core::portfolio::StatusCounts;
+use keyworks_core::plan::calendar::Calendar;
+use keyworks_core::portfolio::milestones::MilestoneState;
+use keyworks_core::portfolio::summary::StatusCounts;
 use keyworks_core::week::IsoWeek;
 use keyworks_core::{Db, Error, Result};
 use serde::Serialize;

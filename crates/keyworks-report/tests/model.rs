@@ -2,9 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use keyworks_core::milestones::MilestoneState;
 use keyworks_core::model::Status;
-use keyworks_core::updates::UpdateInput;
+use keyworks_core::portfolio::milestones::MilestoneState;
+use keyworks_core::portfolio::updates::UpdateInput;
 use keyworks_core::week::IsoWeek;
 use keyworks_core::{Db, Stamp};
 use keyworks_report::{ReportRequest, WeeklyReport};
@@ -22,7 +22,7 @@ fn seeded() -> Db {
     // Loaded long after 2021, as `keyworks init` would be: the seed's own change-log rows
     // fall outside the weeks reported on.
     let at = DateTime::parse_from_rfc3339("2026-11-27T09:00:00+08:00").unwrap();
-    db.load_seed(&Stamp::new(keyworks_core::seed::SEED_AUTHOR, at).unwrap())
+    db.load_seed(&Stamp::new(keyworks_core::store::seed::SEED_AUTHOR, at).unwrap())
         .unwrap();
     db
 }
@@ -260,7 +260,7 @@ fn the_hash_is_stable_and_follows_the_data() {
             narrative: "首台光刻设备调试中。".into(),
             issues: "设备供应商工程师入境延迟。".into(),
             next_steps: "协调远程调试。".into(),
-            if_reported: keyworks_core::updates::IfReported::ReplaceAny,
+            if_reported: keyworks_core::portfolio::updates::IfReported::ReplaceAny,
         },
         &stamp,
     )

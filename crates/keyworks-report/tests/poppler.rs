@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use keyworks_core::milestones::MilestoneState;
+use keyworks_core::portfolio::milestones::MilestoneState;
 use keyworks_core::{Db, Stamp};
 use keyworks_report::model::MilestoneLine;
 use keyworks_report::{Lang, LayoutOptions, Orientation, ReportRequest, WeeklyReport};
@@ -35,7 +35,7 @@ fn poppler_available() -> bool {
 fn seeded_report() -> WeeklyReport {
     let mut db = Db::open_in_memory().unwrap();
     let at = DateTime::parse_from_rfc3339("2026-11-27T09:00:00+08:00").unwrap();
-    db.load_seed(&Stamp::new(keyworks_core::seed::SEED_AUTHOR, at).unwrap())
+    db.load_seed(&Stamp::new(keyworks_core::store::seed::SEED_AUTHOR, at).unwrap())
         .unwrap();
     let as_of = NaiveDate::from_ymd_opt(2021, 6, 11).unwrap();
     let offset = FixedOffset::east_opt(8 * 3600).unwrap();

@@ -57,7 +57,7 @@ pub mod writer;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use keyworks_core::project_import::{ImportOutcome, ImportProgress};
+use keyworks_core::imports::project_import::{ImportOutcome, ImportProgress};
 use keyworks_core::{Db, ErrorCode, Stamp};
 
 pub use model::{Converted, ImportOptions, MspdiFile, to_project_import};

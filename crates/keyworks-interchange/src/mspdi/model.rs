@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use keyworks_core::calendar::Calendar;
-use keyworks_core::model::{Category, DayKind, LinkKind, Stage};
-use keyworks_core::project_import::{
+use keyworks_core::imports::project_import::{
     BaselineImport, BaselineTaskImport, CalendarImport, ConstraintKind, LinkImport, ProjectImport,
     TaskConstraint, TaskImport,
 };
+use keyworks_core::model::{Category, DayKind, LinkKind, Stage};
+use keyworks_core::plan::calendar::Calendar;
 
 use super::MspdiError;
 

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 use keyworks_core::ids::TaskId;
+use keyworks_core::imports::project_import::{ConstraintKind, ProjectExport};
 use keyworks_core::model::{DayKind, LinkKind};
-use keyworks_core::project_import::{ConstraintKind, ProjectExport};
 
 /// Minutes in the exported working day (08:00–12:00, 13:00–17:00).
 const MINUTES_PER_DAY: i64 = 480;

@@ -10,7 +10,7 @@ pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 
 /// The seed's data date, Friday 2021-06-11.
 pub fn as_of() -> NaiveDate {
-    keyworks_core::seed_info::seed_as_of().unwrap()
+    keyworks_core::store::seed_info::seed_as_of().unwrap()
 }
 
 pub fn at(text: &str) -> DateTime<FixedOffset> {
@@ -26,7 +26,7 @@ pub fn seeded() -> Db {
     let mut db = Db::open_in_memory().unwrap();
     db.load_seed(
         &Stamp::new(
-            keyworks_core::seed::SEED_AUTHOR,
+            keyworks_core::store::seed::SEED_AUTHOR,
             at("2021-06-11T18:00:00+08:00"),
         )
         .unwrap(),

@@ -22,10 +22,10 @@ use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::change_log::{Stamp, current_group, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, current_group, record};
+use crate::audit::verify::LOGGED_TABLES;
 use crate::error::{Error, Result};
-use crate::verify::LOGGED_TABLES;
+use crate::store::db::Db;
 
 /// What an undo reverted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,16 +3,16 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::calendar::{CHINA_CALENDAR_NAME, Calendar, insert_calendar};
-use crate::change_log::Stamp;
-use crate::db::Db;
+use crate::audit::change_log::Stamp;
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
 use crate::model::{Category, LinkKind, Portfolio, Stage, Status};
-use crate::projects::{
+use crate::plan::calendar::{CHINA_CALENDAR_NAME, Calendar, insert_calendar};
+use crate::portfolio::projects::{
     NewProject, NewTask, insert_dependency, insert_portfolio, insert_project, insert_task,
 };
-use crate::updates::{UpdateInput, insert_update};
+use crate::portfolio::updates::{UpdateInput, insert_update};
+use crate::store::db::Db;
 use crate::week::IsoWeek;
 
 /// A small deterministic generator (xorshift), so that no random crate is needed.
@@ -159,7 +159,7 @@ pub fn generate(
                 narrative: "按计划推进。".into(),
                 issues: "无".into(),
                 next_steps: "继续施工。".into(),
-                if_reported: crate::updates::IfReported::Refuse,
+                if_reported: crate::portfolio::updates::IfReported::Refuse,
             };
             insert_update(tx, stamp, stamp, &project, &input)?;
         }

@@ -4,11 +4,11 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::change_log::{Stamp, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
 use crate::model::Task;
+use crate::store::db::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

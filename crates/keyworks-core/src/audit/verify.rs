@@ -8,9 +8,9 @@ use rusqlite::types::ValueRef;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::change_log::row_hash;
-use crate::db::Db;
+use crate::audit::change_log::row_hash;
 use crate::error::Result;
+use crate::store::db::Db;
 
 /// The tables whose every row is written through the change log.
 pub const LOGGED_TABLES: &[&str] = &[

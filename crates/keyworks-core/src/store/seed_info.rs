@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
-use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::seed::{SEED_AUTHOR, seed_file};
+use crate::store::db::Db;
+use crate::store::seed::{SEED_AUTHOR, seed_file};
 
 /// The day the seeded portfolio's progress describes (2021-06-11): the natural "as of" date
 /// for looking at a freshly seeded file, whose milestones would all look late today.

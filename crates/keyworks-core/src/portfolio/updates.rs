@@ -2,11 +2,11 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::change_log::{Stamp, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::UpdateId;
 use crate::model::{Project, Status, WeeklyUpdate};
+use crate::store::db::Db;
 use crate::week::IsoWeek;
 
 #[derive(Debug, Clone, PartialEq)]

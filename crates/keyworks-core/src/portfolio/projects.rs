@@ -4,14 +4,14 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use crate::change_log::{Stamp, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::{CalendarId, ProjectId, TaskId};
 use crate::model::{
     Baseline, Category, Dependency, LinkKind, Portfolio, Project, Stage, Status, Target, Task,
     WeeklyUpdate,
 };
+use crate::store::db::Db;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewProject {

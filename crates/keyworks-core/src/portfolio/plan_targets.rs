@@ -5,11 +5,11 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::change_log::{Stamp, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::{ProjectId, TargetId};
 use crate::model::Target;
+use crate::store::db::Db;
 
 /// One target of one project, with the share delivered so far.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -4,9 +4,9 @@
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use rusqlite::params;
 
-use crate::db::Db;
 use crate::error::Result;
 use crate::model::{ChangeRecord, WeeklyUpdate};
+use crate::store::db::Db;
 use crate::week::IsoWeek;
 
 fn rfc3339(t: &DateTime<FixedOffset>) -> String {

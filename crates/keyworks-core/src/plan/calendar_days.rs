@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::store::db::Db;
 
 /// Longest range one request may ask for; a Gantt never shows more than a few years.
 pub const MAX_CALENDAR_RANGE_DAYS: i64 = 3_660;
@@ -39,7 +39,7 @@ impl Db {
         }
         let project = self.project_by_code(code)?;
         let (_, calendar) = self.calendar_of_project(project.id)?;
-        let plain = crate::calendar::Calendar::with_week_pattern(&calendar.week_pattern())?;
+        let plain = crate::plan::calendar::Calendar::with_week_pattern(&calendar.week_pattern())?;
         Ok(from
             .iter_days()
             .take_while(|d| *d <= to)

@@ -22,15 +22,15 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Calendar;
-use crate::change_log::{Stamp, hex, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, hex, record};
 use crate::error::{Error, Result};
 use crate::ids::{ProjectId, TaskId};
-use crate::milestones::{MilestoneQuery, MilestoneRow};
 use crate::model::{Project, Task};
-use crate::projects::{NewTask, insert_task};
-use crate::wbs_edit::roll_up_summaries;
+use crate::plan::calendar::Calendar;
+use crate::plan::wbs_edit::roll_up_summaries;
+use crate::portfolio::milestones::{MilestoneQuery, MilestoneRow};
+use crate::portfolio::projects::{NewTask, insert_task};
+use crate::store::db::Db;
 
 /// One milestone row as read from the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,23 +23,23 @@ struct Migration {
 /// Shipped entries are never edited: add a new file instead.
 const MIGRATIONS: &[Migration] = &[
     Migration {
-        sql: include_str!("../migrations/0001_initial.sql"),
+        sql: include_str!("../../migrations/0001_initial.sql"),
         after: None,
     },
     Migration {
-        sql: include_str!("../migrations/0002_change_log_chain.sql"),
-        after: Some(crate::change_log::chain_existing_rows),
+        sql: include_str!("../../migrations/0002_change_log_chain.sql"),
+        after: Some(crate::audit::change_log::chain_existing_rows),
     },
     Migration {
-        sql: include_str!("../migrations/0003_task_constraints.sql"),
+        sql: include_str!("../../migrations/0003_task_constraints.sql"),
         after: None,
     },
     Migration {
-        sql: include_str!("../migrations/0004_change_log_tx.sql"),
+        sql: include_str!("../../migrations/0004_change_log_tx.sql"),
         after: None,
     },
     Migration {
-        sql: include_str!("../migrations/0005_readable_change_views.sql"),
+        sql: include_str!("../../migrations/0005_readable_change_views.sql"),
         after: None,
     },
 ];
@@ -255,7 +255,7 @@ impl Db {
             .map_err(|e| classify_open_error(path, e))?;
         if access == Access::ReadWrite && version < SCHEMA_VERSION {
             // Files outlive versions: keep the file as it was before changing its schema.
-            crate::backup::automatic_backup(&db, &format!("v{version}-before-upgrade"))?;
+            crate::store::backup::automatic_backup(&db, &format!("v{version}-before-upgrade"))?;
             db.migrate()?;
         }
         Ok(db)
@@ -425,7 +425,7 @@ impl Db {
             .map_err(busy)
             .map_err(with_path)?;
         // The change-log rows this transaction writes form one group (undo reverts a group).
-        crate::change_log::start_group(&tx).map_err(with_path)?;
+        crate::audit::change_log::start_group(&tx).map_err(with_path)?;
         let value = f(&tx).map_err(with_path)?;
         tx.commit().map_err(busy).map_err(with_path)?;
         Ok(value)

@@ -44,11 +44,11 @@ use std::hash::{BuildHasherDefault, Hasher};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::calendar::Calendar;
-use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
 use crate::model::{Baseline, Dependency, LinkKind, Task};
+use crate::plan::calendar::Calendar;
+use crate::store::db::Db;
 
 /// The longest duration or lag accepted, in working days (about 4,000 years): far beyond any
 /// plan, and small enough that no sum of them overflows.
@@ -1693,7 +1693,7 @@ mod tests {
                 let row = s.rows.iter().find(|r| r.id == step.id).unwrap();
                 assert!(row.critical && !row.is_summary && !row.done, "{row:?}");
             }
-            assert_eq!(s.calendar, crate::calendar::CHINA_CALENDAR_NAME);
+            assert_eq!(s.calendar, crate::plan::calendar::CHINA_CALENDAR_NAME);
             assert_eq!(s.rows.len(), db.tasks_of(p.id).unwrap().len());
         }
     }
@@ -1719,7 +1719,7 @@ mod tests {
         let mut db = seeded();
         let p = db.projects().unwrap()[0].clone();
         let diff = db.baseline_diff(&p.code, None).unwrap();
-        assert_eq!(diff.baseline.name, crate::seed::SEED_BASELINE);
+        assert_eq!(diff.baseline.name, crate::store::seed::SEED_BASELINE);
         assert_eq!(diff.tasks.len(), db.tasks_of(p.id).unwrap().len());
         // Move a milestone out by hand: it is reported, in working days, as later.
         let milestone = db
@@ -1737,7 +1737,7 @@ mod tests {
             )
             .unwrap();
         let diff = db
-            .baseline_diff(&p.code, Some(crate::seed::SEED_BASELINE))
+            .baseline_diff(&p.code, Some(crate::store::seed::SEED_BASELINE))
             .unwrap();
         let slip = diff
             .slips
@@ -1814,7 +1814,7 @@ mod tests {
             .collect();
         assert_eq!(dates, [d(2027, 1, 1), d(2027, 2, 6), d(2027, 2, 9)]);
         // Re-importing the built-in 2018 keeps 2018-12-29, which 2019.json lists.
-        let y2018 = include_str!("../../../assets/holiday-cn/2018.json");
+        let y2018 = include_str!("../../../../assets/holiday-cn/2018.json");
         db.import_holiday_year(y2018, "2018.json", &stamp())
             .unwrap();
         assert!(

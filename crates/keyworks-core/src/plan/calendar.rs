@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::change_log::{Stamp, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::CalendarId;
 use crate::model::{CalendarExceptionRow, CalendarRow, DayKind};
+use crate::store::db::Db;
 
 /// Name of the built-in calendar that every seeded project uses.
 pub const CHINA_CALENDAR_NAME: &str = "中国法定工作日历";
@@ -23,51 +23,51 @@ pub const CHINA_CALENDAR_NAME: &str = "中国法定工作日历";
 const BUILTIN_CHINA_YEARS: &[(&str, &str)] = &[
     (
         "2015.json",
-        include_str!("../../../assets/holiday-cn/2015.json"),
+        include_str!("../../../../assets/holiday-cn/2015.json"),
     ),
     (
         "2016.json",
-        include_str!("../../../assets/holiday-cn/2016.json"),
+        include_str!("../../../../assets/holiday-cn/2016.json"),
     ),
     (
         "2017.json",
-        include_str!("../../../assets/holiday-cn/2017.json"),
+        include_str!("../../../../assets/holiday-cn/2017.json"),
     ),
     (
         "2018.json",
-        include_str!("../../../assets/holiday-cn/2018.json"),
+        include_str!("../../../../assets/holiday-cn/2018.json"),
     ),
     (
         "2019.json",
-        include_str!("../../../assets/holiday-cn/2019.json"),
+        include_str!("../../../../assets/holiday-cn/2019.json"),
     ),
     (
         "2020.json",
-        include_str!("../../../assets/holiday-cn/2020.json"),
+        include_str!("../../../../assets/holiday-cn/2020.json"),
     ),
     (
         "2021.json",
-        include_str!("../../../assets/holiday-cn/2021.json"),
+        include_str!("../../../../assets/holiday-cn/2021.json"),
     ),
     (
         "2022.json",
-        include_str!("../../../assets/holiday-cn/2022.json"),
+        include_str!("../../../../assets/holiday-cn/2022.json"),
     ),
     (
         "2023.json",
-        include_str!("../../../assets/holiday-cn/2023.json"),
+        include_str!("../../../../assets/holiday-cn/2023.json"),
     ),
     (
         "2024.json",
-        include_str!("../../../assets/holiday-cn/2024.json"),
+        include_str!("../../../../assets/holiday-cn/2024.json"),
     ),
     (
         "2025.json",
-        include_str!("../../../assets/holiday-cn/2025.json"),
+        include_str!("../../../../assets/holiday-cn/2025.json"),
     ),
     (
         "2026.json",
-        include_str!("../../../assets/holiday-cn/2026.json"),
+        include_str!("../../../../assets/holiday-cn/2026.json"),
     ),
 ];
 

@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use crate::change_log::{Stamp, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
 use crate::model::Task;
+use crate::store::db::Db;
 
 impl Db {
     /// Marks every milestone in `ids` done on `date` with the same note. Refuses the whole

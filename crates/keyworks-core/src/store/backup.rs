@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::Local;
 
-use crate::change_log::{Op, Stamp, append};
-use crate::db::{Access, Db};
+use crate::audit::change_log::{Op, Stamp, append};
 use crate::error::{Error, Result};
+use crate::store::db::{Access, Db};
 
 /// How many automatic backups are kept per database file.
 pub const KEEP_AUTOMATIC_BACKUPS: usize = 10;

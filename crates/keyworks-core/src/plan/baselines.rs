@@ -3,11 +3,11 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use crate::change_log::{Stamp, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::ProjectId;
 use crate::model::{Baseline, BaselineTask};
+use crate::store::db::Db;
 
 pub(crate) fn insert_baseline(
     tx: &rusqlite::Transaction<'_>,

@@ -7,22 +7,22 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::baselines::insert_baseline;
-use crate::calendar::{CHINA_CALENDAR_NAME, Calendar, insert_calendar};
-use crate::change_log::Stamp;
-use crate::db::Db;
+use crate::audit::change_log::Stamp;
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
 use crate::model::{Category, LinkKind, Portfolio, Stage, Status};
-use crate::projects::{
+use crate::plan::baselines::insert_baseline;
+use crate::plan::calendar::{CHINA_CALENDAR_NAME, Calendar, insert_calendar};
+use crate::portfolio::projects::{
     NewProject, NewTarget, NewTask, insert_dependency, insert_portfolio, insert_project,
     insert_target, insert_task,
 };
-use crate::updates::UpdateInput;
+use crate::portfolio::updates::UpdateInput;
+use crate::store::db::Db;
 use crate::week::IsoWeek;
 
 /// The seed file, as reviewed in the repository.
-pub const SEED_TOML: &str = include_str!("../../../seeds/portfolio-2021.toml");
+pub const SEED_TOML: &str = include_str!("../../../../seeds/portfolio-2021.toml");
 
 /// Author of the rows the seed writes, as the change log shows it.
 pub const SEED_AUTHOR: &str = "KeyWorks 初始数据";
@@ -302,7 +302,7 @@ fn load_project(
             issues: u.issues.clone(),
             next_steps: u.next_steps.clone(),
             // A seed names each week once; a repeat is a mistake in the seed.
-            if_reported: crate::updates::IfReported::Refuse,
+            if_reported: crate::portfolio::updates::IfReported::Refuse,
         };
         // The officer who wrote it is its author; recorded on the Friday of its week.
         let friday = input.week.monday() + chrono::Days::new(4);
@@ -314,7 +314,7 @@ fn load_project(
             })
             .ok_or_else(|| Error::Seed(format!("{}: bad update time", p.code)))?;
         let officer = Stamp::new(&u.author, at_time)?;
-        crate::updates::insert_update(tx, stamp, &officer, &project, &input)?;
+        crate::portfolio::updates::insert_update(tx, stamp, &officer, &project, &input)?;
     }
     Ok(())
 }

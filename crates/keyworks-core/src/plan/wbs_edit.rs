@@ -13,14 +13,14 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Deserialize;
 
-use crate::calendar::Calendar;
-use crate::change_log::{Stamp, record};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::{ProjectId, TaskId};
 use crate::model::{Dependency, LinkKind, Task};
-use crate::projects::{NewTask, insert_dependency, insert_task};
-use crate::schedule::{LinkSpec, check_acyclic, link_spec, links_within, task_spec};
+use crate::plan::calendar::Calendar;
+use crate::plan::schedule::{LinkSpec, check_acyclic, link_spec, links_within, task_spec};
+use crate::portfolio::projects::{NewTask, insert_dependency, insert_task};
+use crate::store::db::Db;
 
 /// A task or milestone as the user types it in. A milestone is due on `planned_finish`;
 /// its `planned_start` is ignored.
@@ -278,7 +278,7 @@ impl Db {
                 Ok((name.unwrap_or_default(), self.calendar(id)?))
             }
             None => Ok((
-                crate::calendar::CHINA_CALENDAR_NAME.to_owned(),
+                crate::plan::calendar::CHINA_CALENDAR_NAME.to_owned(),
                 Calendar::china()?,
             )),
         }

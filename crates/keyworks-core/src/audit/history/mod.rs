@@ -19,8 +19,8 @@ pub use describe::{Action, FieldChange, Gist, ProjectName, RowChange, SubjectKin
 use describe::{GroupRows, LogRow, Names, describe, is_detail, row_change};
 pub use words::Lang;
 
-use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::store::db::Db;
 
 /// Which edits to show. Dates are the days the edits were recorded on (in their own offset).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::change_log::{Op, Stamp, append};
-use crate::db::Db;
+use crate::audit::change_log::{Op, Stamp, append};
 use crate::error::{Error, Result};
+use crate::store::db::Db;
 
 /// After this many hours a lock is stale whoever holds it (the default; callers may choose).
 pub const DEFAULT_STALE_HOURS: i64 = 12;

@@ -8,9 +8,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::model::ChangeRecord;
+use crate::store::db::Db;
 
 /// Who makes a change and when. Built at the edge (CLI, app) and passed in,
 /// so that the core never reads the clock or the OS user itself.

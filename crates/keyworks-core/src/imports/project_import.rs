@@ -21,13 +21,13 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Statement, Transaction, params};
 use serde::Serialize;
 
-use crate::calendar::{Calendar, insert_calendar};
-use crate::change_log::{Stamp, hex_str, json_string, record, row_hash_into};
-use crate::db::Db;
+use crate::audit::change_log::{Stamp, hex_str, json_string, record, row_hash_into};
 use crate::error::{Error, Result};
 use crate::ids::{CalendarId, ProjectId, TaskId};
 use crate::model::{Baseline, BaselineTask, Category, LinkKind, Project, Stage, Status};
-use crate::projects::{NewProject, ProjectDetail, insert_project};
+use crate::plan::calendar::{Calendar, insert_calendar};
+use crate::portfolio::projects::{NewProject, ProjectDetail, insert_project};
+use crate::store::db::Db;
 
 /// MS Project's task constraints. KeyWorks' scheduler honours "start no earlier than" and
 /// "must finish on"; the others are kept so that a schedule goes back out as it came in.
@@ -635,7 +635,7 @@ impl<'t, 's> LogWriter<'t, 's> {
         const VALUES: &str = "(?, ?, 'insert', ?, ?, ?, ?, ?, ?)";
         // The rows join the transaction's change group (the project's own row, written through
         // `record` before, opened it), so that undoing the import undoes all of it.
-        let group = crate::change_log::current_group(tx)?;
+        let group = crate::audit::change_log::current_group(tx)?;
         Ok(LogWriter {
             many: tx.prepare(&format!("{HEAD}{}", vec![VALUES; BATCH].join(", ")))?,
             one: tx.prepare(&format!("{HEAD}{VALUES}"))?,
@@ -1410,7 +1410,7 @@ mod tests {
         let report = db.verify().unwrap();
         assert_eq!(
             report.findings,
-            vec![crate::verify::Finding::RowChanged {
+            vec![crate::audit::verify::Finding::RowChanged {
                 table: "tasks".into(),
                 row_id: edited.0,
                 field: "planned_finish".into(),

@@ -6,7 +6,7 @@ use super::*;
 use crate::ErrorCode;
 use crate::Stamp;
 use crate::model::{Status, Task};
-use crate::updates::{IfReported, UpdateInput};
+use crate::portfolio::updates::{IfReported, UpdateInput};
 use crate::week::IsoWeek;
 
 const SAMSUNG: &str = "KP21-01";

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::db::Db;
 use crate::error::Result;
 use crate::ids::{ProjectId, TaskId};
-use crate::milestones::{MilestoneQuery, MilestoneRow};
 use crate::model::{Category, Portfolio, Project, Stage, Status};
+use crate::portfolio::milestones::{MilestoneQuery, MilestoneRow};
+use crate::store::db::Db;
 use crate::week::IsoWeek;
 
 /// How far ahead the dashboard looks for milestones "due soon".

@@ -1,0 +1,8 @@
+//! What makes the file trustworthy to an auditor: the hash-chained change log every write
+//! goes through, `verify`, undo, the edit lock of a shared file, and the history told in words.
+
+pub mod change_log;
+pub mod edit_lock;
+pub mod history;
+pub mod undo;
+pub mod verify;
