@@ -12,7 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use keyworks_core::ids::TaskId;
 use keyworks_core::model::LinkKind;
 use keyworks_core::plan::calendar::Calendar;
-use keyworks_core::plan::schedule::{LinkSpec, TaskSpec, compute};
+use keyworks_core::plan::cpm::{LinkSpec, TaskSpec, compute};
 
 /// A deterministic pseudo-random sequence (xorshift), so every run measures the same network.
 struct Rng(u64);

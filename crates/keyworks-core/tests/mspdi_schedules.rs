@@ -18,7 +18,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use keyworks_core::ids::TaskId;
 use keyworks_core::model::{DayKind, LinkKind};
 use keyworks_core::plan::calendar::Calendar;
-use keyworks_core::plan::schedule::{Constraint, LinkSpec, Schedule, TaskSpec, compute};
+use keyworks_core::plan::cpm::{Constraint, LinkSpec, Schedule, TaskSpec, compute};
 use roxmltree::Node;
 
 fn mspdi_dir() -> Option<PathBuf> {

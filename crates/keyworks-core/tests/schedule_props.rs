@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use keyworks_core::ids::TaskId;
 use keyworks_core::model::{DayKind, LinkKind};
 use keyworks_core::plan::calendar::Calendar;
-use keyworks_core::plan::schedule::{LinkSpec, Schedule, TaskSpec, compute};
+use keyworks_core::plan::cpm::{LinkSpec, Schedule, TaskSpec, compute};
 use proptest::prelude::*;
 
 const KINDS: [LinkKind; 4] = [

@@ -4,5 +4,6 @@
 pub mod baselines;
 pub mod calendar;
 pub mod calendar_days;
+pub mod cpm;
 pub mod schedule;
 pub mod wbs_edit;

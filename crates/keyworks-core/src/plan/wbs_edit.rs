@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 use crate::ids::{ProjectId, TaskId};
 use crate::model::{Dependency, LinkKind, Task};
 use crate::plan::calendar::Calendar;
-use crate::plan::schedule::{LinkSpec, check_acyclic, link_spec, links_within, task_spec};
+use crate::plan::cpm::{LinkSpec, check_acyclic};
+use crate::plan::schedule::{link_spec, links_within, task_spec};
 use crate::portfolio::projects::{NewTask, insert_dependency, insert_task};
 use crate::store::db::Db;
 
