@@ -499,7 +499,10 @@ async function english(s) {
   await s.click('[data-testid="language"]');
   await until("English", async () => (await s.text('[data-testid="nav-dashboard"]')) === "Portfolio");
   await s.click('[data-testid="nav-dashboard"]');
-  const filters = await s.run('return [...document.querySelectorAll("select option")].map((o) => o.innerText).join("|")');
+  const filters = await until("the dashboard's filters", async () => {
+    const f = await s.run('return [...document.querySelectorAll("select option")].map((o) => o.innerText).join("|")');
+    return f.includes("Category") ? f : null;
+  });
   check(!/[：，。]/.test(filters), `Chinese punctuation in English: ${filters}`);
   check(filters.includes("Category: All"), `filters read ${filters}`);
   check((await s.value('[data-testid="as-of"]')) === "11 Jun 2021", `the as-of field reads ${await s.value('[data-testid="as-of"]')}`);
