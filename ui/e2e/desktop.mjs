@@ -505,7 +505,7 @@ async function english(s) {
   });
   check(!/[：，。]/.test(filters), `Chinese punctuation in English: ${filters}`);
   check(filters.includes("Category: All"), `filters read ${filters}`);
-  check((await s.value('[data-testid="as-of"]')) === "11 Jun 2021", `the as-of field reads ${await s.value('[data-testid="as-of"]')}`);
+  await until("the as-of field in English", async () => (await s.value('[data-testid="as-of"]')) === "11 Jun 2021");
   // Gantt dates on one line.
   await openProject(s, "KP21-01", "竣工验收备案");
   const wrapped = await s.run('return [...document.querySelectorAll(".g-row .c-date")].filter((c) => c.scrollHeight > c.clientHeight + 2 || c.innerText.includes("\\n")).length');
