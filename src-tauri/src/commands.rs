@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use chrono::{Local, NaiveDate};
 use keyworks_core::ErrorCode;
 use keyworks_core::audit::history::{Edit, HistoryPage, HistoryQuery, Lang};
+use keyworks_core::audit::verify::FindingKind;
 use keyworks_core::ids::UpdateId;
 use keyworks_core::ids::{DependencyId, TargetId, TaskId};
 use keyworks_core::model::{Dependency, LinkKind, Status, Task, WeeklyUpdate};
@@ -22,6 +23,7 @@ use keyworks_core::portfolio::projects::ProjectDetail;
 use keyworks_core::portfolio::summary::PortfolioSummary;
 use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::portfolio::vocabulary_labels::VocabularyLabels;
+use keyworks_core::store::backup::BackupKind;
 use keyworks_core::week::IsoWeek;
 use keyworks_report::{Orientation, ReportRequest};
 use serde::{Deserialize, Serialize};
@@ -481,8 +483,7 @@ pub fn break_stale_lock(file: State<'_, OpenFile>) -> Answer<OpenFileInfo> {
 /// One problem `verify` found, as a sentence (Chinese, from the core) and its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct VerifyProblem {
-    /// `integrity`, `broken_link`, `row_changed`, `row_missing` or `row_unlogged`.
-    pub kind: String,
+    pub kind: FindingKind,
     pub text: String,
 }
 
@@ -524,26 +525,11 @@ pub fn verify_file(file: State<'_, OpenFile>) -> Answer<VerifyOutcome> {
             .iter()
             .take(SHOWN_PROBLEMS)
             .map(|f| VerifyProblem {
-                kind: serde_json::to_value(f)
-                    .ok()
-                    .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
-                    .unwrap_or_default(),
+                kind: f.kind(),
                 text: f.to_string(),
             })
             .collect(),
     })
-}
-
-/// Why a backup was made, as read from its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum BackupKind {
-    /// Before a schema upgrade.
-    BeforeUpgrade,
-    /// Before an earlier restore.
-    BeforeRestore,
-    /// A copy saved there on demand (File → 另存副本…).
-    OnDemand,
 }
 
 /// One backup File → 从备份恢复… offers.
@@ -572,13 +558,7 @@ pub fn backups(file: State<'_, OpenFile>) -> Answer<Vec<BackupEntry>> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let meta = std::fs::metadata(&b).ok();
-            let kind = if name.ends_with("-before-restore.sqlite") {
-                BackupKind::BeforeRestore
-            } else if name.ends_with("-before-upgrade.sqlite") {
-                BackupKind::BeforeUpgrade
-            } else {
-                BackupKind::OnDemand
-            };
+            let kind = BackupKind::of(&b);
             BackupEntry {
                 path: b.display().to_string(),
                 kind,

@@ -178,13 +178,13 @@ export type BackupEntry = {
 	bytes: number,
 };
 
-/**  Why a backup was made, as read from its name. */
+/**  Why a backup in a file's backup folder was made; the core names the files, so it says. */
 export type BackupKind = 
 /**  Before a schema upgrade. */
 "before_upgrade" | 
-/**  Before an earlier restore. */
+/**  Before a restore. */
 "before_restore" | 
-/**  A copy saved there on demand (File → 另存副本…). */
+/**  A copy saved there on demand (File → 另存副本…, `backup save`). */
 "on_demand";
 
 export type Baseline = {
@@ -342,6 +342,12 @@ export type FileNotice = {
 export type FileProblem = {
 	error: IpcError,
 };
+
+/**
+ *  What kind of problem a finding is, as a closed vocabulary every face branches on (the
+ *  app's verify dialog, `verify --json`'s `kind`).
+ */
+export type FindingKind = "integrity" | "broken_link" | "row_changed" | "row_missing" | "row_unlogged";
 
 /**  An edit's gist: verb, subject, project. */
 export type Gist = {
@@ -881,8 +887,7 @@ export type VerifyOutcome = {
 
 /**  One problem `verify` found, as a sentence (Chinese, from the core) and its kind. */
 export type VerifyProblem = {
-	/**  `integrity`, `broken_link`, `row_changed`, `row_missing` or `row_unlogged`. */
-	kind: string,
+	kind: FindingKind,
 	text: string,
 };
 

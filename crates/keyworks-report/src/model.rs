@@ -16,6 +16,7 @@ use keyworks_core::model::{Category, ChangeRecord, Project, Stage, Status, Task,
 use keyworks_core::plan::calendar::Calendar;
 use keyworks_core::portfolio::milestones::MilestoneState;
 use keyworks_core::portfolio::summary::StatusCounts;
+use keyworks_core::portfolio::summary::leaf_completion;
 use keyworks_core::week::IsoWeek;
 use keyworks_core::{Db, Error, Result};
 use serde::Serialize;
@@ -285,28 +286,14 @@ fn working_day_shift(calendar: &Calendar, from: NaiveDate, to: NaiveDate) -> i64
     calendar.working_days_between(from, to)
 }
 
-/// State of a milestone as known on `as_of`: a completion dated later was not known yet.
+/// State of a milestone as known on `as_of`: a completion dated later was not known yet. The
+/// state itself is the core's rule.
 fn state_on(task: &Task, as_of: NaiveDate) -> (MilestoneState, Option<NaiveDate>) {
-    match task.actual_finish.filter(|a| *a <= as_of) {
-        Some(a) => (MilestoneState::Done, Some(a)),
-        None if task.planned_finish < as_of => (MilestoneState::Overdue, None),
-        None => (MilestoneState::Open, None),
-    }
-}
-
-/// Duration-weighted completion of the leaf work tasks, for a project without an update.
-fn task_completion(tasks: &[Task]) -> f64 {
-    let is_parent = |t: &Task| tasks.iter().any(|c| c.parent_id == Some(t.id));
-    let (weighted, days) = tasks
-        .iter()
-        .filter(|t| !t.is_milestone && !is_parent(t))
-        .fold((0.0, 0i64), |(w, d), t| {
-            (
-                w + t.duration_days as f64 * t.percent_complete,
-                d + t.duration_days,
-            )
-        });
-    weighted / days.max(1) as f64
+    let known = task.actual_finish.filter(|a| *a <= as_of);
+    (
+        MilestoneState::of(task.planned_finish, known, as_of).0,
+        known,
+    )
 }
 
 fn sum_known(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
@@ -487,7 +474,7 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
             status,
             previous_status,
             percent_complete: latest
-                .map_or_else(|| task_completion(&tasks), |u| u.percent_complete),
+                .map_or_else(|| leaf_completion(&tasks), |u| u.percent_complete),
             planned_start: p.planned_start,
             planned_finish: p.planned_finish,
             update: latest.map(|u| UpdateText {

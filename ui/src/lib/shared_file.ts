@@ -1,7 +1,7 @@
 // View logic of shared files: what the read-only banner says, the verify result in words, the
 // backup list's labels. Plain functions over the command DTOs, tested with Vitest.
 
-import type { BackupEntry, BackupKind, OpenFileInfo, VerifyOutcome } from "../bindings";
+import type { BackupEntry, BackupKind, FindingKind, OpenFileInfo, VerifyOutcome } from "../bindings";
 import type { Locale } from "./dates";
 import { translate, type MessageKey } from "./i18n";
 
@@ -65,7 +65,7 @@ export interface VerifySummary {
 }
 
 /** English headings of the core's findings (its sentences are Chinese, kept as the detail). */
-const EN_KINDS: Record<string, string> = {
+const EN_KINDS: Record<FindingKind, string> = {
   integrity: "SQLite's integrity check failed",
   broken_link: "The change log's hash chain is broken",
   row_changed: "A row was changed outside KeyWorks",
@@ -73,9 +73,9 @@ const EN_KINDS: Record<string, string> = {
   row_unlogged: "A row was written outside KeyWorks",
 };
 
-function problemText(kind: string, text: string, locale: Locale): string {
+function problemText(kind: FindingKind, text: string, locale: Locale): string {
   if (locale === "zh") return text;
-  const heading = EN_KINDS[kind] ?? "Problem";
+  const heading = EN_KINDS[kind];
   return `${heading}: ${text}`;
 }
 

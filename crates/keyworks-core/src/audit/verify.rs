@@ -47,6 +47,31 @@ pub enum Finding {
     RowUnlogged { table: String, row_id: i64 },
 }
 
+/// What kind of problem a finding is, as a closed vocabulary every face branches on (the
+/// app's verify dialog, `verify --json`'s `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    Integrity,
+    BrokenLink,
+    RowChanged,
+    RowMissing,
+    RowUnlogged,
+}
+
+impl Finding {
+    pub fn kind(&self) -> FindingKind {
+        match self {
+            Finding::Integrity { .. } => FindingKind::Integrity,
+            Finding::BrokenLink { .. } => FindingKind::BrokenLink,
+            Finding::RowChanged { .. } => FindingKind::RowChanged,
+            Finding::RowMissing { .. } => FindingKind::RowMissing,
+            Finding::RowUnlogged { .. } => FindingKind::RowUnlogged,
+        }
+    }
+}
+
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

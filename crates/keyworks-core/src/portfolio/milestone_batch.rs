@@ -8,6 +8,7 @@ use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
 use crate::model::Task;
+use crate::portfolio::milestones::check_completion_date;
 use crate::store::db::Db;
 
 impl Db {
@@ -23,14 +24,7 @@ impl Db {
         if ids.is_empty() {
             return Err(Error::invalid("里程碑", "", "请至少选择一个里程碑"));
         }
-        let today = stamp.at().date_naive();
-        if date > today {
-            return Err(Error::invalid(
-                "完成日期",
-                date.to_string(),
-                &format!("不能晚于今天（{today}）"),
-            ));
-        }
+        check_completion_date(date, stamp)?;
         let mut before = Vec::with_capacity(ids.len());
         for id in ids {
             if before.iter().any(|t: &Task| t.id == *id) {

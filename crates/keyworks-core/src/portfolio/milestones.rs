@@ -20,6 +20,22 @@ pub enum MilestoneState {
 }
 
 impl MilestoneState {
+    /// The one rule of a milestone's state on `as_of`: done when it has a completion date,
+    /// overdue when its due date has passed without one, else open; with the calendar days it
+    /// is late (as of `as_of` when open, at completion when done; never negative). A report of
+    /// a past week passes only the completions known by then.
+    pub fn of(
+        due: NaiveDate,
+        actual: Option<NaiveDate>,
+        as_of: NaiveDate,
+    ) -> (MilestoneState, i64) {
+        match actual {
+            Some(a) => (MilestoneState::Done, (a - due).num_days().max(0)),
+            None if due < as_of => (MilestoneState::Overdue, (as_of - due).num_days()),
+            None => (MilestoneState::Open, 0),
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             MilestoneState::Done => "已完成",
@@ -51,11 +67,7 @@ impl MilestoneRow {
     fn from_row(row: &rusqlite::Row<'_>, as_of: NaiveDate) -> rusqlite::Result<Self> {
         let due: NaiveDate = row.get(4)?;
         let actual: Option<NaiveDate> = row.get(5)?;
-        let (state, days_late) = match actual {
-            Some(a) => (MilestoneState::Done, (a - due).num_days().max(0)),
-            None if due < as_of => (MilestoneState::Overdue, (as_of - due).num_days()),
-            None => (MilestoneState::Open, 0),
-        };
+        let (state, days_late) = MilestoneState::of(due, actual, as_of);
         Ok(MilestoneRow {
             id: row.get(0)?,
             project_code: row.get(1)?,
@@ -124,14 +136,7 @@ impl Db {
                 name: before.name,
             });
         }
-        let today = stamp.at().date_naive();
-        if date > today {
-            return Err(Error::invalid(
-                "完成日期",
-                date.to_string(),
-                &format!("不能晚于今天（{today}）"),
-            ));
-        }
+        check_completion_date(date, stamp)?;
         self.write_tx(|tx| {
             let sql = format!(
                 "UPDATE tasks SET actual_start = ?1, actual_finish = ?1, percent_complete = 100, \
@@ -143,4 +148,18 @@ impl Db {
             Ok(after)
         })
     }
+}
+
+/// The one rule of a completion date: not after the day of the stamp, for nobody can have
+/// accepted work tomorrow.
+pub(crate) fn check_completion_date(date: NaiveDate, stamp: &Stamp) -> Result<()> {
+    let today = stamp.at().date_naive();
+    if date > today {
+        return Err(Error::invalid(
+            "完成日期",
+            date.to_string(),
+            &format!("不能晚于今天（{today}）"),
+        ));
+    }
+    Ok(())
 }

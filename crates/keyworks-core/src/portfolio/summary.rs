@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::ids::{ProjectId, TaskId};
-use crate::model::{Category, Portfolio, Project, Stage, Status};
+use crate::model::{Category, Portfolio, Project, Stage, Status, Task};
 use crate::portfolio::milestones::{MilestoneQuery, MilestoneRow};
 use crate::store::db::Db;
 use crate::week::IsoWeek;
@@ -83,17 +83,8 @@ impl Db {
         }
 
         let mut task_completion: HashMap<ProjectId, f64> = HashMap::new();
-        if projects.iter().any(|p| !latest.contains_key(&p.id)) {
-            // Leaf work tasks only: summaries would count their children twice.
-            let mut stmt = conn.prepare_cached(
-                "SELECT project_id, sum(duration_days * percent_complete) / max(sum(duration_days), 1) FROM tasks t \
-                 WHERE is_milestone = 0 AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id) \
-                 GROUP BY project_id",
-            )?;
-            for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
-                let (id, pct) = row?;
-                task_completion.insert(id, pct);
-            }
+        for p in projects.iter().filter(|p| !latest.contains_key(&p.id)) {
+            task_completion.insert(p.id, leaf_completion(&self.tasks_of(p.id)?));
         }
 
         struct OpenMilestones {
@@ -188,4 +179,21 @@ impl Db {
             overdue,
         })
     }
+}
+
+/// The one rule of a project's completion when no weekly update states it: the
+/// duration-weighted completion of its leaf work tasks (summaries would count their children
+/// twice; milestones weigh nothing).
+pub fn leaf_completion(tasks: &[Task]) -> f64 {
+    let parents: std::collections::HashSet<_> = tasks.iter().filter_map(|t| t.parent_id).collect();
+    let (weighted, days) = tasks
+        .iter()
+        .filter(|t| !t.is_milestone && !parents.contains(&t.id))
+        .fold((0.0, 0i64), |(w, d), t| {
+            (
+                w + t.duration_days as f64 * t.percent_complete,
+                d + t.duration_days,
+            )
+        });
+    weighted / days.max(1) as f64
 }

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::Local;
+use serde::Serialize;
 
 use crate::audit::change_log::{Op, Stamp, append};
 use crate::error::{Error, Result};
@@ -20,6 +21,39 @@ pub fn backup_dir(db_path: &Path) -> PathBuf {
         .unwrap_or_default();
     name.push(".backups");
     db_path.with_file_name(name)
+}
+
+/// Why a backup in a file's backup folder was made; the core names the files, so it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum BackupKind {
+    /// Before a schema upgrade.
+    BeforeUpgrade,
+    /// Before a restore.
+    BeforeRestore,
+    /// A copy saved there on demand (File → 另存副本…, `backup save`).
+    OnDemand,
+}
+
+/// The reasons automatic backups are named with, and the kind each means.
+const REASONS: &[(&str, BackupKind)] = &[
+    ("before-upgrade", BackupKind::BeforeUpgrade),
+    ("before-restore", BackupKind::BeforeRestore),
+];
+
+impl BackupKind {
+    /// The kind of the backup at `path`, from the name the core gave it.
+    pub fn of(path: &Path) -> BackupKind {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        REASONS
+            .iter()
+            .find(|(reason, _)| stem.ends_with(&format!("-{reason}")))
+            .map_or(BackupKind::OnDemand, |(_, kind)| *kind)
+    }
 }
 
 /// The automatic backups of a database file, oldest first.
