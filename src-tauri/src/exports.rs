@@ -156,7 +156,7 @@ pub fn export_file(
             }
         }
     })?;
-    keyworks_interchange::atomic_write::write_atomically(path, &bytes)?;
+    keyworks_core::store::atomic_file::write_atomically(path, &bytes)?;
     Ok(rows)
 }
 

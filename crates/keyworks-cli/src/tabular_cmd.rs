@@ -181,7 +181,7 @@ pub fn export(
             )
         }
     };
-    keyworks_interchange::atomic_write::write_atomically(&out, &bytes)?;
+    keyworks_core::store::atomic_file::write_atomically(&out, &bytes)?;
     println!("已写入 {}（{} 行数据）。", out.display(), rows);
     Ok(out)
 }

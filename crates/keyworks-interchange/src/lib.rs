@@ -2,7 +2,6 @@
 //! Excel, iCalendar for Outlook. Parsing and formatting live here; every rule about what an
 //! import changes, and the one transaction that applies it, lives in keyworks-core.
 
-pub mod atomic_write;
 pub mod csv_export;
 pub mod csv_import;
 pub mod ical;

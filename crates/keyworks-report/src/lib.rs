@@ -3,9 +3,7 @@
 //! The model reads the database; layout only reads the model. Neither reads the clock:
 //! "today", the week and the generation time are inputs.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use keyworks_core::week::IsoWeek;
@@ -103,7 +101,7 @@ pub fn write_weekly_pdf(
     };
     let doc = layout(&report, &opts)?;
     let bytes = to_pdf(&doc, generated_at)?;
-    write_atomically(out, &bytes)?;
+    keyworks_core::store::atomic_file::write_atomically(out, &bytes)?;
     Ok(WrittenReport {
         path: out.to_owned(),
         portfolio: report.portfolio.name.clone(),
@@ -112,43 +110,4 @@ pub fn write_weekly_pdf(
         pages: doc.pages.len(),
         bytes: bytes.len(),
     })
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so that
-/// a failure part-way leaves the old report (or nothing), never half a PDF.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    // Unique per process and per call: the desktop app may write two reports at once.
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    let io = |source| {
-        Error::Core(keyworks_core::Error::Io {
-            path: path.to_owned(),
-            source,
-        })
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report.pdf".into());
-    let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}-{seq}.tmp", std::process::id()));
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        // The temporary file is ours and incomplete; the target was not touched.
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
-    Ok(())
 }

@@ -2,6 +2,7 @@
 //! numbered migrations, backups and restores, and what a new file is filled with (the seed,
 //! synthetic portfolios for benchmarks).
 
+pub mod atomic_file;
 pub mod backup;
 pub mod db;
 pub mod seed;

@@ -194,6 +194,6 @@ pub fn export_string(db: &Db, code: &str) -> Result<String, MspdiError> {
 /// it, then a rename), so that a failed export never leaves half a file.
 pub fn export_file(db: &Db, code: &str, path: &Path) -> Result<(), MspdiError> {
     let xml = export_string(db, code)?;
-    crate::atomic_write::write_atomically(path, xml.as_bytes())?;
+    keyworks_core::store::atomic_file::write_atomically(path, xml.as_bytes())?;
     Ok(())
 }
