@@ -6,6 +6,8 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 // sourcemaps shipped, nothing fetched at run time.
 export default defineConfig({
   plugins: [svelte()],
+  // Vitest mounts views in happy-dom: Svelte's browser build, not its server one.
+  resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
   base: "./",
   clearScreen: false,
   server: { port: 5173, strictPort: true },

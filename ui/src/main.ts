@@ -4,6 +4,13 @@ import { app, showError } from "./lib/app_state.svelte";
 import { loadStartup } from "./lib/startup";
 import "./styles.css";
 
+// `npm run dev:mock`: the whole window in a plain browser, on the mock backend (src/mock),
+// for UI work without Rust. Never part of a production build (the branch is dropped).
+if (import.meta.env.VITE_MOCK_BACKEND) {
+  const { installMockBackend } = await import("./mock/backend");
+  installMockBackend();
+}
+
 const target = document.getElementById("app");
 if (target) {
   void loadStartup().then((startup) => {

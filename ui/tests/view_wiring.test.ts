@@ -1,0 +1,104 @@
+// The views against the mock backend (src/mock/backend.ts): what a person types and clicks
+// reaches the backend as the command and arguments it must. No Rust needed.
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { flushSync, mount, unmount } from "svelte";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { app } from "../src/lib/app_state.svelte";
+import { FakeFile, installMockBackend } from "../src/mock/backend";
+import Dashboard from "../src/views/Dashboard.svelte";
+import ProjectView from "../src/views/ProjectView.svelte";
+import WeeklyUpdate from "../src/views/WeeklyUpdate.svelte";
+
+let file: FakeFile;
+let view: Record<string, unknown> | null = null;
+
+async function settle(until: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    flushSync();
+    if (until()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`never: ${what}\n${document.body.innerHTML.slice(0, 2000)}`);
+}
+
+const $ = <T extends Element = HTMLElement>(css: string) => document.querySelector<T>(css);
+
+function type(css: string, text: string) {
+  const el = $<HTMLInputElement | HTMLTextAreaElement>(css);
+  if (!el) throw new Error(`no ${css}`);
+  el.value = text;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+beforeEach(() => {
+  file = installMockBackend();
+  app.locale = "zh";
+  app.asOf = "2021-06-18";
+  app.projectCode = null;
+  app.revision += 1;
+  app.error = null;
+  app.notice = null;
+  document.body.innerHTML = "";
+});
+
+afterEach(() => {
+  if (view) unmount(view);
+  view = null;
+  clearMocks();
+});
+
+describe("views on the mock backend", () => {
+  it("the dashboard lists the portfolio it is given", async () => {
+    view = mount(Dashboard, { target: document.body });
+    await settle(() => document.querySelectorAll('[data-testid="project-row"]').length === 2, "two project rows");
+    expect($('[data-testid="project-row"][data-code="KP21-02"]')?.textContent).toContain("比亚迪智能终端");
+    expect(file.calls.some((c) => c.cmd === "portfolio_summary" && c.args.asOf === "2021-06-18")).toBe(true);
+  });
+
+  it("the weekly update sends the week typed the Chinese way, and asks before replacing a colleague's report", async () => {
+    app.projectCode = "KP21-02";
+    view = mount(WeeklyUpdate, { target: document.body });
+    await settle(() => $('[data-testid="update-item"][data-week="2021-W23"]') !== null, "韩工's W23 report listed");
+    type('[data-testid="update-week"]', "2021年第24周");
+    type('[data-testid="update-narrative"]', "产线安装调试完成40%。");
+    $<HTMLButtonElement>('[data-testid="record-update"]')?.click();
+    await settle(() => file.calls.some((c) => c.cmd === "record_update"), "record_update sent");
+    const sent = file.calls.find((c) => c.cmd === "record_update")?.args as { code: string; form: { week: string; replaces: unknown } };
+    expect(sent.code).toBe("KP21-02");
+    expect(sent.form.week).toBe("2021-W24");
+    expect(sent.form.replaces).toBeNull();
+    await settle(() => (app.notice ?? "").includes("已提交2021年第24周周报"), "the saved notice");
+
+    // W23 has 韩工's report: asked first; 编辑 loads it; the save names the report replaced.
+    file.calls = [];
+    type('[data-testid="update-week"]', "2021-W23");
+    type('[data-testid="update-narrative"]', "另一段文字");
+    $<HTMLButtonElement>('[data-testid="record-update"]')?.click();
+    await settle(() => $('[data-testid="report-exists"]') !== null, "the question");
+    expect(file.calls.some((c) => c.cmd === "record_update")).toBe(false);
+    expect($('[data-testid="report-exists"]')?.textContent).toContain("韩工");
+    $<HTMLButtonElement>('[data-testid="report-exists-edit"]')?.click();
+    await settle(() => $<HTMLTextAreaElement>('[data-testid="update-narrative"]')?.value === "首批SMT设备按计划进场。", "韩工's words in the form");
+    $<HTMLButtonElement>('[data-testid="record-update"]')?.click();
+    await settle(() => file.calls.some((c) => c.cmd === "record_update"), "the edit sent");
+    const edit = file.calls.find((c) => c.cmd === "record_update")?.args as { form: { replaces: unknown } };
+    expect(edit.form.replaces).toBe(100);
+  });
+
+  it("添加任务 with a task selected sends the selected task's parent and places it after it", async () => {
+    app.projectCode = "KP21-02";
+    view = mount(ProjectView, { target: document.body });
+    await settle(() => $('[data-testid="task-row"][data-name="装配线安装调试"]') !== null, "the WBS");
+    $<HTMLElement>('[data-testid="task-row"][data-name="装配线安装调试"]')?.click();
+    await settle(() => $('[data-testid="task-row"].selected') !== null, "a row selected");
+    $<HTMLButtonElement>('[data-testid="add-task"]')?.click();
+    await settle(() => $('[data-testid="form-name"]') !== null, "the dialog");
+    expect($('[data-testid="form-after"]')?.textContent).toContain("装配线安装调试");
+    type('[data-testid="form-name"]', "产线联调验收");
+    $<HTMLButtonElement>('[data-testid="dialog-ok"]')?.click();
+    await settle(() => file.calls.some((c) => c.cmd === "add_task"), "add_task sent");
+    const draft = (file.calls.find((c) => c.cmd === "add_task")?.args as { draft: { parent_id: unknown; after: unknown } }).draft;
+    expect(draft.parent_id).toBe(10);
+    expect(draft.after).toBe(11);
+  });
+});
