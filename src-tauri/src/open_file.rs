@@ -1,49 +1,24 @@
 //! The database the window is working on: at most one open file, shared by every command, with
 //! the edit lock that makes this window its one editor (or the reason it is read-only).
 //!
-//! Lock semantics in the app (the lock itself is keyworks-core's `edit_lock`, a `~$<file>`
-//! beside the database):
-//! - Opening for editing takes the lock before the database is opened for writing (so nothing,
-//!   not even a migration, reaches a file someone else is editing) and keeps it while the file
-//!   is open. Someone else's lock, a read-only file or folder, or a lock file that cannot be
-//!   created opens the file read-only instead, and the UI says why and who.
-//! - The lock is released when another file is opened, when the file is closed and when the app
-//!   exits (`close`, called from the run loop: Tauri runs no destructors on exit).
-//! - A lock left by this same person on this same machine whose process is gone (a crash, a
-//!   killed app) is taken back silently — nobody can lose work — and the break is logged.
-//!   Anyone else's stale lock is only broken after the person confirms (`break_stale_lock`).
+//! The policy of opening (the lock first, read-only with a reason when editing is not
+//! possible, one's own abandoned lock taken back) is keyworks-core's (`audit::editing`), the
+//! same for every face. This module keeps the one open file of the window and releases its lock
+//! when another file is opened, when the file is closed and when the app exits (`close`, called
+//! from the run loop: Tauri runs no destructors on exit).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::Local;
 use keyworks_core::audit::edit_lock::{self, EditLock, LockHolder};
+use keyworks_core::audit::editing::{Editor, OpenedFile, open_to_work, take_edit_lock};
+pub use keyworks_core::audit::editing::{OpenMode, ReadOnlyReason};
 use keyworks_core::store::seed::SEED_AUTHOR;
 use keyworks_core::{Access, Db, Error, ErrorCode, Stamp};
 use serde::{Deserialize, Serialize};
 
 use crate::ipc_error::IpcError;
-
-/// How a file is asked to be opened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpenMode {
-    /// For editing when possible, else read-only with the reason.
-    Edit,
-    /// Auditor mode: read-only by choice; nothing reaches the file.
-    ReadOnly,
-}
-
-/// Why the open file cannot be changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ReadOnlyReason {
-    /// File → 以只读方式打开… (auditor mode).
-    Chosen,
-    /// The file or its folder cannot be written.
-    NotWritable,
-    /// Someone else holds the edit lock.
-    LockedByOther,
-}
 
 /// Who holds the edit lock, as the read-only banner shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -116,14 +91,6 @@ impl Session {
         }
     }
 
-    fn read_only(db: Db, reason: ReadOnlyReason, detail: String) -> Session {
-        Session {
-            db,
-            lock: None,
-            read_only: Some((reason, detail)),
-        }
-    }
-
     fn path(&self) -> Option<&Path> {
         self.db.path()
     }
@@ -179,6 +146,13 @@ pub struct Identity {
 impl Identity {
     pub fn stamp(&self) -> keyworks_core::Result<Stamp> {
         stamp_now(&self.author)
+    }
+
+    fn editor(&self) -> Editor {
+        Editor {
+            author: self.author.clone(),
+            stale_lock_hours: self.stale_lock_hours,
+        }
     }
 }
 
@@ -389,108 +363,29 @@ fn open_db(path: &Path, access: Access, checked: bool) -> Result<Db, IpcError> {
     opened.map_err(IpcError::from)
 }
 
-/// Opens `path` as asked. For editing: the lock first, then the file for writing; whatever
-/// keeps us from editing turns into a read-only session that says why.
+/// Opens `path` as asked, by the core's policy (`audit::editing`).
 pub fn open_session(
     path: &Path,
     mode: OpenMode,
     checked: bool,
     who: &Identity,
 ) -> Result<Session, IpcError> {
-    if mode == OpenMode::ReadOnly {
-        let db = open_db(path, Access::ReadOnly, checked)?;
-        return Ok(Session::read_only(
-            db,
-            ReadOnlyReason::Chosen,
-            String::new(),
-        ));
-    }
-    let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Error::FileNotFound {
-            path: path.to_owned(),
-        },
-        _ => Error::Io {
-            path: path.to_owned(),
-            source,
-        },
-    })?;
-    if meta.permissions().readonly() {
-        // Checked before the lock so that a read-only file gets no lock file beside it.
-        let why = Error::ReadOnlyFile {
-            path: path.to_owned(),
-        };
-        return read_only_because(path, checked, ReadOnlyReason::NotWritable, why.to_string());
-    }
-    let lock = match take_lock(path, who) {
-        Ok(lock) => lock,
-        Err(e) if e.code() == ErrorCode::Locked => {
-            return read_only_because(path, checked, ReadOnlyReason::LockedByOther, e.to_string());
-        }
-        // A lock file that cannot be created beside the file: a read-only folder or share.
-        Err(e) => {
-            return read_only_because(path, checked, ReadOnlyReason::NotWritable, e.to_string());
-        }
-    };
-    match Db::open(path, Access::ReadWrite).and_then(|db| {
-        if checked {
-            db.quick_check()?;
-        }
-        Ok(db)
-    }) {
-        Ok(db) => Ok(Session::editing(db, Some(lock))),
-        Err(e) if e.code() == ErrorCode::ReadOnly => {
-            drop(lock);
-            read_only_because(path, checked, ReadOnlyReason::NotWritable, e.to_string())
-        }
-        // The lock is dropped with the error: a file we cannot open is not ours to hold.
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn read_only_because(
-    path: &Path,
-    checked: bool,
-    reason: ReadOnlyReason,
-    detail: String,
-) -> Result<Session, IpcError> {
-    let db = open_db(path, Access::ReadOnly, checked)?;
-    Ok(Session::read_only(db, reason, detail))
-}
-
-/// The edit lock on `path` for this process, taking back our own abandoned lock (same person,
-/// same machine, process gone): the break is recorded in the file's change log.
-fn take_lock(path: &Path, who: &Identity) -> keyworks_core::Result<EditLock> {
-    let me = || LockHolder::this_process(&who.author, Local::now().fixed_offset());
-    match EditLock::acquire(path, me()) {
-        Err(Error::Locked { .. }) => {
-            let Some(holder) = edit_lock::current_holder(path)? else {
-                // Released between the two looks: try once more.
-                return EditLock::acquire(path, me());
-            };
-            if !is_own_abandoned_lock(&holder, who) {
-                return Err(Error::Locked {
-                    path: path.to_owned(),
-                    since: holder.since_text(),
-                    user: holder.user,
-                    machine: holder.machine,
-                });
-            }
-            let mut writer = Db::open(path, Access::ReadWrite)?;
-            writer.break_edit_lock(who.stale_lock_hours, false, &who.stamp()?)?;
-            drop(writer);
-            EditLock::acquire(path, me())
-        }
-        other => other,
-    }
-}
-
-/// Ours, on this machine, and its process is gone: whatever the age limit.
-fn is_own_abandoned_lock(holder: &LockHolder, who: &Identity) -> bool {
-    // A century: the age test of `is_stale` never fires, only "process gone on this machine".
-    const NEVER_HOURS: i64 = 24 * 365 * 100;
-    holder.user == who.author
-        && holder.machine == edit_lock::this_machine()
-        && holder.is_stale(Local::now().fixed_offset(), NEVER_HOURS)
+    let OpenedFile {
+        db,
+        lock,
+        read_only,
+    } = open_to_work(
+        path,
+        mode,
+        checked,
+        &who.editor(),
+        Local::now().fixed_offset(),
+    )?;
+    Ok(Session {
+        db,
+        lock,
+        read_only,
+    })
 }
 
 /// Who and when, for a change made now by `author`.
@@ -513,7 +408,7 @@ pub fn open_or_create_seeded(path: &Path, who: &Identity) -> Result<Session, Ipc
         })?;
     }
     // The lock first: nobody else can be editing a file that does not exist yet.
-    let lock = take_lock(path, who)?;
+    let lock = take_edit_lock(path, &who.editor(), Local::now().fixed_offset())?;
     let stamp = stamp_now(SEED_AUTHOR)?;
     let db = Db::create_seeded(path, &stamp)?;
     Ok(Session::editing(db, Some(lock)))

@@ -661,9 +661,9 @@ export type ProjectSummary = {
 	days_late: number,
 };
 
-/**  Why the open file cannot be changed. */
+/**  Why an open file cannot be changed. */
 export type ReadOnlyReason = 
-/**  File → 以只读方式打开… (auditor mode). */
+/**  Opened read-only on purpose (auditor mode). */
 "chosen" | 
 /**  The file or its folder cannot be written. */
 "not_writable" | 

@@ -45,6 +45,12 @@ impl LockHolder {
         if now.signed_duration_since(self.since) > chrono::Duration::hours(max_age_hours) {
             return true;
         }
+        self.process_gone_here()
+    }
+
+    /// Its process ran on this machine and is gone (a crash, a killed app): whatever its age,
+    /// nobody is working under it.
+    pub fn process_gone_here(&self) -> bool {
         self.machine == this_machine() && !process_is_running(self.process)
     }
 

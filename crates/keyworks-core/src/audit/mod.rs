@@ -3,6 +3,7 @@
 
 pub mod change_log;
 pub mod edit_lock;
+pub mod editing;
 pub mod history;
 pub mod undo;
 pub mod verify;
