@@ -10,6 +10,8 @@ use keyworks_core::audit::history::{HistoryQuery, Lang};
 use keyworks_core::week::parse_date;
 use keyworks_core::{Access, Db, Error};
 
+use crate::report_cmd::LangArg;
+
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// Only edits that touched this project (code, e.g. KP21-01)
@@ -27,25 +29,15 @@ pub struct HistoryArgs {
     /// How many edits, newest first
     #[arg(long, default_value_t = 50)]
     limit: u32,
-    /// zh or en
-    #[arg(long, default_value = "zh")]
-    lang: String,
+    /// Language of the words (project data is shown as entered)
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    lang: LangArg,
     #[arg(long)]
     json: bool,
 }
 
 pub fn history(path: &Path, args: &HistoryArgs) -> Result<ExitCode, Error> {
-    let lang = match args.lang.as_str() {
-        "zh" => Lang::Zh,
-        "en" => Lang::En,
-        other => {
-            return Err(Error::InvalidInput {
-                field: "--lang".into(),
-                value: other.into(),
-                expected: "应为 zh 或 en".into(),
-            });
-        }
-    };
+    let lang = Lang::from(args.lang);
     let query = HistoryQuery {
         project: args.project.clone(),
         author: args.author.clone(),

@@ -3,15 +3,15 @@
 //! Parsing arguments and printing only: keyworks-interchange reads and writes the files and
 //! keyworks-core applies an import in one transaction.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use keyworks_core::imports::project_import::{ImportOutcome, ImportProgress};
-use keyworks_core::model::{Category, Stage};
+use keyworks_api::exports::{export_mspdi, mspdi_file_name, scope_of};
+use keyworks_api::imports::{MspdiChoices, MspdiImported, import_mspdi};
+use keyworks_api::progress::{Phase, Progress, ProgressSink};
 use keyworks_core::{Access, Db, Error};
-use keyworks_interchange::mspdi::{self, ImportOptions};
 
 use crate::tabular_cmd::{self, TabularFormat, TabularOptions};
 
@@ -39,10 +39,10 @@ pub struct ImportArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// XML: category of the new project, e.g. 片区开发及基础设施
-    #[arg(long, default_value = "片区开发及基础设施")]
+    #[arg(long, default_value = keyworks_api::imports::DEFAULT_CATEGORY)]
     pub category: String,
     /// XML: stage of the new project: 新开工 | 续建 | 建成投产
-    #[arg(long, default_value = "续建")]
+    #[arg(long, default_value = keyworks_api::imports::DEFAULT_STAGE)]
     pub stage: String,
     /// CSV: apply the changes (without it the preview is printed and nothing is written)
     #[arg(long)]
@@ -90,76 +90,80 @@ pub fn import(cli: &super::Cli, db_path: &Path, args: &ImportArgs) -> Result<(),
         }
         return Ok(());
     }
-    let options = ImportOptions {
-        code: args
-            .code
-            .clone()
-            .unwrap_or_else(|| mspdi::default_code(&args.file)),
+    let choices = MspdiChoices {
+        code: args.code.clone(),
         name: args.name.clone(),
-        category: Category::parse("--category", &args.category)?,
-        stage: Stage::parse("--stage", &args.stage)?,
-        today: stamp.at().date_naive(),
+        category: Some(args.category.clone()),
+        stage: Some(args.stage.clone()),
     };
     let mut db = super::open_for_writing(cli, db_path, &stamp)?;
-    // Large files: a line on stderr every tenth of the way.
-    let mut shown = 0u64;
-    let mut progress = |p: ImportProgress| {
-        if p.rows_total >= 20_000 {
+    let mut progress = TerminalLine::new();
+    let imported = import_mspdi(&mut db, &args.file, &choices, &stamp, &mut progress)?;
+    progress.finish();
+    match imported {
+        MspdiImported::Imported {
+            code,
+            name,
+            tasks,
+            milestones,
+            links,
+            calendar_exceptions,
+            baselines,
+            baseline_tasks,
+            warnings,
+        } => {
+            println!(
+                "已从 {} 导入项目 {code}「{name}」：任务 {tasks} 个（其中里程碑 {milestones} 个），依赖 {links} 条，日历例外 {calendar_exceptions} 天，基线 {baselines} 个（{baseline_tasks} 行）。",
+                args.file.display(),
+            );
+            for w in &warnings {
+                eprintln!("注意：{w}");
+            }
+        }
+        MspdiImported::Cancelled => println!("导入已取消，数据库未作改动。"),
+    }
+    Ok(())
+}
+
+/// Progress as one line on a terminal, redrawn in place (at most every tenth of the way);
+/// nothing when stderr is a file or a pipe, where redrawn lines would only pile up.
+struct TerminalLine {
+    terminal: bool,
+    shown: u64,
+}
+
+impl TerminalLine {
+    fn new() -> Self {
+        TerminalLine {
+            terminal: std::io::stderr().is_terminal(),
+            shown: 0,
+        }
+    }
+
+    /// Ends the line, if one was drawn.
+    fn finish(&self) {
+        if self.shown > 0 {
+            eprintln!();
+        }
+    }
+}
+
+impl ProgressSink for TerminalLine {
+    fn show(&mut self, p: Progress) -> ControlFlow<()> {
+        if self.terminal && p.phase == Phase::Writing && p.rows_total >= 20_000 {
             let tenth = p.rows_done * 10 / p.rows_total.max(1);
-            if tenth > shown {
-                shown = tenth;
+            if tenth > self.shown {
+                self.shown = tenth;
                 eprint!("\r写入 {}/{} 行…", p.rows_done, p.rows_total);
                 let _ = std::io::stderr().flush();
             }
         }
         ControlFlow::Continue(())
-    };
-    let report = mspdi::import_file(&mut db, &args.file, &options, &stamp, &mut progress)
-        .map_err(|e| e.into_core(&args.file))?;
-    if shown > 0 {
-        eprintln!();
     }
-    match report.outcome {
-        ImportOutcome::Imported(s) => {
-            println!(
-                "已从 {} 导入项目 {}「{}」：任务 {} 个（其中里程碑 {} 个），依赖 {} 条，日历例外 {} 天，基线 {} 个（{} 行）。",
-                args.file.display(),
-                s.project.code,
-                s.project.name,
-                s.tasks,
-                s.milestones,
-                s.links,
-                s.calendar_exceptions,
-                s.baselines,
-                s.baseline_tasks
-            );
-        }
-        ImportOutcome::Cancelled => println!("导入已取消，数据库未作改动。"),
-    }
-    for w in &report.warnings {
-        eprintln!("注意：{w}");
-    }
-    Ok(())
 }
 
 pub fn export(db_path: &Path, args: &ExportArgs) -> Result<(), Error> {
-    let code = match (&args.code, args.all) {
-        (Some(_), true) => {
-            return Err(Error::InvalidInput {
-                field: "--all".into(),
-                value: args.code.clone().unwrap_or_default(),
-                expected: "项目编号与 --all 只能给出其一".into(),
-            });
-        }
-        (None, false) => {
-            return Err(Error::InvalidInput {
-                field: "项目编号".into(),
-                value: String::new(),
-                expected: "请给出项目编号，或用 --all 导出全部项目".into(),
-            });
-        }
-        (code, _) => code.as_deref(),
-    };
+    let code = scope_of(args.code.as_deref(), args.all)?;
     let tabular = match args.format {
         ExportFormat::Mspdi => {
             let Some(code) = code else {
@@ -170,18 +174,16 @@ pub fn export(db_path: &Path, args: &ExportArgs) -> Result<(), Error> {
                 });
             };
             let db = Db::open_checked(db_path, Access::ReadOnly)?;
-            let project = db.project_by_code(code)?;
-            let out = args
-                .out
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(format!("{}.xml", project.code)));
-            mspdi::export_file(&db, &project.code, &out).map_err(|e| e.into_core(&out))?;
-            let tasks = db.tasks_of(project.id)?.len();
+            let out = match &args.out {
+                Some(out) => out.clone(),
+                None => PathBuf::from(mspdi_file_name(&db.project_by_code(code)?.code)),
+            };
+            let written = export_mspdi(&db, code, &out)?;
             println!(
                 "已写入 {}（MS Project XML，项目 {}，{} 个任务）。",
                 out.display(),
-                project.code,
-                tasks
+                written.code.unwrap_or_default(),
+                written.rows
             );
             return Ok(());
         }

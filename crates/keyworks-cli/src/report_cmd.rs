@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::Local;
 use clap::{Args, Subcommand, ValueEnum};
+use keyworks_api::reports::{ReportOf, default_file_name, weekly_request, write_weekly_report};
 use keyworks_core::week::{IsoWeek, parse_date};
 use keyworks_core::{Access, Db, Error};
-use keyworks_report::{Lang, Orientation, ReportRequest};
+use keyworks_report::{Lang, Orientation};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
@@ -34,31 +35,35 @@ pub struct WeeklyArgs {
     lang: LangArg,
 }
 
+/// `--lang zh|en` of every command that writes words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
     Zh,
     En,
 }
 
+impl From<LangArg> for Lang {
+    fn from(arg: LangArg) -> Lang {
+        match arg {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
 pub fn run(db_path: &Path, command: &ReportCommand) -> Result<(), Error> {
     let ReportCommand::Weekly(args) = command;
     let now = Local::now().fixed_offset();
-    let offset = *now.offset();
-    let request = match (&args.week, &args.as_of) {
-        (Some(w), _) => {
-            ReportRequest::for_week(IsoWeek::parse("--week", w)?, now.date_naive(), offset)
-        }
-        (None, Some(d)) => ReportRequest::for_date(parse_date("--as-of", d)?, offset),
-        (None, None) => ReportRequest::for_date(now.date_naive(), offset),
+    let of = match (&args.week, &args.as_of) {
+        (Some(w), _) => ReportOf::Week(IsoWeek::parse("--week", w)?),
+        (None, Some(d)) => ReportOf::Day(parse_date("--as-of", d)?),
+        (None, None) => ReportOf::Day(now.date_naive()),
     };
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from(keyworks_report::default_file_name(request.week)));
-    let lang = match args.lang {
-        LangArg::Zh => Lang::Zh,
-        LangArg::En => Lang::En,
-    };
+        .unwrap_or_else(|| PathBuf::from(default_file_name(weekly_request(of, now).week)));
+    let lang = Lang::from(args.lang);
     let orientation = if args.landscape {
         Orientation::Landscape
     } else {
@@ -66,7 +71,7 @@ pub fn run(db_path: &Path, command: &ReportCommand) -> Result<(), Error> {
     };
 
     let db = Db::open_checked(db_path, Access::ReadOnly)?;
-    let written = keyworks_report::write_weekly_pdf(&db, &request, lang, orientation, now, &out)?;
+    let written = write_weekly_report(&db, of, lang, orientation, now, &out)?;
     println!(
         "已生成 {}：{} {} 周报，截至 {}，共 {} 页，{} KB。",
         written.path.display(),

@@ -22,13 +22,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
+use keyworks_api::exports::{TableExport, TableRequest, export_table};
+use keyworks_api::imports::read_milestone_sheet;
 use keyworks_core::imports::milestone_import::{ImportPreview, MilestoneSheet, PlannedChange};
 use keyworks_core::week::parse_date;
 use keyworks_core::{Access, Db, Error, Stamp};
-use keyworks_interchange::csv_import::{ReadCsv, read_milestone_csv};
-use keyworks_interchange::ical::{IcsRequest, calendar_text};
-use keyworks_interchange::tabular::{Lang, Scope, TableKind, gather, milestones_of};
-use keyworks_interchange::{csv_export, xlsx};
+use keyworks_interchange::csv_import::ReadCsv;
 
 use crate::report_cmd::LangArg;
 use crate::table::{Align, Table};
@@ -44,16 +43,6 @@ pub enum TabularFormat {
     Ics,
 }
 
-impl TabularFormat {
-    fn extension(self) -> &'static str {
-        match self {
-            TabularFormat::Xlsx => "xlsx",
-            TabularFormat::Csv => "csv",
-            TabularFormat::Ics => "ics",
-        }
-    }
-}
-
 /// Which table a CSV export holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CsvTable {
@@ -65,13 +54,14 @@ pub enum CsvTable {
     Updates,
 }
 
-impl CsvTable {
-    fn kind(self) -> TableKind {
-        match self {
-            CsvTable::Portfolio => TableKind::Projects,
-            CsvTable::Milestones => TableKind::Milestones,
-            CsvTable::Updates => TableKind::Updates,
-        }
+/// The export a format and a table name.
+fn export_of(format: TabularFormat, table: CsvTable) -> TableExport {
+    match (format, table) {
+        (TabularFormat::Xlsx, _) => TableExport::Workbook,
+        (TabularFormat::Ics, _) => TableExport::MilestoneCalendar,
+        (TabularFormat::Csv, CsvTable::Portfolio) => TableExport::ProjectCsv,
+        (TabularFormat::Csv, CsvTable::Milestones) => TableExport::MilestoneCsv,
+        (TabularFormat::Csv, CsvTable::Updates) => TableExport::UpdateCsv,
     }
 }
 
@@ -89,38 +79,6 @@ pub struct TabularOptions {
     pub as_of: Option<String>,
 }
 
-fn lang(arg: LangArg) -> Lang {
-    match arg {
-        LangArg::Zh => Lang::Zh,
-        LangArg::En => Lang::En,
-    }
-}
-
-fn io_error(path: &Path, source: std::io::Error) -> Error {
-    Error::Io {
-        path: path.to_owned(),
-        source,
-    }
-}
-
-/// `里程碑-KP21-01-2021-06-11.csv`, `重点项目-全部-2021-06-11.xlsx`, …
-fn default_file_name(
-    code: Option<&str>,
-    format: TabularFormat,
-    table: CsvTable,
-    as_of: NaiveDate,
-) -> PathBuf {
-    let what = match (format, table) {
-        (TabularFormat::Xlsx, _) => "重点项目",
-        (TabularFormat::Ics, _) => "里程碑日历",
-        (TabularFormat::Csv, CsvTable::Portfolio) => "项目",
-        (TabularFormat::Csv, CsvTable::Milestones) => "里程碑",
-        (TabularFormat::Csv, CsvTable::Updates) => "周报",
-    };
-    let scope = code.unwrap_or("全部");
-    PathBuf::from(format!("{what}-{scope}-{as_of}.{}", format.extension()))
-}
-
 /// Writes the export and prints where; returns the file written. `code` None is the
 /// whole portfolio (`--all`).
 pub fn export(
@@ -135,79 +93,29 @@ pub fn export(
         Some(t) => parse_date("--as-of", t)?,
         None => Local::now().date_naive(),
     };
-    let scope = match code {
-        Some(c) => Scope::Project(db.project_by_code(c)?.code),
-        None => Scope::Portfolio,
+    let what = export_of(format, options.table);
+    // The file is named after the project's code, also when a name was given for it.
+    let code = match code {
+        Some(c) => Some(db.project_by_code(c)?.code),
+        None => None,
     };
-    let code = match &scope {
-        Scope::Project(c) => Some(c.as_str()),
-        Scope::Portfolio => None,
-    };
-    let lang = lang(options.lang);
     let out = out
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| default_file_name(code, format, options.table, as_of));
-    let (bytes, rows) = match format {
-        TabularFormat::Xlsx => {
-            let tables = gather(&db, &scope, as_of, lang)?;
-            let rows = TableKind::ALL
-                .iter()
-                .map(|k| tables.get(*k).rows.len())
-                .sum::<usize>();
-            (xlsx::workbook_bytes(&tables, lang, Utc::now())?, rows)
-        }
-        TabularFormat::Csv => {
-            let tables = gather(&db, &scope, as_of, lang)?;
-            let table = tables.get(options.table.kind());
-            (csv_export::csv_bytes(table, lang)?, table.rows.len())
-        }
-        TabularFormat::Ics => {
-            let milestones = milestones_of(&db, &scope, as_of)?;
-            let name = match &scope {
-                Scope::Project(c) => db.project_by_code(c)?.name,
-                Scope::Portfolio => db.portfolio()?.name,
-            };
-            let request = IcsRequest {
-                dtstamp: Utc::now(),
-                calendar_name: match lang {
-                    Lang::Zh => format!("{name} 里程碑"),
-                    Lang::En => format!("{name} milestones"),
-                },
-                lang,
-            };
-            (
-                calendar_text(&milestones, &request).into_bytes(),
-                milestones.len(),
-            )
-        }
+        .unwrap_or_else(|| PathBuf::from(what.file_name(code.as_deref(), as_of)));
+    let request = TableRequest {
+        code,
+        what,
+        lang: options.lang.into(),
+        as_of,
+        now: Utc::now(),
     };
-    keyworks_core::store::atomic_file::write_atomically(&out, &bytes)?;
-    println!("已写入 {}（{} 行数据）。", out.display(), rows);
+    let written = export_table(&db, &request, &out)?;
+    println!("已写入 {}（{} 行数据）。", out.display(), written.rows);
     Ok(out)
 }
 
 fn read_file(file: &Path) -> Result<ReadCsv, Error> {
-    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        // Not FileNotFound: its advice is about the database, and this is the CSV argument.
-        std::io::ErrorKind::NotFound => Error::InvalidInput {
-            field: "导入文件".into(),
-            value: file.display().to_string(),
-            expected: "文件不存在：请检查路径和文件名".into(),
-        },
-        _ => io_error(file, e),
-    })?;
-    read_milestone_csv(&bytes).map_err(|e| match e {
-        Error::InvalidInput {
-            field,
-            value,
-            expected,
-        } => Error::InvalidInput {
-            field: format!("{field} {}", file.display()),
-            value,
-            expected,
-        },
-        other => other,
-    })
+    read_milestone_sheet(file)
 }
 
 fn print_preview(file: &Path, read: &ReadCsv, preview: &ImportPreview) {

@@ -150,3 +150,24 @@ fn export_checks_its_arguments() {
     let xml = std::fs::read_to_string(&out).unwrap();
     assert!(xml.contains("<Exceptions>"), "{}", &xml[..400]);
 }
+
+/// A large import draws its progress line only on a terminal: into a file or a pipe (as here,
+/// where the test captures stderr) it writes nothing but its result.
+#[test]
+fn a_large_import_writes_no_progress_lines_into_a_pipe() {
+    let (dir, db) = seeded();
+    let (xml, shape) = keyworks_interchange::mspdi::synthetic::generate(12_000);
+    let file = dir.path().join("大计划.xml");
+    std::fs::write(&file, xml).unwrap();
+    let out = keyworks(&db).arg("import").arg(&file).assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        !stderr.contains("写入"),
+        "progress went into a pipe: {stderr:?}"
+    );
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains(&format!("任务 {} 个", shape.tasks)),
+        "{stdout}"
+    );
+}

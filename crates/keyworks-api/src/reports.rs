@@ -1,0 +1,43 @@
+//! The weekly report as both faces write it: the week asked for (judged as of its Sunday once
+//! it is over, as of today while it runs) or the week of a day (judged as of that day), laid out
+//! in the chosen language and paper, written atomically.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use keyworks_core::Db;
+use keyworks_core::week::IsoWeek;
+use keyworks_report::{Lang, Orientation, ReportRequest, WrittenReport};
+
+pub use keyworks_report::default_file_name;
+
+/// Which week a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportOf {
+    /// This ISO week, as seen now.
+    Week(IsoWeek),
+    /// The week containing this day, judged as of the day.
+    Day(NaiveDate),
+}
+
+/// The report's request for `of`, as seen at `now` (in the office's offset).
+pub fn weekly_request(of: ReportOf, now: DateTime<FixedOffset>) -> ReportRequest {
+    match of {
+        ReportOf::Week(week) => ReportRequest::for_week(week, now.date_naive(), *now.offset()),
+        ReportOf::Day(day) => ReportRequest::for_date(day, *now.offset()),
+    }
+}
+
+/// Writes the weekly report `of` as seen at `now` to `out` (the name both faces suggest is
+/// [`default_file_name`] of the request's week).
+pub fn write_weekly_report(
+    db: &Db,
+    of: ReportOf,
+    lang: Lang,
+    orientation: Orientation,
+    now: DateTime<FixedOffset>,
+    out: &Path,
+) -> keyworks_report::Result<WrittenReport> {
+    let request = weekly_request(of, now);
+    keyworks_report::write_weekly_pdf(db, &request, lang, orientation, now, out)
+}
