@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 use chrono::{Local, NaiveDate};
+use keyworks_api::reports::{self, ReportOf};
 use keyworks_core::ErrorCode;
 use keyworks_core::audit::history::{Edit, HistoryPage, HistoryQuery, Lang};
 use keyworks_core::audit::verify::FindingKind;
@@ -25,7 +26,7 @@ use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::portfolio::vocabulary_labels::VocabularyLabels;
 use keyworks_core::store::backup::BackupKind;
 use keyworks_core::week::IsoWeek;
-use keyworks_report::{Orientation, ReportRequest};
+use keyworks_report::Orientation;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -319,7 +320,7 @@ pub struct ReportWritten {
 #[tauri::command]
 #[specta::specta]
 pub async fn choose_report_path(week: String) -> Answer<Option<String>> {
-    let name = keyworks_report::default_file_name(IsoWeek::parse("周次", &week)?);
+    let name = keyworks_api::reports::default_file_name(IsoWeek::parse("周次", &week)?);
     ask_save_path("保存周报", "PDF", "pdf", name).await
 }
 
@@ -355,16 +356,20 @@ pub fn write_weekly_report(
     lang: Lang,
     path: String,
 ) -> Answer<ReportWritten> {
-    let request = report_request(IsoWeek::parse("周次", &week)?);
-    let (lang, orientation) = layout_choice(lang, landscape);
+    let week = IsoWeek::parse("周次", &week)?;
+    let orientation = if landscape {
+        Orientation::Landscape
+    } else {
+        Orientation::Portrait
+    };
     let out = absolute(&path)?;
     let written = file.read(|db| {
-        Ok(keyworks_report::write_weekly_pdf(
+        Ok(reports::write_weekly_report(
             db,
-            &request,
+            ReportOf::Week(week),
             lang,
             orientation,
-            request_time(),
+            Local::now().fixed_offset(),
             &out,
         )?)
     })?;
@@ -393,7 +398,7 @@ pub async fn choose_mspdi_path(code: String) -> Answer<Option<String>> {
         "导出 MS Project 文件",
         "MS Project XML",
         "xml",
-        format!("{code}.xml"),
+        keyworks_api::exports::mspdi_file_name(&code),
     )
     .await
 }
@@ -408,16 +413,11 @@ pub fn export_project_mspdi(
     path: String,
 ) -> Answer<MspdiWritten> {
     let out = absolute(&path)?;
-    let (code, tasks) = file.read(|db| {
-        let project = db.project_by_code(&code)?;
-        keyworks_interchange::mspdi::export_file(db, &project.code, &out)
-            .map_err(|e| e.into_core(&out))?;
-        Ok((project.code, db.tasks_of(project.id)?.len()))
-    })?;
+    let written = file.read(|db| keyworks_api::exports::export_mspdi(db, &code, &out))?;
     Ok(MspdiWritten {
         path: out.display().to_string(),
-        code,
-        tasks: u32::try_from(tasks).unwrap_or(u32::MAX),
+        code: written.code.unwrap_or_default(),
+        tasks: u32::try_from(written.rows).unwrap_or(u32::MAX),
     })
 }
 
@@ -427,25 +427,6 @@ pub fn export_project_mspdi(
 #[specta::specta]
 pub fn show_in_folder(path: String) -> Answer<()> {
     crate::os_open::show_folder_of(&absolute(&path)?)
-}
-
-fn request_time() -> chrono::DateTime<chrono::FixedOffset> {
-    Local::now().fixed_offset()
-}
-
-/// The week as seen now, exactly as the CLI's `--week` (judged as of its Sunday once over).
-fn report_request(week: IsoWeek) -> ReportRequest {
-    let now = request_time();
-    ReportRequest::for_week(week, now.date_naive(), *now.offset())
-}
-
-fn layout_choice(lang: Lang, landscape: bool) -> (Lang, Orientation) {
-    let orientation = if landscape {
-        Orientation::Landscape
-    } else {
-        Orientation::Portrait
-    };
-    (lang, orientation)
 }
 
 /// Paths come from the save dialog, which answers absolute ones; a relative path would depend

@@ -9,19 +9,16 @@
 //! so a file edited after the preview is not what gets applied) and the core refuses when the
 //! projects changed since (the preview's fingerprint).
 
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use keyworks_api::imports::{MspdiChoices, MspdiImported, read_milestone_sheet, stoppable};
+use keyworks_api::progress::{Phase, Progress, ProgressSink};
+use keyworks_core::ErrorCode;
 use keyworks_core::imports::milestone_import::{
     ImportOutcome as SheetOutcome, ImportPreview, MilestoneSheet,
 };
-use keyworks_core::imports::project_import::{ImportOutcome, ImportProgress};
-use keyworks_core::model::{Category, Stage};
-use keyworks_core::{Error, ErrorCode};
-use keyworks_interchange::csv_import::{ReadCsv, read_milestone_csv};
-use keyworks_interchange::mspdi::{self, ImportOptions};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_specta::Event;
@@ -32,58 +29,29 @@ use crate::open_file::OpenFile;
 
 type Answer<T> = Result<T, IpcError>;
 
-/// What an MS Project import is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportPhase {
-    /// Reading and converting the XML (its length in rows is not known yet).
-    Reading,
-    /// Writing rows in the one transaction; `rows_done` of `rows_total`.
-    Writing,
-    /// Committed.
-    Done,
-}
-
-/// How far the running MS Project import is, for the progress bar.
+/// How far the running MS Project import is, for the progress bar (keyworks-api's progress,
+/// as an event the window listens to).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct MspdiImportProgress {
-    pub phase: ImportPhase,
+    pub phase: Phase,
     /// 0 to 1 while writing and when done; none while reading (the bar then just moves).
     pub fraction: Option<f64>,
     pub rows_done: u64,
     pub rows_total: u64,
 }
 
-impl MspdiImportProgress {
-    fn reading() -> Self {
+impl From<Progress> for MspdiImportProgress {
+    fn from(p: Progress) -> Self {
         MspdiImportProgress {
-            phase: ImportPhase::Reading,
-            fraction: None,
-            rows_done: 0,
-            rows_total: 0,
-        }
-    }
-
-    fn writing(p: ImportProgress) -> Self {
-        MspdiImportProgress {
-            phase: ImportPhase::Writing,
-            fraction: Some(p.rows_done as f64 / p.rows_total.max(1) as f64),
+            phase: p.phase,
+            fraction: p.fraction,
             rows_done: p.rows_done,
             rows_total: p.rows_total,
         }
     }
-
-    fn done(rows: u64) -> Self {
-        MspdiImportProgress {
-            phase: ImportPhase::Done,
-            fraction: Some(1.0),
-            rows_done: rows,
-            rows_total: rows,
-        }
-    }
 }
 
-type ProgressSink = Arc<dyn Fn(MspdiImportProgress) + Send + Sync>;
+type ProgressEvents = Arc<dyn Fn(MspdiImportProgress) + Send + Sync>;
 
 /// A milestone sheet as previewed, kept until it is applied or another is previewed.
 #[derive(Debug)]
@@ -94,7 +62,7 @@ struct PreviewedSheet {
 
 /// The running import's cancel flag, the previewed milestone sheet, and where progress goes.
 pub struct ImportJobs {
-    report: ProgressSink,
+    report: ProgressEvents,
     cancel: Mutex<Arc<AtomicBool>>,
     previewed: Mutex<Option<PreviewedSheet>>,
 }
@@ -192,9 +160,9 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Imports `path` (MS Project XML) into the open file as a new project, with the CLI's
-/// defaults (code from the file name, category 片区开发及基础设施, stage 续建). Progress
-/// goes out as `MspdiImportProgress` events; `cancel_import` stops it, writing nothing.
+/// Imports `path` (MS Project XML) into the open file as a new project, with the defaults both
+/// faces use (keyworks-api: code from the file name, category 片区开发及基础设施, stage 续建).
+/// Progress goes out as `MspdiImportProgress` events; `cancel_import` stops it, writing nothing.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn import_mspdi(
@@ -205,52 +173,41 @@ pub fn import_mspdi(
     let path = absolute(&path)?;
     let cancel = jobs.start()?;
     let report = jobs.report.clone();
-    report(MspdiImportProgress::reading());
-    let mut rows = 0;
-    let mut go_on = |p: ImportProgress| {
-        rows = p.rows_total;
-        report(MspdiImportProgress::writing(p));
-        // After telling the window: a 取消 pressed while it was told is seen right away.
-        if cancel.load(Ordering::SeqCst) {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
-    };
-    let imported = import_mspdi_file(&file, &path, &mut go_on)?;
-    if !matches!(imported, MspdiImportResult::Cancelled) {
-        report(MspdiImportProgress::done(rows));
-    }
-    Ok(imported)
+    let mut progress = stoppable(
+        move |p| report(MspdiImportProgress::from(p)),
+        move || cancel.load(Ordering::SeqCst),
+    );
+    import_mspdi_file(&file, &path, &mut progress)
 }
 
 /// The import itself, on the open file, reporting to `progress` (which may stop it).
 pub fn import_mspdi_file(
     file: &OpenFile,
     path: &Path,
-    progress: &mut dyn FnMut(ImportProgress) -> ControlFlow<()>,
+    progress: &mut dyn ProgressSink,
 ) -> Answer<MspdiImportResult> {
     let stamp = file.stamp()?;
-    let options = ImportOptions {
-        code: mspdi::default_code(path),
-        name: None,
-        category: Category::parse("分类", "片区开发及基础设施")?,
-        stage: Stage::parse("阶段", "续建")?,
-        today: stamp.at().date_naive(),
-    };
-    let report = file.write(|db| {
-        mspdi::import_file(db, path, &options, &stamp, progress).map_err(|e| e.into_core(path))
+    let imported = file.write(|db| {
+        keyworks_api::imports::import_mspdi(db, path, &MspdiChoices::default(), &stamp, progress)
     })?;
-    Ok(match report.outcome {
-        ImportOutcome::Imported(s) => MspdiImportResult::Imported {
-            code: s.project.code,
-            name: s.project.name,
-            tasks: count(s.tasks),
-            milestones: count(s.milestones),
-            links: count(s.links),
-            warnings: report.warnings,
+    Ok(match imported {
+        MspdiImported::Imported {
+            code,
+            name,
+            tasks,
+            milestones,
+            links,
+            warnings,
+            ..
+        } => MspdiImportResult::Imported {
+            code,
+            name,
+            tasks: count(tasks),
+            milestones: count(milestones),
+            links: count(links),
+            warnings,
         },
-        ImportOutcome::Cancelled => MspdiImportResult::Cancelled,
+        MspdiImported::Cancelled => MspdiImportResult::Cancelled,
     })
 }
 
@@ -276,22 +233,6 @@ pub struct CsvPreview {
     pub preview: ImportPreview,
 }
 
-fn read_csv(path: &Path) -> Answer<ReadCsv> {
-    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-        // Not FileNotFound: its advice is about the database, and this is the CSV file.
-        std::io::ErrorKind::NotFound => Error::InvalidInput {
-            field: "导入文件".into(),
-            value: path.display().to_string(),
-            expected: "文件不存在：请检查路径和文件名".into(),
-        },
-        _ => Error::Io {
-            path: path.to_owned(),
-            source,
-        },
-    })?;
-    Ok(read_milestone_csv(&bytes)?)
-}
-
 /// What importing the milestone CSV at `path` would change, row by row; writes nothing.
 /// Completions later than today are problems (the core judges with today's date).
 #[tauri::command(async)]
@@ -302,7 +243,7 @@ pub fn preview_milestone_csv(
     path: String,
 ) -> Answer<CsvPreview> {
     let path = absolute(&path)?;
-    let read = read_csv(&path)?;
+    let read = read_milestone_sheet(&path)?;
     let today = file.stamp()?.at().date_naive();
     let preview = file.read(|db| db.plan_milestone_import(&read.sheet, today))?;
     *jobs.previewed.lock().map_err(|_| interrupted())? = Some(PreviewedSheet {

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use keyworks_app::import_jobs::{ImportPhase, MspdiImportProgress};
+use keyworks_api::progress::Phase as ImportPhase;
+use keyworks_app::import_jobs::MspdiImportProgress;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tauri::WebviewWindow;

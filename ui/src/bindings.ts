@@ -121,9 +121,9 @@ export const commands = {
 	/**  Asks which file to import; `None` when the user cancels. */
 	chooseImportFile: (kind: ImportFileKind) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_import_file", { kind })),
 	/**
-	 *  Imports `path` (MS Project XML) into the open file as a new project, with the CLI's
-	 *  defaults (code from the file name, category 片区开发及基础设施, stage 续建). Progress
-	 *  goes out as `MspdiImportProgress` events; `cancel_import` stops it, writing nothing.
+	 *  Imports `path` (MS Project XML) into the open file as a new project, with the defaults both
+	 *  faces use (keyworks-api: code from the file name, category 片区开发及基础设施, stage 续建).
+	 *  Progress goes out as `MspdiImportProgress` events; `cancel_import` stops it, writing nothing.
 	 */
 	importMspdi: (path: string) => typedError<MspdiImportResult, IpcError>(__TAURI_INVOKE("import_mspdi", { path })),
 	/**
@@ -398,15 +398,6 @@ export type ImportOutcome = {
 	unchanged: number,
 };
 
-/**  What an MS Project import is doing. */
-export type ImportPhase = 
-/**  Reading and converting the XML (its length in rows is not known yet). */
-"reading" | 
-/**  Writing rows in the one transaction; `rows_done` of `rows_total`. */
-"writing" | 
-/**  Committed. */
-"done";
-
 /**  What an import would change. Apply it with the `fingerprint`. */
 export type ImportPreview = {
 	rows: PlannedRow[],
@@ -488,9 +479,12 @@ export type MilestoneSlip = {
 
 export type MilestoneState = "done" | "overdue" | "open";
 
-/**  How far the running MS Project import is, for the progress bar. */
+/**
+ *  How far the running MS Project import is, for the progress bar (keyworks-api's progress,
+ *  as an event the window listens to).
+ */
 export type MspdiImportProgress = {
-	phase: ImportPhase,
+	phase: Phase,
 	/**  0 to 1 while writing and when done; none while reading (the bar then just moves). */
 	fraction: number | null,
 	rows_done: number,
@@ -531,6 +525,15 @@ export type OpenFileInfo = {
 	/**  This window holds the edit lock. */
 	holds_edit_lock: boolean,
 };
+
+/**  What a long use case is doing. */
+export type Phase = 
+/**  Reading and converting the input (its length in rows is not known yet). */
+"reading" | 
+/**  Writing rows in the one transaction; `rows_done` of `rows_total`. */
+"writing" | 
+/**  Committed. */
+"done";
 
 /**  What applying one row would do. */
 export type PlannedChange = 
@@ -751,12 +754,19 @@ export type StatusCounts = {
 /**  What kind of row a change is about. */
 export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "file" | "other";
 
-/**  The files an export writes. */
+/**  The files a table export writes. */
 export type TableExport = 
 /**  Excel workbook: sheets 项目, 里程碑, 周报 */
 "workbook" | 
-/**  One row per milestone: the table 导入里程碑（CSV） and `keyworks import FILE.csv` read back */
+/**  One row per project (项目), as CSV */
+"project_csv" | 
+/**
+ *  One row per milestone (里程碑): the table 导入里程碑（CSV） and `keyworks import FILE.csv`
+ *  read back
+ */
 "milestone_csv" | 
+/**  One row per weekly update (周报), as CSV */
+"update_csv" | 
 /**  Milestones as an iCalendar file for Outlook */
 "milestone_calendar";
 
