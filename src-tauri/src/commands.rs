@@ -363,7 +363,7 @@ pub fn write_weekly_report(
         Orientation::Portrait
     };
     let out = absolute(&path)?;
-    let written = file.read(|db| {
+    let written = file.read_apart(|db| {
         Ok(reports::write_weekly_report(
             db,
             ReportOf::Week(week),
@@ -413,7 +413,7 @@ pub fn export_project_mspdi(
     path: String,
 ) -> Answer<MspdiWritten> {
     let out = absolute(&path)?;
-    let written = file.read(|db| keyworks_api::exports::export_mspdi(db, &code, &out))?;
+    let written = file.read_apart(|db| keyworks_api::exports::export_mspdi(db, &code, &out))?;
     Ok(MspdiWritten {
         path: out.display().to_string(),
         code: written.code.unwrap_or_default(),
@@ -488,10 +488,7 @@ const SHOWN_PROBLEMS: usize = 20;
 #[tauri::command(async)]
 #[specta::specta]
 pub fn verify_file(file: State<'_, OpenFile>) -> Answer<VerifyOutcome> {
-    let report = match file.path() {
-        Some(path) => keyworks_core::Db::open(&path, keyworks_core::Access::ReadOnly)?.verify()?,
-        None => file.read(|db| db.verify())?,
-    };
+    let report = file.read_apart(|db| db.verify())?;
     Ok(VerifyOutcome {
         ok: report.is_ok(),
         path: file

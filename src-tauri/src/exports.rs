@@ -68,7 +68,7 @@ pub fn export_table(
         as_of,
         now: Utc::now(),
     };
-    let written = file.read(|db| write_table(db, &request, &out))?;
+    let written = file.read_apart(|db| write_table(db, &request, &out))?;
     Ok(TableWritten {
         path: out.display().to_string(),
         rows: u32::try_from(written.rows).unwrap_or(u32::MAX),

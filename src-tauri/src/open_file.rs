@@ -163,6 +163,9 @@ pub type OnOpened = Arc<dyn Fn(&Path, &OpenFileInfo) + Send + Sync>;
 /// The open database, or why there is none (the UI shows that sentence instead of data).
 pub struct OpenFile {
     current: Mutex<Result<Session, IpcError>>,
+    /// The open file's path, kept apart from the session so that a long read on a connection
+    /// of its own (`read_apart`) can find the file while another request holds the session.
+    current_path: Mutex<Option<PathBuf>>,
     identity: Mutex<Identity>,
     on_opened: Mutex<Option<OnOpened>>,
 }
@@ -179,6 +182,12 @@ impl std::fmt::Debug for OpenFile {
 impl OpenFile {
     pub fn new(opened: Result<Session, IpcError>, identity: Identity) -> Self {
         OpenFile {
+            current_path: Mutex::new(
+                opened
+                    .as_ref()
+                    .ok()
+                    .and_then(|s| s.path().map(Path::to_path_buf)),
+            ),
             current: Mutex::new(opened),
             identity: Mutex::new(identity),
             on_opened: Mutex::new(None),
@@ -240,6 +249,22 @@ impl OpenFile {
         }
     }
 
+    /// Runs a long read (a report, an export, verify) on a read-only connection of its own, so
+    /// the window's other requests (the Gantt's) do not wait behind it on the one open file;
+    /// on the open file itself when it has no path (in memory).
+    pub fn read_apart<T>(
+        &self,
+        op: impl FnOnce(&Db) -> keyworks_core::Result<T>,
+    ) -> Result<T, IpcError> {
+        match self.path() {
+            Some(path) => {
+                let db = Db::open(&path, Access::ReadOnly)?;
+                Ok(op(&db)?)
+            }
+            None => self.read(op),
+        }
+    }
+
     pub fn info(&self) -> Result<OpenFileInfo, IpcError> {
         let stale_hours = self.identity()?.stale_lock_hours;
         match &*self.locked()? {
@@ -250,9 +275,12 @@ impl OpenFile {
 
     /// The open file's path (None when none is open or it lives in memory).
     pub fn path(&self) -> Option<PathBuf> {
-        match &*self.locked().ok()? {
-            Ok(s) => s.path().map(Path::to_path_buf),
-            Err(_) => None,
+        self.current_path.lock().ok()?.clone()
+    }
+
+    fn set_path(&self, path: Option<PathBuf>) {
+        if let Ok(mut p) = self.current_path.lock() {
+            *p = path;
         }
     }
 
@@ -277,6 +305,7 @@ impl OpenFile {
             _ => open_session(path, mode, checked, &who)?,
         };
         let info = session.info(who.stale_lock_hours);
+        self.set_path(session.path().map(Path::to_path_buf));
         *current = Ok(session);
         drop(current);
         let hook = self.on_opened.lock().ok().and_then(|h| h.clone());
@@ -288,6 +317,7 @@ impl OpenFile {
 
     /// Closes the file and releases the edit lock (quit, window closed).
     pub fn close(&self) {
+        self.set_path(None);
         if let Ok(mut current) = self.current.lock() {
             *current = Err(IpcError::new(
                 ErrorCode::NotFound,
