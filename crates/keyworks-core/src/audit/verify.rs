@@ -1,6 +1,10 @@
 //! `verify`: can an auditor trust this file? Checks SQLite's integrity, the change log's hash
 //! chain, and that every row equals what the change log last recorded for it, so a change made
 //! outside KeyWorks (say with the sqlite3 shell) is found and named.
+//!
+//! Each change-log row stores `hash = sha256(JSON [prev_hash, at, author, op, table, row_id,
+//! changes])` and the previous row's hash (migration 2). Deleting the newest log rows *and*
+//! reverting their data together is the one change this cannot see.
 
 use std::collections::BTreeMap;
 
