@@ -19,11 +19,17 @@
 # (b) Memory: ui/e2e/launch-bench.mjs opens a TASKS-task file (made with the CLI) through
 #     tauri-driver, shows its Gantt, waits for the critical path, then sums PSS
 #     (/proc/PID/smaps_rollup) over keyworks-app and its WebKit child processes.
-# Both run with WebKitGTK's default renderer and with WEBKIT_DISABLE_DMABUF_RENDERER=1.
+# (c) The yardstick: a bare Tauri window with a static table (bench/bare-window, the same Tauri
+#     and target directory), launched alternately with KeyWorks, PAIRS times (warm): both
+#     medians and KeyWorks' overhead side by side; and PSS of each once painted (KeyWorks at its
+#     dashboard), and the overhead.
+# Both run with WebKitGTK's default renderer and with WEBKIT_DISABLE_DMABUF_RENDERER=1. The
+# screen is a common officer's laptop's, 1366×768; both windows open centred at 1280×691.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyworks/target}"
 warm_runs="${WARM_RUNS:-5}"
+pairs="${PAIRS:-7}"
 tasks="${TASKS:-50000}"
 settle_ms="${SETTLE_MS:-2000}"
 out="${BENCH_OUT:-$CARGO_TARGET_DIR/bench-launch}"
@@ -39,11 +45,16 @@ if [ -z "$app" ]; then
 fi
 cli="${CLI:-$CARGO_TARGET_DIR/release/keyworks}"
 [ -x "$cli" ] || cargo build --release -p keyworks-cli
+# The yardstick, with KeyWorks' lock file so that the versions are the same.
+cp Cargo.lock bench/bare-window/Cargo.lock
+cargo build --release --manifest-path bench/bare-window/Cargo.toml
+bare="$CARGO_TARGET_DIR/release/keyworks-bare-window"
 
 # The launcher and screen watcher: argv = settle_ms timeout_ms x y w h app [args...]. Watches
-# 32 lines of the region x,y,w,h: the project table (the window opens at 0,0 in Xvfb without a
-# window manager, 1280x800). The region leaves out the window's right edge, where GTK's overlay
-# scrollbar fades in and out for seconds after the page loads, and the right panel. Prints one
+# 32 lines of the region x,y,w,h: the project table (the window opens centred, 1280×691 at
+# 43,38 on the 1366×768 screen, without a window manager). The region leaves out the window's
+# right edge, where GTK's overlay scrollbar fades in and out for seconds after the page loads,
+# and the right panel. Prints one
 # line per change ("change <ms since exec>") and at the end "painted <ms>" or "unsettled".
 watcher="$out/launch-watch"
 cat >"$out/launch-watch.c" <<'EOF'
@@ -94,18 +105,46 @@ EOF
 gcc -O2 -o "$watcher" "$out/launch-watch.c" -lX11
 
 display_num=97
-Xvfb ":$display_num" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb ":$display_num" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 trap 'kill "$xvfb_pid" 2>/dev/null || true' EXIT
 sleep 1
 
-# One launch on data directory $1; prints the painted time in ms (or "unsettled").
+# A data directory whose preferences already name the author (no first-launch question).
+new_data() {
+  local data
+  data="$(mktemp -d "$out/data-XXXX")"
+  mkdir -p "$data/config/cn.xa-hitech.keyworks"
+  printf '{"author":"bench","stale_lock_hours":12,"recent_files":[]}' \
+    >"$data/config/cn.xa-hitech.keyworks/preferences.json"
+  echo "$data"
+}
+
+# One launch of program $3 (default: KeyWorks) on data directory $1; prints the painted time
+# in ms (or "unsettled").
 launch() {
-  local data="$1" log="$2"
+  local data="$1" log="$2" program="${3:-$app}"
   XDG_DATA_HOME="$data/data" XDG_CONFIG_HOME="$data/config" DISPLAY=":$display_num" \
-    "$watcher" "$settle_ms" 30000 ${REGION:-0 250 920 540} "$app" >"$log" 2>/dev/null
+    "$watcher" "$settle_ms" 30000 ${REGION:-60 330 900 360} "$program" >"$log" 2>/dev/null
   sleep 1 # the web processes end after the app
   awk '/^painted/ {print $2} /^unsettled/ {print "unsettled"}' "$log"
+}
+
+# PSS in MB of program $2 and the processes below it, 6 s after it starts on data directory $1.
+pss_of() {
+  local data="$1" program="$2" pid total
+  XDG_DATA_HOME="$data/data" XDG_CONFIG_HOME="$data/config" DISPLAY=":$display_num" "$program" >/dev/null 2>&1 &
+  pid=$!
+  sleep 6
+  total=0
+  for p in $pid $(pgrep -P "$pid"; for c in $(pgrep -P "$pid"); do pgrep -P "$c"; done); do
+    kb=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+    total=$((total + ${kb:-0}))
+  done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  sleep 1
+  echo "$((total / 1024))"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else print a[int((NR+1)/2)]}'; }
@@ -113,7 +152,7 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else print a[i
 for renderer in default no-dmabuf; do
   if [ "$renderer" = no-dmabuf ]; then export WEBKIT_DISABLE_DMABUF_RENDERER=1; else unset WEBKIT_DISABLE_DMABUF_RENDERER; fi
   echo "== WebKitGTK renderer: $renderer"
-  data="$(mktemp -d "$out/data-XXXX")"
+  data="$(new_data)"
   how="after dropping the page cache"
   sync
   if ! { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null; then how="first launch after build (page cache not dropped: not root)"; fi
@@ -125,6 +164,17 @@ for renderer in default no-dmabuf; do
   done
   echo "launch → dashboard painted, warm runs: ${warm[*]} ms; median $(printf '%s\n' "${warm[@]}" | grep -v unsettled | median) ms"
   [ -e "$data/data/cn.xa-hitech.keyworks/keyworks.sqlite" ] || echo "warning: the seeded file was not created in $data"
+  bare_runs=(); kw_runs=()
+  for i in $(seq "$pairs"); do
+    bare_runs+=("$(launch "$data" "$out/bare-$renderer-$i.log" "$bare")")
+    kw_runs+=("$(launch "$data" "$out/pair-$renderer-$i.log")")
+  done
+  bare_median="$(printf '%s\n' "${bare_runs[@]}" | grep -v unsettled | median)"
+  kw_median="$(printf '%s\n' "${kw_runs[@]}" | grep -v unsettled | median)"
+  echo "warm launch, $pairs alternating pairs: bare Tauri window ${bare_runs[*]} ms (median $bare_median); KeyWorks ${kw_runs[*]} ms (median $kw_median); overhead $(awk -v k="$kw_median" -v b="$bare_median" 'BEGIN {printf "%.0f", k - b}') ms"
+  bare_pss="$(pss_of "$data" "$bare")"
+  kw_pss="$(pss_of "$data" "$app")"
+  echo "PSS once painted: bare Tauri window $bare_pss MB; KeyWorks at its dashboard $kw_pss MB; overhead $((kw_pss - bare_pss)) MB"
   rm -rf "$data"
 done
 kill "$xvfb_pid" 2>/dev/null || true

@@ -14,8 +14,9 @@ use keyworks_core::audit::history::{Edit, HistoryPage, HistoryQuery, Lang};
 use keyworks_core::audit::verify::FindingKind;
 use keyworks_core::ids::UpdateId;
 use keyworks_core::ids::{DependencyId, TargetId, TaskId};
-use keyworks_core::model::{Dependency, LinkKind, Status, Task, WeeklyUpdate};
+use keyworks_core::model::{LinkKind, Status, Task, WeeklyUpdate};
 use keyworks_core::plan::calendar_days::CalendarDay;
+use keyworks_core::plan::project_view::ProjectView;
 use keyworks_core::plan::schedule::{BaselineDiff, ProjectSchedule};
 use keyworks_core::plan::wbs_edit::TaskDraft;
 use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneRow};
@@ -117,6 +118,7 @@ pub fn calendar_days(
     file.read(|db| db.calendar_days(&code, from, to))
 }
 
+/// Marks a milestone done; answers its project's new view.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn complete_milestone(
@@ -124,9 +126,12 @@ pub fn complete_milestone(
     id: TaskId,
     date: NaiveDate,
     note: String,
-) -> Answer<Task> {
+) -> Answer<ProjectView> {
     let stamp = file.stamp()?;
-    file.write(|db| db.complete_milestone(id, date, &note, &stamp))
+    file.write(|db| {
+        let t = db.complete_milestone(id, date, &note, &stamp)?;
+        db.project_view_of(t.project_id, Some(t.id))
+    })
 }
 
 #[tauri::command(async)]
@@ -141,18 +146,32 @@ pub fn complete_milestones(
     file.write(|db| db.complete_milestones(&ids, date, &note, &stamp))
 }
 
-#[tauri::command(async)]
-#[specta::specta]
-pub fn add_task(file: State<'_, OpenFile>, code: String, draft: TaskDraft) -> Answer<Task> {
-    let stamp = file.stamp()?;
-    file.write(|db| db.add_task(&code, &draft, &stamp))
+// ---- The Gantt's edits: each is one call that answers the project's new view (its plan,
+// schedule and baseline variance), so the view repaints from the answer. ----
+
+/// The view of the project `task` belongs to, with `task` as the edit's subject.
+fn view_after(db: &keyworks_core::Db, task: &Task) -> keyworks_core::Result<ProjectView> {
+    db.project_view_of(task.project_id, Some(task.id))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn rename_task(file: State<'_, OpenFile>, id: TaskId, name: String) -> Answer<Task> {
+pub fn add_task(file: State<'_, OpenFile>, code: String, draft: TaskDraft) -> Answer<ProjectView> {
     let stamp = file.stamp()?;
-    file.write(|db| db.rename_task(id, &name, &stamp))
+    file.write(|db| {
+        let t = db.add_task(&code, &draft, &stamp)?;
+        view_after(db, &t)
+    })
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn rename_task(file: State<'_, OpenFile>, id: TaskId, name: String) -> Answer<ProjectView> {
+    let stamp = file.stamp()?;
+    file.write(|db| {
+        let t = db.rename_task(id, &name, &stamp)?;
+        view_after(db, &t)
+    })
 }
 
 #[tauri::command(async)]
@@ -162,32 +181,44 @@ pub fn move_task(
     id: TaskId,
     start: NaiveDate,
     finish: NaiveDate,
-) -> Answer<Task> {
+) -> Answer<ProjectView> {
     let stamp = file.stamp()?;
-    file.write(|db| db.move_task(id, start, finish, &stamp))
+    file.write(|db| {
+        let t = db.move_task(id, start, finish, &stamp)?;
+        view_after(db, &t)
+    })
 }
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn indent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<Task> {
+pub fn indent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<ProjectView> {
     let stamp = file.stamp()?;
-    file.write(|db| db.indent_task(id, &stamp))
+    file.write(|db| {
+        let t = db.indent_task(id, &stamp)?;
+        view_after(db, &t)
+    })
 }
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn outdent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<Task> {
+pub fn outdent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<ProjectView> {
     let stamp = file.stamp()?;
-    file.write(|db| db.outdent_task(id, &stamp))
+    file.write(|db| {
+        let t = db.outdent_task(id, &stamp)?;
+        view_after(db, &t)
+    })
 }
 
-/// Deletes the task and its subtasks; answers how many tasks went.
+/// Deletes the task and its subtasks; answers the project's new view.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn delete_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<u32> {
+pub fn delete_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<ProjectView> {
     let stamp = file.stamp()?;
-    file.write(|db| db.delete_task(id, &stamp))
-        .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+    file.write(|db| {
+        let project = db.task(id)?.project_id;
+        db.delete_task(id, &stamp)?;
+        db.project_view_of(project, None)
+    })
 }
 
 #[tauri::command(async)]
@@ -198,16 +229,22 @@ pub fn add_dependency(
     successor: TaskId,
     kind: LinkKind,
     lag_days: i32,
-) -> Answer<Dependency> {
+) -> Answer<ProjectView> {
     let stamp = file.stamp()?;
-    file.write(|db| db.add_dependency(predecessor, successor, kind, i64::from(lag_days), &stamp))
+    file.write(|db| {
+        let d = db.add_dependency(predecessor, successor, kind, i64::from(lag_days), &stamp)?;
+        view_after(db, &db.task(d.successor_id)?)
+    })
 }
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn delete_dependency(file: State<'_, OpenFile>, id: DependencyId) -> Answer<Dependency> {
+pub fn delete_dependency(file: State<'_, OpenFile>, id: DependencyId) -> Answer<ProjectView> {
     let stamp = file.stamp()?;
-    file.write(|db| db.delete_dependency(id, &stamp))
+    file.write(|db| {
+        let d = db.delete_dependency(id, &stamp)?;
+        view_after(db, &db.task(d.successor_id)?)
+    })
 }
 
 /// Reverts the user's most recent edit in this file (Ctrl+Z, 撤销); answers that edit as the

@@ -112,14 +112,32 @@ fn a_milestone_added_and_done_is_in_the_file_and_its_change_log_after_a_restart(
                    "acceptance": "取得许可"}}),
         )
         .unwrap();
-        let id = added["id"].as_i64().unwrap();
+        // A Gantt edit answers the project's new view, the new task as its subject.
+        let id = added["subject"].as_i64().unwrap();
+        let task = |view: &Value| {
+            view["detail"]["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["id"] == id)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(task(&added)["name"], "试生产许可");
+        assert!(
+            added["schedule"]["rows"].as_array().unwrap().len() > 10,
+            "{}",
+            added["schedule"]
+        );
+        assert_eq!(added["baseline"]["baseline"]["name"], "年初计划");
         let done = invoke(
             &window,
             "complete_milestone",
             json!({"id": id, "date": "2021-06-10", "note": "按期取得"}),
         )
         .unwrap();
-        assert_eq!(done["actual_finish"], "2021-06-10");
+        assert_eq!(task(&done)["actual_finish"], "2021-06-10");
+        assert_eq!(done["subject"], id);
         id
     };
 
@@ -637,7 +655,7 @@ fn a_backup_is_listed_and_restored_and_the_restore_is_logged() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|t| t["id"] == added["id"]),
+            .any(|t| t["id"] == added["subject"]),
         "the milestone added after the copy is gone"
     );
     let page = history(&window, 1);
@@ -865,7 +883,7 @@ fn undo_reverts_the_last_edit_and_then_says_there_is_nothing_left() {
         .iter()
         .map(|t| &t["id"])
         .collect();
-    assert!(!ids.contains(&&added["id"]), "the milestone is gone");
+    assert!(!ids.contains(&&added["subject"]), "the milestone is gone");
     // The seed that created the file is not undone.
     let e = invoke(&window, "undo_last_edit", json!({"lang": "zh"})).unwrap_err();
     assert_eq!(e["code"], "not_found", "{e}");

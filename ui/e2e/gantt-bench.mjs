@@ -66,6 +66,58 @@ const MEASURE = `
   requestAnimationFrame(step);
 `;
 
+// Drags a task's bar in view a week later (pointer events on its hit target, as a mouse does)
+// and times from the release to the first frame after its row shows the new start date: the
+// whole edit, from the drop to the repaint. Alternates later and back; `n` drags.
+const EDIT = `
+  const [n, done] = arguments;
+  const el = document.querySelector('[data-testid="gantt"]');
+  el.scrollTop = 0; el.scrollLeft = 0;
+  const times = [];
+  let i = 0;
+  function drag() {
+    const box = el.getBoundingClientRect();
+    const bar = [...document.querySelectorAll('[data-testid="bar"]')].find((b) => {
+      const r = b.getBoundingClientRect();
+      const row = document.querySelector('[data-testid="task-row"][data-id="' + b.dataset.id + '"]');
+      return r.width > 8 && r.left > box.left + 480 && r.right < box.right - 100 && r.top > box.top + 50 && r.bottom < box.bottom && row && !row.classList.contains("summary");
+    });
+    if (!bar) { done({ error: "no bar in view" }); return; }
+    const id = bar.dataset.id;
+    const row = () => document.querySelector('[data-testid="task-row"][data-id="' + id + '"]');
+    const before = row().querySelector(".c-date").textContent;
+    const r = bar.getBoundingClientRect();
+    const days = i % 2 === 0 ? 7 : -7;
+    const x = r.left + 4, y = r.top + r.height / 2;
+    const dx = Number(el.dataset.pxPerDay) * days;
+    const ev = (type, cx) => new PointerEvent(type, { bubbles: true, clientX: cx, clientY: y, pointerId: 1, button: 0, buttons: type === "pointerup" ? 0 : 1 });
+    bar.dispatchEvent(ev("pointerdown", x));
+    const overlay = bar.closest(".g-overlay");
+    overlay.dispatchEvent(ev("pointermove", x + dx / 2));
+    overlay.dispatchEvent(ev("pointermove", x + dx));
+    const t0 = performance.now();
+    overlay.dispatchEvent(ev("pointerup", x + dx));
+    function wait() {
+      const now = row()?.querySelector(".c-date").textContent;
+      if (now !== undefined && now !== before) {
+        requestAnimationFrame(() => {
+          times.push(performance.now() - t0);
+          i += 1;
+          if (i < n) setTimeout(drag, 300); else {
+            const sorted = [...times].sort((a, b) => a - b);
+            done({ drags: times.length, median: sorted[Math.floor(sorted.length / 2)], worst: sorted[sorted.length - 1], times });
+          }
+        });
+        return;
+      }
+      if (performance.now() - t0 > 20000) { done({ error: "the edit never showed", times }); return; }
+      requestAnimationFrame(wait);
+    }
+    requestAnimationFrame(wait);
+  }
+  drag();
+`;
+
 // Clicks the project tab and times until the first frame with the Gantt's rows drawn.
 const OPEN = `
   const done = arguments[arguments.length - 1];
@@ -131,13 +183,16 @@ async function main() {
     // Down the plan with the bars kept in view (12 px a frame down, sideways to match).
     const diagonal = await runAsync(MEASURE, 0, 12, seconds * 1000, "follow");
     console.log(`diagonal scroll ${seconds} s (bars in view): ${fmt(diagonal)}`);
+    const edit = await runAsync(EDIT, 8);
+    if (edit.error) throw new Error(`Gantt edit: ${edit.error}`);
+    console.log(`Gantt edit (drag a bar a week, drop → row and chart repainted), ${edit.drags} drags: median ${edit.median.toFixed(0)} ms, worst ${edit.worst.toFixed(0)} ms`);
     const domNodes = await run("return document.getElementsByTagName('*').length");
     console.log(`DOM elements on the page after scrolling: ${domNodes}`);
     if (shot) {
       const png = await wd("GET", `/session/${id}/screenshot`);
       writeFileSync(shot, Buffer.from(png, "base64"));
     }
-    console.log(`BENCH ${JSON.stringify({ rows: Number(total), openMs: open.ms, scheduleMs, vertical, sideways, diagonal, domNodes })}`);
+    console.log(`BENCH ${JSON.stringify({ rows: Number(total), openMs: open.ms, scheduleMs, vertical, sideways, diagonal, edit, domNodes })}`);
   } catch (e) {
     failed = true;
     console.error(`gantt bench FAILED: ${e.stack ?? e}`);

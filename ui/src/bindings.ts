@@ -24,17 +24,18 @@ export const commands = {
 	milestones: (asOf: string, dueWithin: number | null, overdue: boolean) => typedError<MilestoneRow[], IpcError>(__TAURI_INVOKE("milestones", { asOf, dueWithin, overdue })),
 	projectDetail: (code: string) => typedError<ProjectDetail, IpcError>(__TAURI_INVOKE("project_detail", { code })),
 	calendarDays: (code: string, from: string, to: string) => typedError<CalendarDay[], IpcError>(__TAURI_INVOKE("calendar_days", { code, from, to })),
-	completeMilestone: (id: TaskId, date: string, note: string) => typedError<Task, IpcError>(__TAURI_INVOKE("complete_milestone", { id, date, note })),
+	/**  Marks a milestone done; answers its project's new view. */
+	completeMilestone: (id: TaskId, date: string, note: string) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("complete_milestone", { id, date, note })),
 	completeMilestones: (ids: TaskId[], date: string, note: string) => typedError<Task[], IpcError>(__TAURI_INVOKE("complete_milestones", { ids, date, note })),
-	addTask: (code: string, draft: TaskDraft) => typedError<Task, IpcError>(__TAURI_INVOKE("add_task", { code, draft })),
-	renameTask: (id: TaskId, name: string) => typedError<Task, IpcError>(__TAURI_INVOKE("rename_task", { id, name })),
-	moveTask: (id: TaskId, start: string, finish: string) => typedError<Task, IpcError>(__TAURI_INVOKE("move_task", { id, start, finish })),
-	indentTask: (id: TaskId) => typedError<Task, IpcError>(__TAURI_INVOKE("indent_task", { id })),
-	outdentTask: (id: TaskId) => typedError<Task, IpcError>(__TAURI_INVOKE("outdent_task", { id })),
-	/**  Deletes the task and its subtasks; answers how many tasks went. */
-	deleteTask: (id: TaskId) => typedError<number, IpcError>(__TAURI_INVOKE("delete_task", { id })),
-	addDependency: (predecessor: TaskId, successor: TaskId, kind: LinkKind, lagDays: number) => typedError<Dependency, IpcError>(__TAURI_INVOKE("add_dependency", { predecessor, successor, kind, lagDays })),
-	deleteDependency: (id: DependencyId) => typedError<Dependency, IpcError>(__TAURI_INVOKE("delete_dependency", { id })),
+	addTask: (code: string, draft: TaskDraft) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("add_task", { code, draft })),
+	renameTask: (id: TaskId, name: string) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("rename_task", { id, name })),
+	moveTask: (id: TaskId, start: string, finish: string) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("move_task", { id, start, finish })),
+	indentTask: (id: TaskId) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("indent_task", { id })),
+	outdentTask: (id: TaskId) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("outdent_task", { id })),
+	/**  Deletes the task and its subtasks; answers the project's new view. */
+	deleteTask: (id: TaskId) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("delete_task", { id })),
+	addDependency: (predecessor: TaskId, successor: TaskId, kind: LinkKind, lagDays: number) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("add_dependency", { predecessor, successor, kind, lagDays })),
+	deleteDependency: (id: DependencyId) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("delete_dependency", { id })),
 	/**
 	 *  Reverts the user's most recent edit in this file (Ctrl+Z, 撤销); answers that edit as the
 	 *  history tells it (now marked undone), so the notice can say what was undone.
@@ -662,6 +663,20 @@ export type ProjectSummary = {
 	overdue_milestones: number,
 	/**  Calendar days the most overdue open milestone is late. */
 	days_late: number,
+};
+
+export type ProjectView = {
+	detail: ProjectDetail,
+	schedule: ProjectSchedule | null,
+	/**
+	 *  Why the engine cannot schedule the plan (a loop saved by an older version, say): told
+	 *  beside the plan, for it is not the person's input that failed.
+	 */
+	schedule_problem: string | null,
+	/**  Against the latest baseline; none for a project without one. */
+	baseline: BaselineDiff | null,
+	/**  The task the edit created or changed, for the view to select; none after a delete. */
+	subject: TaskId | null,
 };
 
 /**  Why an open file cannot be changed. */

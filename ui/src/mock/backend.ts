@@ -241,8 +241,11 @@ export class FakeFile {
         return this.detail(args.code).updates.sort((a, b) => a.iso_week.localeCompare(b.iso_week));
       case "record_update":
         return this.recordUpdate(args.code, args.form as UpdateForm);
-      case "add_task":
-        return this.addTask(args.code, args.draft as TaskDraft);
+      case "add_task": {
+        // A Gantt edit answers the project's new view (keyworks-core's ProjectView).
+        const added = this.addTask(args.code, args.draft as TaskDraft);
+        return { detail: this.detail(args.code), schedule: null, schedule_problem: null, baseline: null, subject: added.id };
+      }
       case "history":
         return { edits: [], more: false };
       case "history_authors":

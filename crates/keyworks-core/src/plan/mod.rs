@@ -5,5 +5,6 @@ pub mod baselines;
 pub mod calendar;
 pub mod calendar_days;
 pub mod cpm;
+pub mod project_view;
 pub mod schedule;
 pub mod wbs_edit;
