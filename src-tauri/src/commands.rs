@@ -16,8 +16,7 @@ use keyworks_core::ids::UpdateId;
 use keyworks_core::ids::{DependencyId, TargetId, TaskId};
 use keyworks_core::model::{LinkKind, Status, Task, WeeklyUpdate};
 use keyworks_core::plan::calendar_days::CalendarDay;
-use keyworks_core::plan::project_view::ProjectView;
-use keyworks_core::plan::schedule::{BaselineDiff, ProjectSchedule};
+use keyworks_core::plan::project_view::{ProjectMarks, ProjectView};
 use keyworks_core::plan::wbs_edit::TaskDraft;
 use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneRow};
 use keyworks_core::portfolio::plan_targets::TargetProgress;
@@ -321,26 +320,13 @@ fn local_offset() -> chrono::FixedOffset {
     *Local::now().offset()
 }
 
-/// A project's schedule recomputed by the critical-path engine: early/late dates, floats and
-/// the critical flag per task. The Gantt asks again after every edit.
+/// What the Gantt draws over a project's plan: the engine's critical marks and floats and the
+/// latest baseline's bars, recomputed after every edit (the plan itself comes first, from
+/// `project_detail`, so the Gantt need not wait for the engine on a large plan).
 #[tauri::command(async)]
 #[specta::specta]
-pub fn project_schedule(file: State<'_, OpenFile>, code: String) -> Answer<ProjectSchedule> {
-    file.read(|db| db.schedule(&code))
-}
-
-/// The current schedule against the project's latest baseline, or nothing when the project has
-/// no baseline yet (a new project): the Gantt then simply draws no baseline bars.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn latest_baseline_diff(
-    file: State<'_, OpenFile>,
-    code: String,
-) -> Answer<Option<BaselineDiff>> {
-    file.read(|db| match db.baseline_diff(&code, None) {
-        Err(keyworks_core::Error::NoBaseline { .. }) => Ok(None),
-        other => other.map(Some),
-    })
+pub fn project_marks(file: State<'_, OpenFile>, code: String) -> Answer<ProjectMarks> {
+    file.read(|db| db.project_marks(&code))
 }
 
 /// A weekly report written to disk.

@@ -125,11 +125,11 @@ fn a_milestone_added_and_done_is_in_the_file_and_its_change_log_after_a_restart(
         };
         assert_eq!(task(&added)["name"], "试生产许可");
         assert!(
-            added["schedule"]["rows"].as_array().unwrap().len() > 10,
+            added["marks"]["schedule"]["ids"].as_array().unwrap().len() > 10,
             "{}",
-            added["schedule"]
+            added["marks"]
         );
-        assert_eq!(added["baseline"]["baseline"]["name"], "年初计划");
+        assert_eq!(added["marks"]["baseline"]["name"], "年初计划");
         let done = invoke(
             &window,
             "complete_milestone",
@@ -276,23 +276,36 @@ fn the_weekly_report_is_written_as_pdf_where_asked_and_nothing_else_is_left_ther
 fn the_gantt_gets_the_critical_path_floats_and_the_latest_baseline() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, window) = launch(&dir.path().join("k.sqlite"));
-    let schedule = invoke(&window, "project_schedule", json!({"code": "KP21-01"})).unwrap();
-    let path = schedule["critical_path"].as_array().unwrap();
-    assert!(!path.is_empty(), "{schedule}");
-    let rows = schedule["rows"].as_array().unwrap();
-    let first = rows.iter().find(|r| r["id"] == path[0]["id"]).unwrap();
-    assert_eq!(first["critical"], true);
-    assert!(first["total_float"].as_i64().unwrap() <= 0, "{first}");
-    assert!(rows.iter().all(|r| r["free_float"].as_i64().unwrap() >= 0));
+    let marks = invoke(&window, "project_marks", json!({"code": "KP21-01"})).unwrap();
+    let schedule = &marks["schedule"];
+    let ids = schedule["ids"].as_array().unwrap();
+    let critical = schedule["critical"].as_array().unwrap();
+    let total = schedule["total_float"].as_array().unwrap();
+    let free = schedule["free_float"].as_array().unwrap();
+    assert_eq!(
+        (critical.len(), total.len(), free.len()),
+        (ids.len(), ids.len(), ids.len())
+    );
+    let first = critical
+        .iter()
+        .position(|c| c == true)
+        .expect("a critical task");
+    assert!(total[first].as_i64().unwrap() <= 0, "{marks}");
+    assert!(free.iter().all(|f| f.as_i64().unwrap() >= 0));
+    assert!(marks["schedule_problem"].is_null());
 
-    let diff = invoke(&window, "latest_baseline_diff", json!({"code": "KP21-01"})).unwrap();
-    let tasks = diff["tasks"].as_array().unwrap();
+    let baseline = &marks["baseline"];
+    assert_eq!(baseline["name"], "年初计划");
     assert!(
-        tasks.iter().any(|t| t["baseline_start"].is_string()),
-        "{diff}"
+        !baseline["ids"].as_array().unwrap().is_empty(),
+        "{baseline}"
+    );
+    assert_eq!(
+        baseline["starts"].as_array().unwrap().len(),
+        baseline["ids"].as_array().unwrap().len()
     );
 
-    let e = invoke(&window, "project_schedule", json!({"code": "KP21-99"})).unwrap_err();
+    let e = invoke(&window, "project_marks", json!({"code": "KP21-99"})).unwrap_err();
     assert_eq!(e["code"], "not_found");
 }
 

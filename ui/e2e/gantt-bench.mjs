@@ -11,7 +11,7 @@
 
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { openApp, sleep, startDriver, until as poll, wd } from "./webdriver.mjs";
 
 const [app, file, secondsArg, shot] = process.argv.slice(2);
@@ -80,9 +80,13 @@ const EDIT = `
     const bar = [...document.querySelectorAll('[data-testid="bar"]')].find((b) => {
       const r = b.getBoundingClientRect();
       const row = document.querySelector('[data-testid="task-row"][data-id="' + b.dataset.id + '"]');
-      return r.width > 8 && r.left > box.left + 480 && r.right < box.right - 100 && r.top > box.top + 50 && r.bottom < box.bottom && row && !row.classList.contains("summary");
+      return r.width > 8 && r.left > box.left + 480 && r.left + 40 < box.right && r.top > box.top + 44 && r.bottom < box.bottom - 4 && row && !row.classList.contains("summary");
     });
-    if (!bar) { done({ error: "no bar in view" }); return; }
+    if (!bar) {
+      const bars = [...document.querySelectorAll('[data-testid="bar"]')].slice(0, 5).map((b) => { const r = b.getBoundingClientRect(); return [b.dataset.id, Math.round(r.left), Math.round(r.top), Math.round(r.width)]; });
+      done({ error: "no bar in view: box " + JSON.stringify([box.left, box.top, box.right, box.bottom]) + " bars " + JSON.stringify(bars) });
+      return;
+    }
     const id = bar.dataset.id;
     const row = () => document.querySelector('[data-testid="task-row"][data-id="' + id + '"]');
     const before = row().querySelector(".c-date").textContent;
@@ -110,12 +114,28 @@ const EDIT = `
         });
         return;
       }
-      if (performance.now() - t0 > 20000) { done({ error: "the edit never showed", times }); return; }
+      if (performance.now() - t0 > 20000) {
+        const banner = (document.querySelector('[data-testid="error"]')?.innerText ?? "no error shown") + "; " + (document.querySelector('[data-testid="read-only-text"]')?.innerText ?? "not read-only");
+        done({ error: "the edit never showed (task " + id + ", dx " + dx + ", " + banner + ")", times });
+        return;
+      }
       requestAnimationFrame(wait);
     }
     requestAnimationFrame(wait);
   }
-  drag();
+  // Sideways to the first bars (the plan may start long before the timeline's first day);
+  // the layers follow the scroll on the next frames.
+  function seek() {
+    const box = el.getBoundingClientRect();
+    const inView = [...document.querySelectorAll('[data-testid="bar"]')].some((b) => {
+      const r = b.getBoundingClientRect();
+      return r.left > box.left + 480 && r.left + 40 < box.right;
+    });
+    if (inView || el.scrollLeft >= el.scrollWidth - el.clientWidth) { drag(); return; }
+    el.scrollLeft += Math.max(100, (el.clientWidth - 480) / 2);
+    requestAnimationFrame(() => requestAnimationFrame(seek));
+  }
+  requestAnimationFrame(() => requestAnimationFrame(seek));
 `;
 
 // Clicks the project tab and times until the first frame with the Gantt's rows drawn.
@@ -198,6 +218,10 @@ async function main() {
     console.error(`gantt bench FAILED: ${e.stack ?? e}`);
   } finally {
     if (id) await wd("DELETE", `/session/${id}`).catch(() => {});
+    // The app lets its edit lock go as it ends: the next run (the other renderer) would
+    // otherwise find the file being edited and open it read-only.
+    const lock = join(dirname(file), `~$${basename(file)}`);
+    for (let i = 0; i < 100 && existsSync(lock); i++) await sleep(100);
     driver?.kill();
   }
   process.exit(failed ? 1 : 0);

@@ -48,15 +48,11 @@ export const commands = {
 	/**  Everyone who has changed the open file, for the history's person filter. */
 	historyAuthors: () => typedError<string[], IpcError>(__TAURI_INVOKE("history_authors")),
 	/**
-	 *  A project's schedule recomputed by the critical-path engine: early/late dates, floats and
-	 *  the critical flag per task. The Gantt asks again after every edit.
+	 *  What the Gantt draws over a project's plan: the engine's critical marks and floats and the
+	 *  latest baseline's bars, recomputed after every edit (the plan itself comes first, from
+	 *  `project_detail`, so the Gantt need not wait for the engine on a large plan).
 	 */
-	projectSchedule: (code: string) => typedError<ProjectSchedule, IpcError>(__TAURI_INVOKE("project_schedule", { code })),
-	/**
-	 *  The current schedule against the project's latest baseline, or nothing when the project has
-	 *  no baseline yet (a new project): the Gantt then simply draws no baseline bars.
-	 */
-	latestBaselineDiff: (code: string) => typedError<BaselineDiff | null, IpcError>(__TAURI_INVOKE("latest_baseline_diff", { code })),
+	projectMarks: (code: string) => typedError<ProjectMarks, IpcError>(__TAURI_INVOKE("project_marks", { code })),
 	/**
 	 *  Asks where to save the weekly report of `week` (ISO text such as `2021-W23`), suggesting
 	 *  `周报-2021-W23.pdf`; `None` when the user cancels.
@@ -195,14 +191,12 @@ export type Baseline = {
 	taken_on: string,
 };
 
-/**  A project's current schedule compared with one of its baselines. */
-export type BaselineDiff = {
-	code: string,
+/**  The latest baseline's dates, one entry per task it holds, in `ids`' order. */
+export type BaselineBars = {
 	name: string,
-	baseline: Baseline,
-	tasks: TaskVariance[],
-	/**  Milestones that moved, in schedule order. */
-	slips: MilestoneSlip[],
+	ids: TaskId[],
+	starts: string[],
+	finishes: string[],
 };
 
 /**  A row of `baselines`. */
@@ -221,15 +215,6 @@ export type CalendarId = number;
 
 /**  The plan's kinds of key project (工作要点 三.1.③). */
 export type Category = "advanced_manufacturing" | "district_infrastructure" | "ecology" | "livelihood" | "services" | "technical_upgrade";
-
-/**  One step of the critical path. */
-export type CriticalStep = {
-	id: TaskId,
-	name: string,
-	is_milestone: boolean,
-	start: string,
-	finish: string,
-};
 
 /**  A milestone CSV's preview, as the dialog shows it. */
 export type CsvPreview = {
@@ -260,9 +245,6 @@ export type Dependency = {
 
 /**  A row of `dependencies`. */
 export type DependencyId = number;
-
-/**  Which way a date moved against the baseline. */
-export type Direction = "later" | "earlier";
 
 export type DoneChange = {
 	/**  The completion date before, if it was already done (then the date or note is revised). */
@@ -467,17 +449,6 @@ export type MilestoneRow = {
 	days_late: number,
 };
 
-/**  A milestone whose date moved since the baseline. */
-export type MilestoneSlip = {
-	task_id: TaskId,
-	name: string,
-	baseline_date: string,
-	current_date: string,
-	direction: Direction,
-	/**  How far, in working days; always positive. */
-	working_days: number,
-};
-
 export type MilestoneState = "done" | "overdue" | "open";
 
 /**
@@ -627,24 +598,22 @@ export type ProjectDetail = {
 /**  A row of `projects`. */
 export type ProjectId = number;
 
+/**  What the Gantt draws over the plan. */
+export type ProjectMarks = {
+	schedule: ScheduleMarks | null,
+	/**
+	 *  Why the engine cannot schedule the plan (a loop saved by an older version, say): told
+	 *  beside the plan, for it is not the person's input that failed.
+	 */
+	schedule_problem: string | null,
+	/**  None for a project without a baseline. */
+	baseline: BaselineBars | null,
+};
+
 /**  A project as the history names it. */
 export type ProjectName = {
 	code: string,
 	name: string,
-};
-
-/**  A project's recomputed schedule. */
-export type ProjectSchedule = {
-	code: string,
-	name: string,
-	/**  Name of the working calendar the dates are counted in. */
-	calendar: string,
-	/**  None for a project without tasks and without a planned start. */
-	project_start: string | null,
-	project_finish: string | null,
-	rows: ScheduleRow[],
-	/**  Critical tasks and milestones, earliest first. */
-	critical_path: CriticalStep[],
 };
 
 export type ProjectSummary = {
@@ -667,14 +636,7 @@ export type ProjectSummary = {
 
 export type ProjectView = {
 	detail: ProjectDetail,
-	schedule: ProjectSchedule | null,
-	/**
-	 *  Why the engine cannot schedule the plan (a loop saved by an older version, say): told
-	 *  beside the plan, for it is not the person's input that failed.
-	 */
-	schedule_problem: string | null,
-	/**  Against the latest baseline; none for a project without one. */
-	baseline: BaselineDiff | null,
+	marks: ProjectMarks,
 	/**  The task the edit created or changed, for the view to select; none after a delete. */
 	subject: TaskId | null,
 };
@@ -734,24 +696,14 @@ export type RowProblem = {
 	message: string,
 };
 
-/**  One task of a project's schedule, in WBS order. */
-export type ScheduleRow = {
-	id: TaskId,
-	parent_id: TaskId | null,
-	/**  0 for a top-level task. */
-	depth: number,
-	name: string,
-	is_milestone: boolean,
-	is_summary: boolean,
-	duration_days: number,
-	early_start: string,
-	early_finish: string,
-	late_start: string,
-	late_finish: string,
-	total_float: number,
-	free_float: number,
-	critical: boolean,
-	done: boolean,
+/**  The engine's marks on the plan, one entry per task in `ids`' order. */
+export type ScheduleMarks = {
+	ids: TaskId[],
+	/**  On the critical path and not yet done: drawn red. */
+	critical: boolean[],
+	/**  Working days. */
+	total_float: number[],
+	free_float: number[],
 };
 
 /**  Where a project is in its life in the plan year. */
@@ -863,23 +815,6 @@ export type TaskDraft = {
 
 /**  A row of `tasks` (milestones included). */
 export type TaskId = number;
-
-/**
- *  Current against baseline dates of one task. Variances are in working days of the project's
- *  calendar, positive when the current date is later. A task added since the baseline has no
- *  baseline dates; one deleted since has no current dates; either way, no variance.
- */
-export type TaskVariance = {
-	task_id: TaskId,
-	name: string,
-	is_milestone: boolean,
-	baseline_start: string | null,
-	baseline_finish: string | null,
-	current_start: string | null,
-	current_finish: string | null,
-	start_variance: number | null,
-	finish_variance: number | null,
-};
 
 /**  A weekly update as the form sends it; `week` is ISO text such as `2021-W23`. */
 export type UpdateForm = {

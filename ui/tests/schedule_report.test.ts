@@ -1,36 +1,18 @@
 import { describe, expect, it } from "vitest";
-import type { BaselineDiff, ScheduleRow } from "../src/bindings";
+import type { BaselineBars } from "../src/bindings";
 import { BAR_HEIGHT, ROW_HEIGHT, Scale, barOf } from "../src/lib/gantt";
-import { barTooltip, baselineBarOf, baselineById, floatText, isCritical, scheduleById } from "../src/lib/schedule_view";
+import { barTooltip, baselineBarOf, baselineById, floatText, isCritical, scheduleById, type ScheduleRow } from "../src/lib/schedule_view";
 import { defaultReportWeek, isReportWeek, reportDoneText, sizeText } from "../src/lib/report";
 import { task } from "./fixtures";
 
 function row(over: Partial<ScheduleRow>): ScheduleRow {
-  return {
-    id: 1,
-    parent_id: null,
-    depth: 0,
-    name: "主体结构",
-    is_milestone: false,
-    is_summary: false,
-    duration_days: 10,
-    early_start: "2021-06-07",
-    early_finish: "2021-06-18",
-    late_start: "2021-06-07",
-    late_finish: "2021-06-18",
-    total_float: 0,
-    free_float: 0,
-    critical: true,
-    done: false,
-    ...over,
-  };
+  return { total_float: 0, free_float: 0, critical: true, ...over };
 }
 
 describe("Gantt: critical path, floats and baseline", () => {
-  it("draws a task as critical only when the engine says so and it is not finished", () => {
+  it("draws a task as critical only when the engine says so (done tasks it never marks)", () => {
     expect(isCritical(row({}))).toBe(true);
     expect(isCritical(row({ critical: false, total_float: 5 }))).toBe(false);
-    expect(isCritical(row({ done: true }))).toBe(false);
     expect(isCritical(undefined)).toBe(false);
   });
 
@@ -51,14 +33,12 @@ describe("Gantt: critical path, floats and baseline", () => {
 
   it("indexes the schedule by task and puts baseline bars thin, just under the current bar", () => {
     expect(scheduleById(null).size).toBe(0);
-    const diff = {
-      tasks: [
-        { task_id: 1, baseline_start: "2021-06-01", baseline_finish: "2021-06-11" },
-        { task_id: 2, baseline_start: null, baseline_finish: null },
-      ],
-    } as unknown as BaselineDiff;
-    const base = baselineById(diff);
+    const marks = scheduleById({ ids: [7, 8], critical: [true, false], total_float: [0, 4], free_float: [0, 2] });
+    expect(marks.get(8)).toEqual({ critical: false, total_float: 4, free_float: 2 });
+    const bars: BaselineBars = { name: "年初计划", ids: [1], starts: ["2021-06-01"], finishes: ["2021-06-11"] };
+    const base = baselineById(bars);
     expect([...base.keys()]).toEqual([1]);
+    expect(baselineById(null).size).toBe(0);
     const scale = new Scale("2021-05-01", "2021-07-31", "day");
     const bb = baselineBarOf(base.get(1)!, 3, scale);
     const current = barOf(task({ planned_start: "2021-06-07", planned_finish: "2021-06-18" }), 3, scale);

@@ -4,7 +4,8 @@
 // geometry of every row, link, shaded day and tick is worked out once per data or zoom change
 // (plain numbers, sorted by x or row), and a frame only looks up what is in view and draws it.
 
-import type { CalendarDay, Dependency, ScheduleRow, Task } from "../bindings";
+import type { CalendarDay, Dependency, Task } from "../bindings";
+import type { ScheduleRow } from "./schedule_view";
 import { BAR_HEIGHT, ROW_HEIGHT, barOf, diamondOf, routeLink, type Scale, type Tick, type TreeRow, fits } from "./gantt";
 import { BASELINE_HEIGHT, baselineBarOf, isCritical, type BaselineDates } from "./schedule_view";
 

@@ -1,15 +1,29 @@
 // What the Gantt adds from the scheduling engine: which bars are critical, where the baseline
 // bars go and what a bar says on hover (dates, total and free float). The engine's numbers come
-// from the core (project_schedule, latest_baseline_diff); this file only looks them up and words them.
+// from the core (ProjectMarks: columns in the plan's order); this file only looks them up and
+// words them.
 
-import type { BaselineDiff, ProjectSchedule, ScheduleRow, Task } from "../bindings";
+import type { BaselineBars, ScheduleMarks, Task } from "../bindings";
 import { formatDate, type Locale } from "./dates";
 import { BAR_HEIGHT, ROW_HEIGHT, type Scale } from "./gantt";
 import { formatPercent } from "./percent";
 
-/** The schedule's rows by task id (an empty map before the schedule arrives). */
-export function scheduleById(schedule: ProjectSchedule | null): Map<number, ScheduleRow> {
-  return new Map((schedule?.rows ?? []).map((r) => [r.id, r]));
+/** One task's marks from the engine. */
+export interface ScheduleRow {
+  /** Critical and not yet done: drawn red. */
+  critical: boolean;
+  total_float: number;
+  free_float: number;
+}
+
+/** The engine's marks by task id (an empty map before the schedule arrives). */
+export function scheduleById(marks: ScheduleMarks | null): Map<number, ScheduleRow> {
+  const out = new Map<number, ScheduleRow>();
+  if (!marks) return out;
+  marks.ids.forEach((id, i) => {
+    out.set(id, { critical: marks.critical[i] ?? false, total_float: marks.total_float[i] ?? 0, free_float: marks.free_float[i] ?? 0 });
+  });
+  return out;
 }
 
 export interface BaselineDates {
@@ -18,11 +32,13 @@ export interface BaselineDates {
 }
 
 /** Baseline dates by task id, for the tasks the baseline has (a task added since has none). */
-export function baselineById(diff: BaselineDiff | null): Map<number, BaselineDates> {
+export function baselineById(bars: BaselineBars | null): Map<number, BaselineDates> {
   const out = new Map<number, BaselineDates>();
-  for (const v of diff?.tasks ?? []) {
-    if (v.baseline_start && v.baseline_finish) out.set(v.task_id, { start: v.baseline_start, finish: v.baseline_finish });
-  }
+  bars?.ids.forEach((id, i) => {
+    const start = bars.starts[i];
+    const finish = bars.finishes[i];
+    if (start && finish) out.set(id, { start, finish });
+  });
   return out;
 }
 
@@ -37,9 +53,9 @@ export function baselineBarOf(base: BaselineDates, row: number, scale: Scale): {
   return { x, y: barTop + BAR_HEIGHT + 1, width };
 }
 
-/** Whether a row is drawn as critical: the engine's flag, for tasks not yet finished. */
+/** Whether a row is drawn as critical: the engine's flag (unfinished tasks only). */
 export function isCritical(row: ScheduleRow | undefined): boolean {
-  return row !== undefined && row.critical && !row.done;
+  return row !== undefined && row.critical;
 }
 
 /** "总时差 3 个工作日，自由时差 0 个工作日" / "Total float 3 working days, free float 0". */

@@ -233,10 +233,8 @@ export class FakeFile {
         return this.detail(args.code);
       case "calendar_days":
         return [];
-      case "project_schedule":
-        return { code: String(args.code), name: "", calendar: "中国工作日历", project_start: null, project_finish: null, rows: [], critical_path: [] };
-      case "latest_baseline_diff":
-        return null;
+      case "project_marks":
+        return { schedule: null, schedule_problem: null, baseline: null };
       case "updates_of":
         return this.detail(args.code).updates.sort((a, b) => a.iso_week.localeCompare(b.iso_week));
       case "record_update":
@@ -244,7 +242,7 @@ export class FakeFile {
       case "add_task": {
         // A Gantt edit answers the project's new view (keyworks-core's ProjectView).
         const added = this.addTask(args.code, args.draft as TaskDraft);
-        return { detail: this.detail(args.code), schedule: null, schedule_problem: null, baseline: null, subject: added.id };
+        return { detail: this.detail(args.code), marks: { schedule: null, schedule_problem: null, baseline: null }, subject: added.id };
       }
       case "history":
         return { edits: [], more: false };

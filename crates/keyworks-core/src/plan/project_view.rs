@@ -1,59 +1,126 @@
-//! Everything the project view shows of one project, in one answer: its plan, the schedule the
-//! engine computes from it (or why it cannot), and the variance against its latest baseline.
-//! Every Gantt edit answers with it, so an edit is one call rather than a write followed by
-//! several reads.
+//! Everything the project view shows of one project, in one answer: its plan, and what the
+//! Gantt draws over it from the engine (critical bars, floats for the tooltip) and from the
+//! latest baseline (the thin bars under the current ones). Every Gantt edit answers with it,
+//! so an edit is one call rather than a write followed by several reads.
+//!
+//! The marks are columns of numbers in the plan's order, not rows repeating each task: on a
+//! 10,000-task plan the full schedule and variance (what `keyworks schedule --json` prints)
+//! come to megabytes of JSON that the window would parse on every edit.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::ids::{ProjectId, TaskId};
-use crate::plan::schedule::{BaselineDiff, ProjectSchedule};
+use crate::model::{Project, Task};
+use crate::plan::schedule::ProjectSchedule;
 use crate::portfolio::projects::ProjectDetail;
 use crate::store::db::Db;
+
+/// The engine's marks on the plan, one entry per task in `ids`' order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ScheduleMarks {
+    pub ids: Vec<TaskId>,
+    /// On the critical path and not yet done: drawn red.
+    pub critical: Vec<bool>,
+    /// Working days.
+    pub total_float: Vec<i64>,
+    pub free_float: Vec<i64>,
+}
+
+/// The latest baseline's dates, one entry per task it holds, in `ids`' order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BaselineBars {
+    pub name: String,
+    pub ids: Vec<TaskId>,
+    pub starts: Vec<NaiveDate>,
+    pub finishes: Vec<NaiveDate>,
+}
+
+/// What the Gantt draws over the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ProjectMarks {
+    pub schedule: Option<ScheduleMarks>,
+    /// Why the engine cannot schedule the plan (a loop saved by an older version, say): told
+    /// beside the plan, for it is not the person's input that failed.
+    pub schedule_problem: Option<String>,
+    /// None for a project without a baseline.
+    pub baseline: Option<BaselineBars>,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ProjectView {
     pub detail: ProjectDetail,
-    pub schedule: Option<ProjectSchedule>,
-    /// Why the engine cannot schedule the plan (a loop saved by an older version, say): told
-    /// beside the plan, for it is not the person's input that failed.
-    pub schedule_problem: Option<String>,
-    /// Against the latest baseline; none for a project without one.
-    pub baseline: Option<BaselineDiff>,
+    pub marks: ProjectMarks,
     /// The task the edit created or changed, for the view to select; none after a delete.
     pub subject: Option<TaskId>,
+}
+
+fn schedule_marks(s: &ProjectSchedule) -> ScheduleMarks {
+    ScheduleMarks {
+        ids: s.rows.iter().map(|r| r.id).collect(),
+        critical: s.rows.iter().map(|r| r.critical && !r.done).collect(),
+        total_float: s.rows.iter().map(|r| r.total_float).collect(),
+        free_float: s.rows.iter().map(|r| r.free_float).collect(),
+    }
 }
 
 impl Db {
     /// The project view of project `code` (or exact name).
     pub fn project_view(&self, code: &str, subject: Option<TaskId>) -> Result<ProjectView> {
         let detail = self.project_detail(code)?;
-        let code = detail.project.code.clone();
-        let (schedule, schedule_problem) = match self.schedule(&code) {
-            Ok(s) => (Some(s), None),
-            Err(e @ (Error::DependencyCycle { .. } | Error::InvalidInput { .. })) => {
-                (None, Some(e.to_string()))
-            }
-            Err(e) => return Err(e),
-        };
-        let baseline = match self.baseline_diff(&code, None) {
-            Ok(b) => Some(b),
-            // No baseline yet, or a plan the engine cannot schedule (said above).
-            Err(
-                Error::NoBaseline { .. }
-                | Error::DependencyCycle { .. }
-                | Error::InvalidInput { .. },
-            ) => None,
-            Err(e) => return Err(e),
-        };
+        let marks = self.marks_of(&detail.project, &detail.tasks)?;
         Ok(ProjectView {
             detail,
-            schedule,
-            schedule_problem,
-            baseline,
+            marks,
             subject,
         })
+    }
+
+    /// What the Gantt draws over the plan of project `code` (asked after the plan, which the
+    /// Gantt draws first).
+    pub fn project_marks(&self, code: &str) -> Result<ProjectMarks> {
+        let project = self.project_by_code(code)?;
+        let tasks = self.tasks_of(project.id)?;
+        self.marks_of(&project, &tasks)
+    }
+
+    /// One run of the engine serves the critical marks and the baseline variance.
+    fn marks_of(&self, project: &Project, tasks: &[Task]) -> Result<ProjectMarks> {
+        match self.schedule_of(project, tasks) {
+            Ok((schedule, _)) => {
+                let baseline = match self.baseline_named(project, None) {
+                    Ok(b) => {
+                        let saved = self.baseline_tasks(&b)?;
+                        Some(BaselineBars {
+                            name: b.name,
+                            ids: saved.iter().map(|t| t.task_id).collect(),
+                            starts: saved.iter().map(|t| t.planned_start).collect(),
+                            finishes: saved.iter().map(|t| t.planned_finish).collect(),
+                        })
+                    }
+                    Err(Error::NoBaseline { .. }) => None,
+                    Err(e) => return Err(e),
+                };
+                Ok(ProjectMarks {
+                    schedule: Some(schedule_marks(&schedule)),
+                    schedule_problem: None,
+                    baseline,
+                })
+            }
+            Err(e @ (Error::DependencyCycle { .. } | Error::InvalidInput { .. })) => {
+                Ok(ProjectMarks {
+                    schedule: None,
+                    schedule_problem: Some(e.to_string()),
+                    baseline: None,
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The project view of the project with this id.
