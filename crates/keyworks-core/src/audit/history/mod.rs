@@ -5,6 +5,7 @@
 //! weekly PDF's appendix all read it from here.
 
 mod describe;
+mod names;
 pub mod words;
 
 use std::collections::{HashMap, HashSet};
@@ -16,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use describe::{Action, FieldChange, Gist, ProjectName, RowChange, SubjectKind};
-use describe::{GroupRows, LogRow, Names, describe, is_detail, row_change};
+use describe::{GroupRows, LogRow, describe, is_detail, row_change};
+use names::Names;
 pub use words::Lang;
 
 use crate::error::{Error, Result};
