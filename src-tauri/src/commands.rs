@@ -16,7 +16,7 @@ use keyworks_core::ids::UpdateId;
 use keyworks_core::ids::{DependencyId, TargetId, TaskId};
 use keyworks_core::model::{LinkKind, Status, Task, WeeklyUpdate};
 use keyworks_core::plan::calendar_days::CalendarDay;
-use keyworks_core::plan::project_view::{ProjectMarks, ProjectView};
+use keyworks_core::plan::project_view::{PlanChange, ProjectMarks};
 use keyworks_core::plan::wbs_edit::TaskDraft;
 use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneRow};
 use keyworks_core::portfolio::plan_targets::TargetProgress;
@@ -125,11 +125,11 @@ pub fn complete_milestone(
     id: TaskId,
     date: NaiveDate,
     note: String,
-) -> Answer<ProjectView> {
+) -> Answer<PlanChange> {
     let stamp = file.stamp()?;
     file.write(|db| {
         let t = db.complete_milestone(id, date, &note, &stamp)?;
-        db.project_view_of(t.project_id, Some(t.id))
+        view_after(db, &t)
     })
 }
 
@@ -148,14 +148,15 @@ pub fn complete_milestones(
 // ---- The Gantt's edits: each is one call that answers the project's new view (its plan,
 // schedule and baseline variance), so the view repaints from the answer. ----
 
-/// The view of the project `task` belongs to, with `task` as the edit's subject.
-fn view_after(db: &keyworks_core::Db, task: &Task) -> keyworks_core::Result<ProjectView> {
-    db.project_view_of(task.project_id, Some(task.id))
+/// What the edit just made changed in the plan of the project `task` belongs to, with `task`
+/// as the edit's subject.
+fn view_after(db: &keyworks_core::Db, task: &Task) -> keyworks_core::Result<PlanChange> {
+    db.last_plan_change(task.project_id, Some(task.id))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn add_task(file: State<'_, OpenFile>, code: String, draft: TaskDraft) -> Answer<ProjectView> {
+pub fn add_task(file: State<'_, OpenFile>, code: String, draft: TaskDraft) -> Answer<PlanChange> {
     let stamp = file.stamp()?;
     file.write(|db| {
         let t = db.add_task(&code, &draft, &stamp)?;
@@ -165,7 +166,7 @@ pub fn add_task(file: State<'_, OpenFile>, code: String, draft: TaskDraft) -> An
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn rename_task(file: State<'_, OpenFile>, id: TaskId, name: String) -> Answer<ProjectView> {
+pub fn rename_task(file: State<'_, OpenFile>, id: TaskId, name: String) -> Answer<PlanChange> {
     let stamp = file.stamp()?;
     file.write(|db| {
         let t = db.rename_task(id, &name, &stamp)?;
@@ -180,7 +181,7 @@ pub fn move_task(
     id: TaskId,
     start: NaiveDate,
     finish: NaiveDate,
-) -> Answer<ProjectView> {
+) -> Answer<PlanChange> {
     let stamp = file.stamp()?;
     file.write(|db| {
         let t = db.move_task(id, start, finish, &stamp)?;
@@ -190,7 +191,7 @@ pub fn move_task(
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn indent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<ProjectView> {
+pub fn indent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<PlanChange> {
     let stamp = file.stamp()?;
     file.write(|db| {
         let t = db.indent_task(id, &stamp)?;
@@ -200,7 +201,7 @@ pub fn indent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<ProjectView>
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn outdent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<ProjectView> {
+pub fn outdent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<PlanChange> {
     let stamp = file.stamp()?;
     file.write(|db| {
         let t = db.outdent_task(id, &stamp)?;
@@ -211,12 +212,12 @@ pub fn outdent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<ProjectView
 /// Deletes the task and its subtasks; answers the project's new view.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn delete_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<ProjectView> {
+pub fn delete_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<PlanChange> {
     let stamp = file.stamp()?;
     file.write(|db| {
         let project = db.task(id)?.project_id;
         db.delete_task(id, &stamp)?;
-        db.project_view_of(project, None)
+        db.last_plan_change(project, None)
     })
 }
 
@@ -228,7 +229,7 @@ pub fn add_dependency(
     successor: TaskId,
     kind: LinkKind,
     lag_days: i32,
-) -> Answer<ProjectView> {
+) -> Answer<PlanChange> {
     let stamp = file.stamp()?;
     file.write(|db| {
         let d = db.add_dependency(predecessor, successor, kind, i64::from(lag_days), &stamp)?;
@@ -238,7 +239,7 @@ pub fn add_dependency(
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn delete_dependency(file: State<'_, OpenFile>, id: DependencyId) -> Answer<ProjectView> {
+pub fn delete_dependency(file: State<'_, OpenFile>, id: DependencyId) -> Answer<PlanChange> {
     let stamp = file.stamp()?;
     file.write(|db| {
         let d = db.delete_dependency(id, &stamp)?;

@@ -112,10 +112,11 @@ fn a_milestone_added_and_done_is_in_the_file_and_its_change_log_after_a_restart(
                    "acceptance": "取得许可"}}),
         )
         .unwrap();
-        // A Gantt edit answers the project's new view, the new task as its subject.
+        // A Gantt edit answers what it changed in the plan, the new task as its subject,
+        // with the engine's marks over the whole plan.
         let id = added["subject"].as_i64().unwrap();
         let task = |view: &Value| {
-            view["detail"]["tasks"]
+            view["tasks"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -138,6 +139,13 @@ fn a_milestone_added_and_done_is_in_the_file_and_its_change_log_after_a_restart(
         .unwrap();
         assert_eq!(task(&done)["actual_finish"], "2021-06-10");
         assert_eq!(done["subject"], id);
+        // Only what the edit touched comes back, not the whole plan.
+        assert_eq!(
+            done["tasks"].as_array().unwrap().len(),
+            1,
+            "{}",
+            done["tasks"]
+        );
         id
     };
 

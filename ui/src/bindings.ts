@@ -25,17 +25,17 @@ export const commands = {
 	projectDetail: (code: string) => typedError<ProjectDetail, IpcError>(__TAURI_INVOKE("project_detail", { code })),
 	calendarDays: (code: string, from: string, to: string) => typedError<CalendarDay[], IpcError>(__TAURI_INVOKE("calendar_days", { code, from, to })),
 	/**  Marks a milestone done; answers its project's new view. */
-	completeMilestone: (id: TaskId, date: string, note: string) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("complete_milestone", { id, date, note })),
+	completeMilestone: (id: TaskId, date: string, note: string) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("complete_milestone", { id, date, note })),
 	completeMilestones: (ids: TaskId[], date: string, note: string) => typedError<Task[], IpcError>(__TAURI_INVOKE("complete_milestones", { ids, date, note })),
-	addTask: (code: string, draft: TaskDraft) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("add_task", { code, draft })),
-	renameTask: (id: TaskId, name: string) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("rename_task", { id, name })),
-	moveTask: (id: TaskId, start: string, finish: string) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("move_task", { id, start, finish })),
-	indentTask: (id: TaskId) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("indent_task", { id })),
-	outdentTask: (id: TaskId) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("outdent_task", { id })),
+	addTask: (code: string, draft: TaskDraft) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("add_task", { code, draft })),
+	renameTask: (id: TaskId, name: string) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("rename_task", { id, name })),
+	moveTask: (id: TaskId, start: string, finish: string) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("move_task", { id, start, finish })),
+	indentTask: (id: TaskId) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("indent_task", { id })),
+	outdentTask: (id: TaskId) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("outdent_task", { id })),
 	/**  Deletes the task and its subtasks; answers the project's new view. */
-	deleteTask: (id: TaskId) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("delete_task", { id })),
-	addDependency: (predecessor: TaskId, successor: TaskId, kind: LinkKind, lagDays: number) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("add_dependency", { predecessor, successor, kind, lagDays })),
-	deleteDependency: (id: DependencyId) => typedError<ProjectView, IpcError>(__TAURI_INVOKE("delete_dependency", { id })),
+	deleteTask: (id: TaskId) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("delete_task", { id })),
+	addDependency: (predecessor: TaskId, successor: TaskId, kind: LinkKind, lagDays: number) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("add_dependency", { predecessor, successor, kind, lagDays })),
+	deleteDependency: (id: DependencyId) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("delete_dependency", { id })),
 	/**
 	 *  Reverts the user's most recent edit in this file (Ctrl+Z, 撤销); answers that edit as the
 	 *  history tells it (now marked undone), so the notice can say what was undone.
@@ -507,6 +507,23 @@ export type Phase =
 /**  Committed. */
 "done";
 
+/**
+ *  What a Gantt edit changed in its project's plan, and the marks over the whole plan again:
+ *  the rows the edit's transaction wrote, read back as they now are. On a 10,000-task plan a
+ *  move touches a few rows (the task and the summaries above it), so the answer stays small
+ *  whatever the size of the plan.
+ */
+export type PlanChange = {
+	/**  Tasks the edit inserted or changed (renumbered ones too), as they now are. */
+	tasks: Task[],
+	removed_tasks: TaskId[],
+	dependencies: Dependency[],
+	removed_dependencies: DependencyId[],
+	marks: ProjectMarks,
+	/**  The task the edit created or changed, for the view to select; none after a delete. */
+	subject: TaskId | null,
+};
+
 /**  What applying one row would do. */
 export type PlannedChange = 
 /**  The row matches the database. */
@@ -632,13 +649,6 @@ export type ProjectSummary = {
 	overdue_milestones: number,
 	/**  Calendar days the most overdue open milestone is late. */
 	days_late: number,
-};
-
-export type ProjectView = {
-	detail: ProjectDetail,
-	marks: ProjectMarks,
-	/**  The task the edit created or changed, for the view to select; none after a delete. */
-	subject: TaskId | null,
 };
 
 /**  Why an open file cannot be changed. */

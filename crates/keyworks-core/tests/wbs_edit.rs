@@ -526,3 +526,42 @@ fn the_gantt_shades_weekends_holidays_and_knows_make_up_days() {
     );
     assert_eq!(seed_as_of().unwrap(), d(2021, 6, 11));
 }
+
+#[test]
+fn an_edit_answers_only_the_rows_it_changed_with_the_marks_over_the_whole_plan() {
+    let mut db = seeded();
+    let moved = named(&db, "工艺冷却水及特气管道安装");
+    let summary = named(&db, "洁净室及机电安装");
+    let t = db
+        .move_task(
+            moved.id,
+            moved.planned_start + chrono::Days::new(7),
+            moved.planned_finish + chrono::Days::new(30),
+            &stamp(),
+        )
+        .unwrap();
+    let change = db.last_plan_change(t.project_id, Some(t.id)).unwrap();
+    let ids: Vec<TaskId> = change.tasks.iter().map(|t| t.id).collect();
+    assert!(ids.contains(&moved.id), "{ids:?}");
+    assert!(ids.contains(&summary.id), "the summary rolled up: {ids:?}");
+    assert!(
+        ids.len() < tasks(&db).len() / 2,
+        "not the whole plan: {ids:?}"
+    );
+    assert_eq!(change.tasks, {
+        let now = tasks(&db);
+        ids.iter()
+            .map(|id| now.iter().find(|t| t.id == *id).unwrap().clone())
+            .collect::<Vec<_>>()
+    });
+    let marks = change.marks.schedule.unwrap();
+    assert_eq!(marks.ids.len(), tasks(&db).len());
+
+    // A delete answers the rows gone, the links that went with them, and the renumbered rest.
+    let gone = named(&db, "设备联调及工艺验证");
+    db.delete_task(gone.id, &stamp()).unwrap();
+    let change = db.last_plan_change(t.project_id, None).unwrap();
+    assert_eq!(change.removed_tasks, vec![gone.id]);
+    assert!(!change.removed_dependencies.is_empty());
+    assert!(change.tasks.iter().all(|t| t.id != gone.id));
+}

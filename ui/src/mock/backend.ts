@@ -240,9 +240,16 @@ export class FakeFile {
       case "record_update":
         return this.recordUpdate(args.code, args.form as UpdateForm);
       case "add_task": {
-        // A Gantt edit answers the project's new view (keyworks-core's ProjectView).
+        // A Gantt edit answers what it changed in the plan (keyworks-core's PlanChange).
         const added = this.addTask(args.code, args.draft as TaskDraft);
-        return { detail: this.detail(args.code), marks: { schedule: null, schedule_problem: null, baseline: null }, subject: added.id };
+        return {
+          tasks: this.detail(args.code).tasks,
+          removed_tasks: [],
+          dependencies: [],
+          removed_dependencies: [],
+          marks: { schedule: null, schedule_problem: null, baseline: null },
+          subject: added.id,
+        };
       }
       case "history":
         return { edits: [], more: false };
