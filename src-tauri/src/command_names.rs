@@ -16,6 +16,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "add_task",
     "rename_task",
     "move_task",
+    "shift_task",
+    "preview_shift",
     "indent_task",
     "outdent_task",
     "delete_task",

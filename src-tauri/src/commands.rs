@@ -189,6 +189,30 @@ pub fn move_task(
     })
 }
 
+/// A task's bar dragged to start on `start`: it keeps its working days (the core's rule);
+/// answers the project's change.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn shift_task(file: State<'_, OpenFile>, id: TaskId, start: NaiveDate) -> Answer<PlanChange> {
+    let stamp = file.stamp()?;
+    file.write(|db| {
+        let t = db.shift_task(id, start, &stamp)?;
+        view_after(db, &t)
+    })
+}
+
+/// Where a bar dragged to start on `start` would land, for the drag's preview: the same rule
+/// `shift_task` saves with.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn preview_shift(
+    file: State<'_, OpenFile>,
+    id: TaskId,
+    start: NaiveDate,
+) -> Answer<(NaiveDate, NaiveDate)> {
+    file.read(|db| db.shifted_span(id, start))
+}
+
 #[tauri::command(async)]
 #[specta::specta]
 pub fn indent_task(file: State<'_, OpenFile>, id: TaskId) -> Answer<PlanChange> {

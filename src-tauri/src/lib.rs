@@ -44,6 +44,8 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::add_task,
             commands::rename_task,
             commands::move_task,
+            commands::shift_task,
+            commands::preview_shift,
             commands::indent_task,
             commands::outdent_task,
             commands::delete_task,

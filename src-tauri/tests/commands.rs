@@ -967,3 +967,47 @@ fn a_project_exported_as_ms_project_xml_reads_back_and_imports_as_a_new_project(
     assert!(text.starts_with('\u{feff}'), "UTF-8 with BOM for Excel");
     assert!(text.lines().count() > 2, "{text}");
 }
+
+#[test]
+fn a_bar_dragged_whole_lands_where_the_preview_said_keeping_its_working_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = launch(&dir.path().join("k.sqlite"));
+    let detail = invoke(&window, "project_detail", json!({"code": "KP21-01"})).unwrap();
+    let task = detail["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "消防、环保等专项验收")
+        .unwrap()
+        .clone();
+    let id = task["id"].clone();
+    let preview = invoke(
+        &window,
+        "preview_shift",
+        json!({"id": id, "start": "2021-06-12"}),
+    )
+    .unwrap();
+    // Saturday in the Dragon Boat Festival holiday: the bar starts on Tuesday the 15th.
+    assert_eq!(preview[0], "2021-06-15", "{preview}");
+    let change = invoke(
+        &window,
+        "shift_task",
+        json!({"id": id, "start": "2021-06-12"}),
+    )
+    .unwrap();
+    let moved = change["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            moved["planned_start"].clone(),
+            moved["planned_finish"].clone()
+        ),
+        (preview[0].clone(), preview[1].clone())
+    );
+    assert_eq!(moved["duration_days"], task["duration_days"]);
+}

@@ -344,6 +344,62 @@ async function indentByKeys(s) {
   log(`a looping indent is refused before saving: ${refused.replace(/\s+/g, " ").slice(0, 80)}…`);
 }
 
+async function dragABar(s) {
+  // A bar dragged with the mouse onto Saturday 12 June, in the Dragon Boat Festival holiday:
+  // it lands on Tuesday the 15th and keeps its working days, as the preview showed.
+  const name = "消防、环保等专项验收";
+  const id = await attr(s, row(name), "data-id");
+  const before = await s.text(`${row(name)} .c-date`);
+  check(before === "6月7日", `${name} starts on ${before}`);
+  await selectRow(s, name); // brings its row, and so its bar, into view
+  // Clear of the chart's bottom edge, where GTK's overlay scrollbar takes the mouse: two rows
+  // down and back, as a person scrolls a little past what they want to grab.
+  await s.press(KEY.down + KEY.down);
+  await s.press(KEY.up + KEY.up);
+  await until(`${name} selected again`, async () => (await s.all(`${row(name)}.selected`)).length === 1);
+  const px = Number(await attr(s, '[data-testid="gantt"]', "data-px-per-day"));
+  // Where a person would press: a point of the bar that is on screen (the bar may run past the
+  // chart's right edge), in window coordinates.
+  const at = await s.run(
+    `const b = document.querySelector(arguments[0]).getBoundingClientRect();
+     const c = document.querySelector('[data-testid="gantt"]').getBoundingClientRect();
+     const left = Math.max(b.left, c.left), right = Math.min(b.right, c.right, window.innerWidth);
+     const middle = b.top + b.height / 2;
+     const seen = middle > c.top && middle < Math.min(c.bottom, window.innerHeight);
+     if (!seen || right - left < 4) return null;
+     const x = Math.round(left + Math.min(8, (right - left) / 2)), y = Math.round(middle);
+     // What is under the mouse there, as the pointer's own hit test finds it.
+     return document.elementFromPoint(x, y)?.dataset?.id === String(arguments[1]) ? { x, y } : null;`,
+    `[data-testid="bar"][data-id="${id}"]`,
+    id,
+  );
+  check(at !== null, `the bar of ${name} is not on screen`);
+  const step = Math.round((px * 5) / 2);
+  await wd("POST", s.path("/actions"), {
+    actions: [
+      {
+        type: "pointer",
+        id: "mouse",
+        parameters: { pointerType: "mouse" },
+        actions: [
+          { type: "pointerMove", origin: "viewport", x: at.x, y: at.y },
+          { type: "pointerDown", button: 0 },
+          { type: "pointerMove", origin: "pointer", x: step, y: 0, duration: 150 },
+          { type: "pointerMove", origin: "pointer", x: px * 5 - step, y: 0, duration: 150 },
+          { type: "pointerUp", button: 0 },
+        ],
+      },
+    ],
+  });
+  await wd("DELETE", s.path("/actions")).catch(() => {});
+  await until("the bar moved", async () => (await s.text(`${row(name)} .c-date`)) !== before);
+  const after = await s.text(`${row(name)} .c-date`);
+  check(after === "6月15日", `the dragged bar starts on ${after}, not the first working day after the holiday`);
+  log(`a bar dragged onto a holiday Saturday lands on the next working day (${before} → ${after}), its working days kept`);
+  await s.press([KEY.control, "z"]);
+  await until("the drag undone", async () => (await s.text(`${row(name)} .c-date`)) === before);
+}
+
 async function dialogsAndFocus(s) {
   // An impossible completion date is told inside the dialog, beside the field.
   await selectRow(s, "竣工验收备案");
@@ -538,6 +594,7 @@ async function main() {
     const narrative = await weeklyUpdate(s);
     await addBesideSelected(s);
     await indentByKeys(s);
+    await dragABar(s);
     await dialogsAndFocus(s);
     await lateMilestone(s);
     await history(s, narrative);

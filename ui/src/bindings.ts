@@ -30,6 +30,16 @@ export const commands = {
 	addTask: (code: string, draft: TaskDraft) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("add_task", { code, draft })),
 	renameTask: (id: TaskId, name: string) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("rename_task", { id, name })),
 	moveTask: (id: TaskId, start: string, finish: string) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("move_task", { id, start, finish })),
+	/**
+	 *  A task's bar dragged to start on `start`: it keeps its working days (the core's rule);
+	 *  answers the project's change.
+	 */
+	shiftTask: (id: TaskId, start: string) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("shift_task", { id, start })),
+	/**
+	 *  Where a bar dragged to start on `start` would land, for the drag's preview: the same rule
+	 *  `shift_task` saves with.
+	 */
+	previewShift: (id: TaskId, start: string) => typedError<[string, string], IpcError>(__TAURI_INVOKE("preview_shift", { id, start })),
 	indentTask: (id: TaskId) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("indent_task", { id })),
 	outdentTask: (id: TaskId) => typedError<PlanChange, IpcError>(__TAURI_INVOKE("outdent_task", { id })),
 	/**  Deletes the task and its subtasks; answers the project's new view. */

@@ -565,3 +565,20 @@ fn an_edit_answers_only_the_rows_it_changed_with_the_marks_over_the_whole_plan()
     assert!(!change.removed_dependencies.is_empty());
     assert!(change.tasks.iter().all(|t| t.id != gone.id));
 }
+
+#[test]
+fn a_dragged_bar_keeps_its_working_days_and_starts_on_a_working_day() {
+    let mut db = seeded();
+    let t = named(&db, "消防、环保等专项验收");
+    // Onto Saturday 2021-06-12: the Dragon Boat Festival holiday runs to Monday the 14th, so
+    // the bar starts on Tuesday the 15th, and keeps its working days.
+    let (start, finish) = db.shifted_span(t.id, d(2021, 6, 12)).unwrap();
+    assert_eq!(start, d(2021, 6, 15));
+    let saved = db.shift_task(t.id, d(2021, 6, 12), &stamp()).unwrap();
+    assert_eq!((saved.planned_start, saved.planned_finish), (start, finish));
+    assert_eq!(
+        saved.duration_days, t.duration_days,
+        "the same work, not the same calendar days"
+    );
+    assert_summaries_span_children(&db);
+}

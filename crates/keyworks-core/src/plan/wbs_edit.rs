@@ -438,6 +438,23 @@ impl Db {
         })
     }
 
+    /// Where a task lands when its bar is dragged to start on `start`: the first working day
+    /// on or after it, and the same number of working days as before (MS Project's move), so
+    /// a bar dragged across a holiday keeps its length in work, not in calendar days. The
+    /// Gantt's drag preview asks this while dragging, and `shift_task` saves exactly it.
+    pub fn shifted_span(&self, id: TaskId, start: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
+        let task = self.task(id)?;
+        let calendar = self.calendar_of_task(id)?;
+        shift_span(&calendar, &task, start)
+    }
+
+    /// Moves a task's bar to start on `start`, keeping its working-day duration (see
+    /// `shifted_span`). Summary tasks follow their children and cannot be moved themselves.
+    pub fn shift_task(&mut self, id: TaskId, start: NaiveDate, stamp: &Stamp) -> Result<Task> {
+        let (s, f) = self.shifted_span(id, start)?;
+        self.move_task(id, s, f, stamp)
+    }
+
     /// Makes a task the last child of the sibling above it.
     /// Refused when the move would make a dependency loop (a task indented under its own
     /// predecessor, say).
@@ -597,4 +614,32 @@ impl Db {
 fn acyclic(links: &[LinkSpec], wbs: &Wbs) -> Result<()> {
     let specs: Vec<_> = wbs.tasks.iter().map(task_spec).collect();
     check_acyclic(&specs, links)
+}
+
+/// The one rule of a dragged bar: it starts on the first working day on or after `start` and
+/// lasts as many working days as before; a milestone sits on the working day it lands on.
+fn shift_span(
+    calendar: &Calendar,
+    task: &Task,
+    start: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate)> {
+    let out_of_reach = || {
+        Error::invalid(
+            "开始日期",
+            start.to_string(),
+            "超出日历范围，请选择更近的日期",
+        )
+    };
+    let first = if calendar.is_working_day(start) {
+        start
+    } else {
+        calendar.next_working_day(start).ok_or_else(out_of_reach)?
+    };
+    if task.is_milestone {
+        return Ok((first, first));
+    }
+    let finish = calendar
+        .add_working_days(first, task.duration_days.max(1) - 1)
+        .ok_or_else(out_of_reach)?;
+    Ok((first, finish))
 }
