@@ -2,6 +2,8 @@
 // `allow-<name>` permission for each) and the app (a test checks this list equals the commands
 // actually registered), so the capability file cannot silently drift from the handlers.
 pub const COMMAND_NAMES: &[&str] = &[
+    "window_start",
+    "dashboard",
     "open_file_info",
     "sample_as_of",
     "vocabulary_labels",

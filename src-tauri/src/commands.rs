@@ -21,7 +21,7 @@ use keyworks_core::plan::wbs_edit::TaskDraft;
 use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneRow};
 use keyworks_core::portfolio::plan_targets::TargetProgress;
 use keyworks_core::portfolio::projects::ProjectDetail;
-use keyworks_core::portfolio::summary::PortfolioSummary;
+use keyworks_core::portfolio::summary::{Dashboard, Opening, PortfolioSummary};
 use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::portfolio::vocabulary_labels::VocabularyLabels;
 use keyworks_core::store::backup::BackupKind;
@@ -41,6 +41,51 @@ type Answer<T> = Result<T, IpcError>;
 #[specta::specta]
 pub fn open_file_info(file: State<'_, OpenFile>) -> Answer<OpenFileInfo> {
     file.info()
+}
+
+/// Everything the window's first frame shows, in one answer: the words for stored codes, the
+/// preferences, the open file and its dashboard on the day it opens on. One request instead of
+/// two waves of seven, so the first frame is the finished dashboard (scripts/bench-launch.sh).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct WindowStart {
+    pub labels: VocabularyLabels,
+    pub preferences: Option<PreferencesView>,
+    pub file: Option<OpenFileInfo>,
+    pub opening: Option<Opening>,
+    /// Why there is no file or no dashboard, to show once the window is up.
+    pub problem: Option<IpcError>,
+}
+
+/// `today` is the window's local date.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn window_start(
+    file: State<'_, OpenFile>,
+    prefs: State<'_, PreferencesStore>,
+    today: NaiveDate,
+) -> WindowStart {
+    let shown = file
+        .info()
+        .and_then(|info| Ok((info, file.read(|db| db.opening(today))?)));
+    let (file, opening, problem) = match shown {
+        Ok((info, opening)) => (Some(info), Some(opening), None),
+        Err(e) => (file.info().ok(), None, Some(e)),
+    };
+    WindowStart {
+        labels: keyworks_core::portfolio::vocabulary_labels::vocabulary_labels(),
+        // A preferences problem is the preferences dialog's to report.
+        preferences: prefs.view().ok(),
+        file,
+        opening,
+        problem,
+    }
+}
+
+/// The dashboard as of a date: the summary, every milestone and the targets, read together.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn dashboard(file: State<'_, OpenFile>, as_of: NaiveDate) -> Answer<Dashboard> {
+    file.read(|db| db.dashboard(as_of))
 }
 
 /// The date the sample portfolio describes when the open file is that sample (the window

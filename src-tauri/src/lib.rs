@@ -30,6 +30,8 @@ use crate::preferences::{PREFERENCES_FILE, PreferencesStore};
 pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .commands(collect_commands![
+            commands::window_start,
+            commands::dashboard,
             commands::open_file_info,
             commands::sample_as_of,
             commands::vocabulary_labels,

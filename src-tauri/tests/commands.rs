@@ -40,6 +40,61 @@ fn first_launch_seeds_the_file_and_the_dashboard_lists_the_portfolio() {
 }
 
 #[test]
+fn the_window_starts_from_one_answer_the_sample_on_its_own_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = launch(&dir.path().join("keyworks.sqlite"));
+    let start = invoke(&window, "window_start", json!({"today": "2026-12-02"})).unwrap();
+    assert_eq!(start["file"]["file_name"], "keyworks.sqlite");
+    assert_eq!(start["problem"], Value::Null);
+    assert_eq!(start["opening"]["sample_as_of"], "2021-06-11");
+    assert_eq!(start["opening"]["as_of"], "2021-06-11");
+    let dashboard = &start["opening"]["dashboard"];
+    assert_eq!(
+        dashboard,
+        &invoke(&window, "dashboard", json!({"asOf": "2021-06-11"})).unwrap()
+    );
+    assert_eq!(dashboard["summary"]["as_of"], "2021-06-11");
+    assert_eq!(
+        dashboard["summary"]["projects"].as_array().unwrap().len(),
+        15
+    );
+    assert!(!dashboard["milestones"].as_array().unwrap().is_empty());
+    assert!(!dashboard["targets"].as_array().unwrap().is_empty());
+    let categories = start["labels"]["categories"].as_array().unwrap();
+    assert!(
+        categories.iter().any(|c| c["zh"] == "先进制造业"),
+        "{categories:?}"
+    );
+}
+
+#[test]
+fn a_file_that_cannot_be_opened_starts_the_window_with_its_problem_and_no_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.sqlite");
+    std::fs::write(&path, "周报草稿，不是数据库").unwrap();
+    let (_app, window) = launch(&path);
+    let start = invoke(&window, "window_start", json!({"today": "2026-12-02"})).unwrap();
+    assert_eq!(start["file"], Value::Null);
+    assert_eq!(start["opening"], Value::Null);
+    assert_ne!(start["problem"]["code"], Value::Null, "{start}");
+    assert!(
+        start["problem"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("notes.sqlite"),
+        "{start}"
+    );
+    // The rest of the window is still there: the words, the preferences.
+    assert!(!start["labels"]["statuses"].as_array().unwrap().is_empty());
+    assert_ne!(start["preferences"], Value::Null);
+    // The file is untouched.
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "周报草稿，不是数据库"
+    );
+}
+
+#[test]
 fn core_errors_arrive_as_code_and_sentence() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, window) = launch(&dir.path().join("k.sqlite"));

@@ -7,6 +7,10 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 
 /** Commands */
 export const commands = {
+	/**  `today` is the window's local date. */
+	windowStart: (today: string) => __TAURI_INVOKE<WindowStart>("window_start", { today }),
+	/**  The dashboard as of a date: the summary, every milestone and the targets, read together. */
+	dashboard: (asOf: string) => typedError<Dashboard, IpcError>(__TAURI_INVOKE("dashboard", { asOf })),
 	openFileInfo: () => typedError<OpenFileInfo, IpcError>(__TAURI_INVOKE("open_file_info")),
 	/**
 	 *  The date the sample portfolio describes when the open file is that sample (the window
@@ -237,6 +241,16 @@ export type CsvPreview = {
 	unchanged_count: number,
 	/**  Every row's planned change, the problems by line, and the fingerprint apply needs. */
 	preview: ImportPreview,
+};
+
+/**
+ *  What the dashboard shows as of one date: the summary, every milestone (its chart counts
+ *  them per month) and the plan's targets, read together from one state of the file.
+ */
+export type Dashboard = {
+	summary: PortfolioSummary,
+	milestones: MilestoneRow[],
+	targets: TargetProgress[],
 };
 
 export type DateChange = {
@@ -506,6 +520,18 @@ export type OpenFileInfo = {
 	lock_holder: LockHolderInfo | null,
 	/**  This window holds the edit lock. */
 	holds_edit_lock: boolean,
+};
+
+/**  What a window first shows of a file: its dashboard as of the day it opens on. */
+export type Opening = {
+	/**  The date the sample describes, when this file is the sample portfolio. */
+	sample_as_of: string | null,
+	/**
+	 *  The sample's own date for the sample (where its 2021 milestones are not all years
+	 *  late), today for any other file.
+	 */
+	as_of: string,
+	dashboard: Dashboard,
 };
 
 /**  What a long use case is doing. */
@@ -891,6 +917,20 @@ export type WeeklyUpdate = {
 	author: string,
 	/**  RFC 3339 timestamp of when it was recorded. */
 	recorded_at: string,
+};
+
+/**
+ *  Everything the window's first frame shows, in one answer: the words for stored codes, the
+ *  preferences, the open file and its dashboard on the day it opens on. One request instead of
+ *  two waves of seven, so the first frame is the finished dashboard (scripts/bench-launch.sh).
+ */
+export type WindowStart = {
+	labels: VocabularyLabels,
+	preferences: PreferencesView | null,
+	file: OpenFileInfo | null,
+	opening: Opening | null,
+	/**  Why there is no file or no dashboard, to show once the window is up. */
+	problem: IpcError | null,
 };
 
 /* Tauri Specta runtime */

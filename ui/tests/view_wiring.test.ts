@@ -3,7 +3,8 @@
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { app } from "../src/lib/app_state.svelte";
+import { app, primeDashboard } from "../src/lib/app_state.svelte";
+import { loadStartup } from "../src/lib/startup";
 import { FakeFile, installMockBackend } from "../src/mock/backend";
 import Dashboard from "../src/views/Dashboard.svelte";
 import ProjectView from "../src/views/ProjectView.svelte";
@@ -52,7 +53,18 @@ describe("views on the mock backend", () => {
     view = mount(Dashboard, { target: document.body });
     await settle(() => document.querySelectorAll('[data-testid="project-row"]').length === 2, "two project rows");
     expect($('[data-testid="project-row"][data-code="KP21-02"]')?.textContent).toContain("比亚迪智能终端");
-    expect(file.calls.some((c) => c.cmd === "portfolio_summary" && c.args.asOf === "2021-06-18")).toBe(true);
+    expect(file.calls.filter((c) => c.cmd === "dashboard" && c.args.asOf === "2021-06-18")).toHaveLength(1);
+  });
+
+  it("at start one request brings the dashboard, and the dashboard asks nothing more", async () => {
+    const startup = await loadStartup();
+    expect(file.calls.map((c) => c.cmd)).toEqual(["window_start"]);
+    expect(startup.file?.file_name).toBe("keyworks.sqlite");
+    app.asOf = startup.asOf;
+    if (startup.dashboard) primeDashboard(startup.asOf, startup.dashboard);
+    view = mount(Dashboard, { target: document.body });
+    await settle(() => document.querySelectorAll('[data-testid="project-row"]').length === 2, "two project rows");
+    expect(file.calls.map((c) => c.cmd)).toEqual(["window_start"]);
   });
 
   it("the weekly update sends the week typed the Chinese way, and asks before replacing a colleague's report", async () => {

@@ -854,3 +854,55 @@ fn synthetic_portfolio_of_20_by_30() {
     .unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidInput);
 }
+
+#[test]
+fn the_dashboard_is_the_summary_the_milestones_and_the_targets_of_one_date() {
+    let db = seeded_in_memory();
+    let as_of = d(2021, 6, 11);
+    let dashboard = db.dashboard(as_of).unwrap();
+    assert_eq!(dashboard.summary, db.portfolio_summary(as_of).unwrap());
+    let all = MilestoneQuery {
+        as_of,
+        due_within: None,
+        overdue: false,
+    };
+    assert_eq!(dashboard.milestones, db.milestones(&all).unwrap());
+    assert_eq!(dashboard.targets, db.plan_targets().unwrap());
+    // The seeded plan: 15 projects, each with milestones; the targets include 24,457 units of
+    // resettlement housing.
+    assert_eq!(dashboard.summary.projects.len(), 15);
+    assert!(dashboard.milestones.len() >= 15);
+    assert!(
+        dashboard
+            .targets
+            .iter()
+            .any(|t| t.target.quantity == 24_457.0)
+    );
+}
+
+#[test]
+fn the_sample_opens_on_its_own_date_and_any_other_file_on_today() {
+    let today = d(2026, 12, 2);
+    let mut sample = Db::open_in_memory().unwrap();
+    sample
+        .load_seed(
+            &Stamp::new(
+                keyworks_core::store::seed::SEED_AUTHOR,
+                DateTime::parse_from_rfc3339(AS_OF).unwrap(),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    let opening = sample.opening(today).unwrap();
+    assert_eq!(opening.sample_as_of, Some(d(2021, 6, 11)));
+    assert_eq!(opening.as_of, d(2021, 6, 11));
+    assert_eq!(opening.dashboard, sample.dashboard(d(2021, 6, 11)).unwrap());
+
+    // The same plan typed in by an officer is not the sample: it opens on today.
+    let typed = seeded_in_memory();
+    let opening = typed.opening(today).unwrap();
+    assert_eq!(opening.sample_as_of, None);
+    assert_eq!(opening.as_of, today);
+    assert_eq!(opening.dashboard.summary.as_of, today);
+    assert_eq!(opening.dashboard.summary.projects.len(), 15);
+}

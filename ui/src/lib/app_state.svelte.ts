@@ -1,7 +1,7 @@
 // What every view shares: language, the as-of date, the open file, the words for stored codes,
 // the current view, and the one error or notice on screen.
 
-import type { ErrorCode, OpenFileInfo, PortfolioSummary, VocabularyLabels } from "../bindings";
+import type { Dashboard, ErrorCode, OpenFileInfo, PortfolioSummary, VocabularyLabels } from "../bindings";
 import { UserError, call, commands } from "./backend";
 import { localToday, type Locale } from "./dates";
 import { describeError, translate, type MessageKey, type ShownError } from "./i18n";
@@ -112,4 +112,49 @@ export function portfolioSummary(asOf: string): Promise<PortfolioSummary> {
     });
   }
   return summaryAsked.answer;
+}
+
+let dashboardAsked: { asOf: string; revision: number; answer: Promise<Dashboard> } | null = null;
+
+function keepSummary(asOf: string, answer: Promise<Dashboard>): void {
+  const summary = answer.then((d) => {
+    app.projectCode ??= d.summary.projects[0]?.code ?? null;
+    return d.summary;
+  });
+  summaryAsked = { asOf, revision: app.revision, answer: summary };
+  summary.catch(() => {
+    if (summaryAsked?.answer === summary) summaryAsked = null;
+  });
+}
+
+/** The dashboard as of `asOf` (summary, milestones, targets in one request), asked for once
+ *  per date and revision; its summary serves portfolioSummary too. */
+export function dashboardOf(asOf: string): Promise<Dashboard> {
+  if (!dashboardAsked || dashboardAsked.asOf !== asOf || dashboardAsked.revision !== app.revision) {
+    const answer = call(commands.dashboard(asOf));
+    dashboardAsked = { asOf, revision: app.revision, answer };
+    keepSummary(asOf, answer);
+    answer.catch(() => {
+      if (dashboardAsked?.answer === answer) dashboardAsked = null;
+    });
+  }
+  return dashboardAsked.answer;
+}
+
+let dashboardAtStart: { asOf: string; revision: number; dashboard: Dashboard } | null = null;
+
+/** The dashboard that came with the window's start (window_start), so the first frame needs
+ *  no request of its own. */
+export function primeDashboard(asOf: string, dashboard: Dashboard): void {
+  const answer = Promise.resolve(dashboard);
+  dashboardAsked = { asOf, revision: app.revision, answer };
+  dashboardAtStart = { asOf, revision: app.revision, dashboard };
+  keepSummary(asOf, answer);
+}
+
+/** That dashboard, while the date and the file are still those it was read for: the dashboard
+ *  is then drawn with it from the start, in one pass. */
+export function dashboardAtStartFor(asOf: string): Dashboard | null {
+  const d = dashboardAtStart;
+  return d && d.asOf === asOf && d.revision === app.revision ? d.dashboard : null;
 }

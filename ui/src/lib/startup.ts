@@ -1,48 +1,43 @@
-// What the window needs before its first frame: the words for stored codes, the seed's date,
-// the open file and the preferences. Asked for together, before the app is mounted, so the
-// dashboard is drawn once with labels and file name instead of being redrawn as each answer
-// arrives behind the dashboard's own rendering (measured: the last of four chained calls
-// landed ~0.8 s after the first on a warm launch). The dashboard then asks its summary,
-// milestones and targets together, so the first frame is the finished dashboard; ECharts
-// (three quarters of the script) is a chunk of its own, loaded when the chart scrolls into
-// view; the portfolio summary is asked once per as-of date and revision (app_state's
-// portfolioSummary), as the open file answers one request at a time. Measured with
-// scripts/bench-launch.sh.
+// What the window needs before its first frame, in one request (window_start): the words for
+// stored codes, the preferences, the open file and its dashboard on the day it opens on (the
+// sample's own date for the sample portfolio). The app is mounted once that answer is in, so
+// the first frame is the finished dashboard: no frame of an empty shell, no second wave of
+// requests behind it. ECharts is a chunk of its own, loaded when the chart scrolls into view.
+// Measured with scripts/bench-launch.sh.
 
-import type { OpenFileInfo, PreferencesView, VocabularyLabels } from "../bindings";
-import { call, commands } from "./backend";
+import type { Dashboard, OpenFileInfo, VocabularyLabels } from "../bindings";
+import { UserError, commands } from "./backend";
+import { localToday } from "./dates";
 
 export type Startup = {
-  labels: VocabularyLabels | null;
+  labels: VocabularyLabels;
   /** The sample's date when the open file is the sample portfolio. */
   sampleAsOf: string | null;
+  /** The day the window opens on. */
+  asOf: string;
+  /** The dashboard on that day, when the file could be read. */
+  dashboard: Dashboard | null;
   /** The name changes are stamped with was never chosen: ask for it. */
   askName: boolean;
   language: "zh" | "en";
   file: OpenFileInfo | null;
   staleLockHours: number | null;
-  /** The first failure, shown once the window is up. */
-  problem: unknown;
+  /** Why there is no file or no dashboard, shown once the window is up. */
+  problem: UserError | null;
 };
 
 export async function loadStartup(): Promise<Startup> {
-  const [labels, sampleAsOf, file, prefs] = await Promise.allSettled([
-    commands.vocabularyLabels(),
-    call(commands.sampleAsOf()),
-    call(commands.openFileInfo()),
-    call(commands.preferences()),
-  ]);
-  const value = <T>(r: PromiseSettledResult<T>): T | null => (r.status === "fulfilled" ? r.value : null);
-  // A preferences problem is reported by the preferences dialog; the others are shown now.
-  const failed = [labels, sampleAsOf, file].find((r) => r.status === "rejected");
-  const preferences = value(prefs);
+  const today = localToday();
+  const s = await commands.windowStart(today);
   return {
-    labels: value(labels),
-    sampleAsOf: value(sampleAsOf),
-    askName: preferences !== null && preferences.author === "",
-    language: preferences?.language ?? "zh",
-    file: value(file),
-    staleLockHours: value(prefs)?.stale_lock_hours ?? null,
-    problem: failed?.status === "rejected" ? failed.reason : null,
+    labels: s.labels,
+    sampleAsOf: s.opening?.sample_as_of ?? null,
+    asOf: s.opening?.as_of ?? today,
+    dashboard: s.opening?.dashboard ?? null,
+    askName: s.preferences !== null && s.preferences.author === "",
+    language: s.preferences?.language ?? "zh",
+    file: s.file,
+    staleLockHours: s.preferences?.stale_lock_hours ?? null,
+    problem: s.problem ? new UserError(s.problem.code, s.problem.message) : null,
   };
 }

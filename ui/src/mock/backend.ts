@@ -214,6 +214,13 @@ export class FakeFile {
       stored_in: "",
     };
     switch (cmd) {
+      case "window_start": {
+        const asOf = String(args.today);
+        const dashboard = { summary: this.summary(asOf), milestones: [], targets: [] };
+        return { labels, preferences: prefs, file, opening: { sample_as_of: null, as_of: asOf, dashboard }, problem: null };
+      }
+      case "dashboard":
+        return { summary: this.summary(String(args.asOf)), milestones: [], targets: [] };
       case "vocabulary_labels":
         return labels;
       case "sample_as_of":

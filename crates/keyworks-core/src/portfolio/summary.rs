@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::ids::{ProjectId, TaskId};
 use crate::model::{Category, Portfolio, Project, Stage, Status, Task};
 use crate::portfolio::milestones::{MilestoneQuery, MilestoneRow};
+use crate::portfolio::plan_targets::TargetProgress;
 use crate::store::db::Db;
 use crate::week::IsoWeek;
 
@@ -64,7 +65,55 @@ pub struct PortfolioSummary {
     pub overdue: Vec<MilestoneRow>,
 }
 
+/// What the dashboard shows as of one date: the summary, every milestone (its chart counts
+/// them per month) and the plan's targets, read together from one state of the file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Dashboard {
+    pub summary: PortfolioSummary,
+    pub milestones: Vec<MilestoneRow>,
+    pub targets: Vec<TargetProgress>,
+}
+
+/// What a window first shows of a file: its dashboard as of the day it opens on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Opening {
+    /// The date the sample describes, when this file is the sample portfolio.
+    pub sample_as_of: Option<NaiveDate>,
+    /// The sample's own date for the sample (where its 2021 milestones are not all years
+    /// late), today for any other file.
+    pub as_of: NaiveDate,
+    pub dashboard: Dashboard,
+}
+
 impl Db {
+    /// The first screen of this file, for a window opening on `today`.
+    pub fn opening(&self, today: NaiveDate) -> Result<Opening> {
+        let sample_as_of = self.sample_as_of()?;
+        let as_of = sample_as_of.unwrap_or(today);
+        Ok(Opening {
+            sample_as_of,
+            as_of,
+            dashboard: self.dashboard(as_of)?,
+        })
+    }
+
+    /// The dashboard as of `as_of`, in one read transaction.
+    pub fn dashboard(&self, as_of: NaiveDate) -> Result<Dashboard> {
+        self.read_snapshot(|db| {
+            Ok(Dashboard {
+                summary: db.portfolio_summary(as_of)?,
+                milestones: db.milestones(&MilestoneQuery {
+                    as_of,
+                    due_within: None,
+                    overdue: false,
+                })?,
+                targets: db.plan_targets()?,
+            })
+        })
+    }
+
     pub fn portfolio_summary(&self, as_of: NaiveDate) -> Result<PortfolioSummary> {
         let portfolio = self.portfolio()?;
         let projects = self.projects()?;

@@ -400,6 +400,16 @@ impl Db {
         })
     }
 
+    /// Runs the reads in `f` in one read transaction, so that what they return belongs to one
+    /// state of the file: on a shared file another editor's commit cannot land between them.
+    pub(crate) fn read_snapshot<T>(&self, f: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let value = f(self)?;
+        // Only reads happened: ending the transaction releases the shared lock.
+        tx.commit()?;
+        Ok(value)
+    }
+
     /// Runs `f` in one IMMEDIATE transaction: all of it is committed, or none of it.
     pub(crate) fn write_tx<T>(
         &mut self,
@@ -479,6 +489,34 @@ mod tests {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert!(fk);
+    }
+
+    #[test]
+    fn reads_in_a_snapshot_see_one_state_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sqlite");
+        drop(Db::create(&path).unwrap());
+        let reader = Db::open(&path, Access::ReadWrite).unwrap();
+        // Another editor's connection that does not wait.
+        let other = Connection::open(&path).unwrap();
+        other.busy_timeout(std::time::Duration::ZERO).unwrap();
+        let tables = |db: &Db| -> Result<i64> {
+            Ok(db
+                .conn
+                .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?)
+        };
+        let (first, second, refused) = reader
+            .read_snapshot(|db| {
+                let first = tables(db)?;
+                let refused = other.execute_batch("CREATE TABLE t(x)").is_err();
+                Ok((first, tables(db)?, refused))
+            })
+            .unwrap();
+        assert!(refused, "a commit landed in the middle of the snapshot");
+        assert_eq!(first, second);
+        // The snapshot over, the other editor commits and the next read sees it.
+        other.execute_batch("CREATE TABLE t(x)").unwrap();
+        assert_eq!(tables(&reader).unwrap(), first + 1);
     }
 
     #[test]
