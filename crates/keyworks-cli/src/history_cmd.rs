@@ -17,9 +17,10 @@ pub struct HistoryArgs {
     /// Only edits that touched this project (code, e.g. KP21-01)
     #[arg(long, value_name = "CODE")]
     project: Option<String>,
-    /// Only edits by this person, as stamped
+    /// Only edits by this person, as stamped. (Not `--author`: that global option names who
+    /// makes changes, and KEYWORKS_AUTHOR would otherwise filter every history.)
     #[arg(long, value_name = "NAME")]
-    author: Option<String>,
+    person: Option<String>,
     /// Only edits recorded on or after this day
     #[arg(long, value_name = "DATE")]
     from: Option<String>,
@@ -40,7 +41,7 @@ pub fn history(path: &Path, args: &HistoryArgs) -> Result<ExitCode, Error> {
     let lang = Lang::from(args.lang);
     let query = HistoryQuery {
         project: args.project.clone(),
-        author: args.author.clone(),
+        author: args.person.clone(),
         from: args
             .from
             .as_deref()

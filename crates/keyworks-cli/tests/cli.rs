@@ -516,7 +516,7 @@ fn history_tells_edits_in_words_and_filters_them() {
             "history",
             "--project",
             "KP21-01",
-            "--author",
+            "--person",
             "测试员",
             "--json",
         ])
