@@ -7,6 +7,7 @@ mod history_cmd;
 mod interchange_cmd;
 mod report_cmd;
 mod schedule_cmd;
+mod sync_cmd;
 mod table;
 mod tabular_cmd;
 
@@ -147,6 +148,30 @@ enum Command {
     Import(interchange_cmd::ImportArgs),
     /// Write a project (or with --all the portfolio) as MS Project XML, Excel, CSV or iCalendar
     Export(interchange_cmd::ExportArgs),
+    /// Offline replicas of the shared file: `replica create --from SHARED --out LAPTOP`, and
+    /// `replica status` of the file in --db
+    Replica {
+        #[command(subcommand)]
+        action: sync_cmd::ReplicaAction,
+    },
+    /// Sync this replica (--db) with its shared file: push its edits, pull everyone else's.
+    /// Exit code 11 when conflicts need a decision (then neither file changed)
+    Sync {
+        /// The shared file (default: the one the replica was made from)
+        #[arg(long, value_name = "SHARED")]
+        hub: Option<PathBuf>,
+        /// Settle every conflict the same way
+        #[arg(long, value_enum)]
+        resolve: Option<sync_cmd::Resolve>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change packages for a machine that never sees the share: export from a replica, apply
+    /// on the shared file
+    Changes {
+        #[command(subcommand)]
+        action: sync_cmd::ChangesAction,
+    },
     /// Create a new database with a synthetic portfolio (for benchmarks and large-file trials)
     #[command(hide = true)]
     Generate {
@@ -447,6 +472,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Where => println!("{}", path.display()),
         Command::Verify { json } => return audit_cmd::verify(&path, *json).map(|o| o.0),
+        Command::Replica { action } => return sync_cmd::replica(action, &path, &stamp(&cli)?),
+        Command::Sync { hub, resolve, json } => {
+            let stamp = stamp(&cli)?;
+            let mut db = open_for_writing(&cli, &path, &stamp)?;
+            return sync_cmd::sync(&mut db, hub.as_deref(), *resolve, *json, &stamp);
+        }
+        Command::Changes { action } => {
+            let stamp = stamp(&cli)?;
+            let mut db = match action {
+                sync_cmd::ChangesAction::Export { .. } => {
+                    Db::open_checked(&path, Access::ReadOnly)?
+                }
+                sync_cmd::ChangesAction::Apply { .. } => open_for_writing(&cli, &path, &stamp)?,
+            };
+            return sync_cmd::changes(action, &mut db, &stamp);
+        }
         Command::History(args) => return history_cmd::history(&path, args),
         Command::Backup { action } => {
             return audit_cmd::backup(action, &path, &stamp(&cli)?, cli.read_only).map(|o| o.0);

@@ -188,6 +188,27 @@ pub enum Error {
     #[error("无法撤销：{detail}。未做任何改动。")]
     UndoConflict { detail: String },
 
+    #[error(
+        "{path} 不是离线副本：先用「文件 → 创建离线副本…」或 keyworks replica create 从共享文件创建副本，再在副本上同步。"
+    )]
+    NotAReplica { path: PathBuf },
+
+    #[error(
+        "{hub} 不是本副本的共享文件（本副本创建自 {expected}）。未做任何改动：请选择创建本副本的那个共享文件。"
+    )]
+    WrongHub { hub: PathBuf, expected: String },
+
+    #[error(
+        "无法打开共享文件 {path}：{detail}。本机副本中的修改都还在；连上单位内网后再同步，或导出变更包带去。"
+    )]
+    HubUnreachable { path: PathBuf, detail: String },
+
+    #[error("变更包 {path} 无法使用：{detail}。未做任何改动。")]
+    BadPackage { path: PathBuf, detail: String },
+
+    #[error("同步遇到 {count} 处冲突，需要逐一决定保留哪一方。两个文件都未改动。")]
+    SyncConflicts { count: usize },
+
     #[error("{field} 的值「{value}」无效：{expected}。")]
     InvalidInput {
         field: String,
@@ -232,7 +253,10 @@ impl Error {
             Error::ImportOutdated
             | Error::UndoConflict { .. }
             | Error::WeekAlreadyReported { .. } => ErrorCode::Conflict,
-            Error::Busy { .. } => ErrorCode::Busy,
+            Error::Busy { .. } | Error::HubUnreachable { .. } => ErrorCode::Busy,
+            Error::NotAReplica { .. } | Error::WrongHub { .. } => ErrorCode::InvalidInput,
+            Error::BadPackage { .. } => ErrorCode::InvalidFile,
+            Error::SyncConflicts { .. } => ErrorCode::Conflict,
             Error::Locked { .. } => ErrorCode::Locked,
             Error::DiskFull { .. } => ErrorCode::DiskFull,
             Error::Io { .. } | Error::Seed(_) | Error::Internal(_) | Error::Sqlite(_) => {

@@ -13,6 +13,7 @@ pub mod imports;
 pub mod plan;
 pub mod portfolio;
 pub mod store;
+pub mod sync;
 
 pub use audit::change_log::Stamp;
 pub use error::{Error, ErrorCode, Result};

@@ -5,5 +5,6 @@ pub mod change_log;
 pub mod edit_lock;
 pub mod editing;
 pub mod history;
+pub(crate) mod row_state;
 pub mod undo;
 pub mod verify;

@@ -17,12 +17,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::audit::change_log::{Stamp, current_group, record};
+use crate::audit::row_state::{columns_of, insert_row, replay, update_row};
 use crate::audit::verify::LOGGED_TABLES;
 use crate::error::{Error, Result};
 use crate::store::db::Db;
@@ -40,9 +39,6 @@ pub struct UndoneEdit {
     /// The tables those rows are in, e.g. `["dependencies", "tasks"]`.
     pub tables: Vec<String>,
 }
-
-/// A row's fields as the log records them, or None when the row does not exist.
-type State = Option<Map<String, Value>>;
 
 struct LogRow {
     id: i64,
@@ -179,115 +175,4 @@ fn refuse_if_changed_since(
         }),
         None => Ok(()),
     }
-}
-
-/// The row as the log left it just before change-log id `before` (None: it did not exist).
-fn replay(tx: &Transaction<'_>, table: &str, row_id: i64, before: i64) -> Result<State> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT op, changes FROM change_log WHERE table_name = ?1 AND row_id = ?2 AND id < ?3 ORDER BY id",
-    )?;
-    let mut rows = stmt.query(params![table, row_id, before])?;
-    let mut state: State = None;
-    while let Some(r) = rows.next()? {
-        let op: String = r.get(0)?;
-        let changes: String = r.get(1)?;
-        if op == "delete" {
-            state = None;
-            continue;
-        }
-        let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&changes) else {
-            return Err(Error::UndoConflict {
-                detail: format!(
-                    "变更记录中 {table} #{row_id} 的内容无法读取，请先运行 keyworks verify"
-                ),
-            });
-        };
-        let s = state.get_or_insert_with(Map::new);
-        for (field, pair) in fields {
-            s.insert(field, pair.get(1).cloned().unwrap_or(Value::Null));
-        }
-    }
-    Ok(state)
-}
-
-fn columns_of(tx: &Transaction<'_>, table: &str) -> Result<BTreeSet<String>> {
-    let mut stmt = tx.prepare_cached("SELECT name FROM pragma_table_info(?1)")?;
-    let names = stmt.query_map([table], |r| r.get(0))?;
-    Ok(names.collect::<rusqlite::Result<_>>()?)
-}
-
-/// A logged value as SQLite stores it: booleans as 0/1, whole and fractional numbers as such.
-fn sql_value(v: &Value) -> SqlValue {
-    match v {
-        Value::Null => SqlValue::Null,
-        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => SqlValue::Integer(i),
-            None => SqlValue::Real(n.as_f64().unwrap_or(0.0)),
-        },
-        Value::String(s) => SqlValue::Text(s.clone()),
-        other => SqlValue::Text(other.to_string()),
-    }
-}
-
-/// The logged fields that are columns of the table (a field the log has but the table no
-/// longer has is left out rather than failing the undo).
-fn present<'a>(
-    fields: &'a Map<String, Value>,
-    columns: &'a BTreeSet<String>,
-) -> impl Iterator<Item = (&'a String, &'a Value)> {
-    fields
-        .iter()
-        .filter(move |(k, _)| k.as_str() != "id" && columns.contains(k.as_str()))
-}
-
-fn insert_row(
-    tx: &Transaction<'_>,
-    table: &str,
-    row_id: i64,
-    fields: &Map<String, Value>,
-    columns: &BTreeSet<String>,
-) -> Result<()> {
-    let (names, values): (Vec<&String>, Vec<SqlValue>) = present(fields, columns)
-        .map(|(k, v)| (k, sql_value(v)))
-        .unzip();
-    let marks: Vec<String> = (0..names.len()).map(|i| format!("?{}", i + 2)).collect();
-    let sql = format!(
-        "INSERT INTO {table} (id{}{}) VALUES (?1{}{})",
-        if names.is_empty() { "" } else { ", " },
-        names
-            .iter()
-            .map(|n| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        if marks.is_empty() { "" } else { ", " },
-        marks.join(", ")
-    );
-    let all = std::iter::once(SqlValue::Integer(row_id)).chain(values);
-    tx.execute(&sql, params_from_iter(all))?;
-    Ok(())
-}
-
-fn update_row(
-    tx: &Transaction<'_>,
-    table: &str,
-    row_id: i64,
-    fields: &Map<String, Value>,
-    columns: &BTreeSet<String>,
-) -> Result<()> {
-    let (names, values): (Vec<&String>, Vec<SqlValue>) = present(fields, columns)
-        .map(|(k, v)| (k, sql_value(v)))
-        .unzip();
-    if names.is_empty() {
-        return Ok(());
-    }
-    let sets: Vec<String> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| format!("{n} = ?{}", i + 2))
-        .collect();
-    let sql = format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "));
-    let all = std::iter::once(SqlValue::Integer(row_id)).chain(values);
-    tx.execute(&sql, params_from_iter(all))?;
-    Ok(())
 }

@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::types::ValueRef;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::audit::change_log::row_hash;
+use crate::audit::row_state::{json_of, same_value};
 use crate::error::Result;
 use crate::store::db::Db;
 
@@ -124,30 +124,6 @@ impl VerifyReport {
 }
 
 /// SQLite values as the change log's JSON has them.
-fn json_of(v: ValueRef<'_>) -> Value {
-    match v {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(i) => Value::from(i),
-        ValueRef::Real(r) => Value::from(r),
-        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Value::from(format!("<{} bytes>", b.len())),
-    }
-}
-
-/// Equal as stored values: the log writes booleans as true/false and whole reals as 100.0,
-/// SQLite returns 1 and 100.
-fn same(logged: &Value, actual: &Value) -> bool {
-    let num = |v: &Value| match v {
-        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
-        Value::Number(n) => n.as_f64(),
-        _ => None,
-    };
-    match (num(logged), num(actual)) {
-        (Some(a), Some(b)) => a == b,
-        _ => logged == actual,
-    }
-}
-
 impl Db {
     pub fn verify(&self) -> Result<VerifyReport> {
         let conn = self.conn();
@@ -247,7 +223,7 @@ impl Db {
                     }
                     let actual = json_of(r.get_ref(i)?);
                     let want = logged.get(name).cloned().unwrap_or(Value::Null);
-                    if !same(&want, &actual) {
+                    if !same_value(&want, &actual) {
                         findings.push(Finding::RowChanged {
                             table: (*table).to_owned(),
                             row_id,

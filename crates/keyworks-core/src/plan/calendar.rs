@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::ids::CalendarId;
 use crate::model::{CalendarExceptionRow, CalendarRow, DayKind};
 use crate::store::db::Db;
+use crate::store::row_ids::next_id;
 
 /// Name of the built-in calendar that every seeded project uses.
 pub const CHINA_CALENDAR_NAME: &str = "中国法定工作日历";
@@ -500,17 +501,22 @@ pub(crate) fn insert_calendar(
     calendar: &Calendar,
 ) -> Result<CalendarId> {
     let sql = format!(
-        "INSERT INTO calendars (name, parent_id, working_week) VALUES (?1, ?2, ?3) RETURNING {}",
+        "INSERT INTO calendars (name, parent_id, working_week, id) VALUES (?1, ?2, ?3, ?4) RETURNING {}",
         CalendarRow::COLUMNS
     );
     let row = tx.query_row(
         &sql,
-        params![name, parent, calendar.week_pattern()],
+        params![
+            name,
+            parent,
+            calendar.week_pattern(),
+            next_id(tx, "calendars")?
+        ],
         CalendarRow::from_row,
     )?;
     record(tx, stamp, "calendars", row.id.0, None, Some(&row))?;
     let sql = format!(
-        "INSERT INTO calendar_exceptions (calendar_id, date, kind, name) VALUES (?1, ?2, ?3, ?4) RETURNING {}",
+        "INSERT INTO calendar_exceptions (calendar_id, date, kind, name, id) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {}",
         CalendarExceptionRow::COLUMNS
     );
     let mut stmt = tx.prepare_cached(&sql)?;
@@ -521,7 +527,13 @@ pub(crate) fn insert_calendar(
             .map(String::as_str)
             .unwrap_or("");
         let ex = stmt.query_row(
-            params![row.id, date, kind, name],
+            params![
+                row.id,
+                date,
+                kind,
+                name,
+                next_id(tx, "calendar_exceptions")?
+            ],
             CalendarExceptionRow::from_row,
         )?;
         record(tx, stamp, "calendar_exceptions", ex.id, None, Some(&ex))?;
@@ -657,7 +669,7 @@ impl Db {
                 CalendarExceptionRow::COLUMNS
             );
             let insert = format!(
-                "INSERT INTO calendar_exceptions (calendar_id, date, kind, name) VALUES (?1, ?2, ?3, ?4) RETURNING {}",
+                "INSERT INTO calendar_exceptions (calendar_id, date, kind, name, id) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {}",
                 CalendarExceptionRow::COLUMNS
             );
             for day in listed.values() {
@@ -674,7 +686,13 @@ impl Db {
                     None => {
                         let after = tx.query_row(
                             &insert,
-                            params![calendar_id, day.date, day.kind, day.name],
+                            params![
+                                calendar_id,
+                                day.date,
+                                day.kind,
+                                day.name,
+                                next_id(tx, "calendar_exceptions")?
+                            ],
                             CalendarExceptionRow::from_row,
                         )?;
                         record(tx, stamp, "calendar_exceptions", after.id, None, Some(&after))?;

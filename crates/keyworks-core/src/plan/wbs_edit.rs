@@ -150,6 +150,43 @@ pub(crate) fn roll_up_summaries(
     save(tx, stamp, &before, &after)
 }
 
+/// Puts a project's tasks back into one tree order: every task right after its parent or its
+/// earlier siblings' subtrees, siblings in their current order (position, then id), numbered
+/// 1..n. Two people who inserted tasks into one project offline each renumbered it their own
+/// way; after their edits are merged this is the order both see. Logs each task it moves.
+pub(crate) fn reorder_as_tree(
+    tx: &Transaction<'_>,
+    stamp: &Stamp,
+    project: ProjectId,
+) -> Result<()> {
+    let before = Wbs::load(tx, project)?;
+    let known: HashSet<TaskId> = before.tasks.iter().map(|t| t.id).collect();
+    let mut children: HashMap<Option<TaskId>, Vec<&Task>> = HashMap::new();
+    for t in &before.tasks {
+        // A parent outside the project cannot be written through KeyWorks; such a task is
+        // treated as top level rather than lost.
+        let parent = t.parent_id.filter(|p| known.contains(p));
+        children.entry(parent).or_default().push(t);
+    }
+    for list in children.values_mut() {
+        list.sort_by_key(|t| (t.position, t.id));
+    }
+    let mut order: Vec<Task> = Vec::with_capacity(before.tasks.len());
+    let mut stack: Vec<&Task> = children
+        .get(&None)
+        .map(|l| l.iter().rev().copied().collect())
+        .unwrap_or_default();
+    while let Some(t) = stack.pop() {
+        order.push(t.clone());
+        if let Some(kids) = children.get(&Some(t.id)) {
+            stack.extend(kids.iter().rev().copied());
+        }
+    }
+    let mut after = Wbs { tasks: order };
+    after.renumber();
+    save(tx, stamp, &before, &after)
+}
+
 /// Writes every difference between `before` and `after` (same project), logging each row:
 /// updates first, then deletes, children before their parents.
 fn save(tx: &Transaction<'_>, stamp: &Stamp, before: &Wbs, after: &Wbs) -> Result<()> {

@@ -12,6 +12,7 @@ use crate::model::{
     WeeklyUpdate,
 };
 use crate::store::db::Db;
+use crate::store::row_ids::next_id;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewProject {
@@ -93,8 +94,8 @@ pub(crate) fn insert_project(
 ) -> Result<Project> {
     let sql = format!(
         "INSERT INTO projects (code, name, category, stage, lead_unit, contact, location, total_investment, \
-         annual_investment, planned_start, planned_finish, status, calendar_id, description, plan_sentence) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING {}",
+         annual_investment, planned_start, planned_finish, status, calendar_id, description, plan_sentence, id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING {}",
         Project::COLUMNS
     );
     let row = tx
@@ -115,7 +116,8 @@ pub(crate) fn insert_project(
                 p.status,
                 p.calendar_id,
                 p.description,
-                p.plan_sentence
+                p.plan_sentence,
+                next_id(tx, "projects")?
             ],
             Project::from_row,
         )
@@ -139,14 +141,21 @@ pub(crate) fn insert_target(
     t: &NewTarget,
 ) -> Result<Target> {
     let sql = format!(
-        "INSERT INTO targets (project_id, position, name, quantity, unit, actual, source) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING {}",
+        "INSERT INTO targets (project_id, position, name, quantity, unit, actual, source, id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING {}",
         Target::COLUMNS
     );
     let row = tx.query_row(
         &sql,
         params![
-            project, position, t.name, t.quantity, t.unit, t.actual, t.source
+            project,
+            position,
+            t.name,
+            t.quantity,
+            t.unit,
+            t.actual,
+            t.source,
+            next_id(tx, "targets")?
         ],
         Target::from_row,
     )?;
@@ -162,8 +171,8 @@ pub(crate) fn insert_task(
 ) -> Result<Task> {
     let sql = format!(
         "INSERT INTO tasks (project_id, parent_id, position, name, is_milestone, planned_start, planned_finish, \
-         duration_days, percent_complete, actual_start, actual_finish, acceptance) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING {}",
+         duration_days, percent_complete, actual_start, actual_finish, acceptance, id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING {}",
         Task::COLUMNS
     );
     let row = tx
@@ -181,7 +190,8 @@ pub(crate) fn insert_task(
                 t.percent_complete,
                 t.actual_start,
                 t.actual_finish,
-                t.acceptance
+                t.acceptance,
+                next_id(tx, "tasks")?
             ],
             Task::from_row,
         )
@@ -206,13 +216,19 @@ pub(crate) fn insert_dependency(
     lag_days: i64,
 ) -> Result<Dependency> {
     let sql = format!(
-        "INSERT INTO dependencies (predecessor_id, successor_id, kind, lag_days) VALUES (?1, ?2, ?3, ?4) RETURNING {}",
+        "INSERT INTO dependencies (predecessor_id, successor_id, kind, lag_days, id) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {}",
         Dependency::COLUMNS
     );
     let row = tx
         .prepare_cached(&sql)?
         .query_row(
-            params![predecessor, successor, kind, lag_days],
+            params![
+                predecessor,
+                successor,
+                kind,
+                lag_days,
+                next_id(tx, "dependencies")?
+            ],
             Dependency::from_row,
         )
         .map_err(|e| {

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::ids::UpdateId;
 use crate::model::{Project, Status, WeeklyUpdate};
 use crate::store::db::Db;
+use crate::store::row_ids::next_id;
 use crate::week::IsoWeek;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +92,7 @@ pub(crate) fn insert_update(
     }
     let sql = format!(
         "INSERT INTO weekly_updates (project_id, iso_week, percent_complete, status, narrative, issues, \
-         next_steps, author, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+         next_steps, author, recorded_at, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
          ON CONFLICT (project_id, iso_week) DO UPDATE SET percent_complete = excluded.percent_complete, \
          status = excluded.status, narrative = excluded.narrative, issues = excluded.issues, \
          next_steps = excluded.next_steps, author = excluded.author, recorded_at = excluded.recorded_at \
@@ -109,7 +110,8 @@ pub(crate) fn insert_update(
             input.issues.trim(),
             input.next_steps.trim(),
             officer.author(),
-            officer.at_text()
+            officer.at_text(),
+            next_id(tx, "weekly_updates")?
         ],
         WeeklyUpdate::from_row,
     )?;

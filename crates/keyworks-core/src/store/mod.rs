@@ -5,6 +5,7 @@
 pub mod atomic_file;
 pub mod backup;
 pub mod db;
+pub mod row_ids;
 pub mod seed;
 pub mod seed_info;
 pub mod synthetic;

@@ -28,6 +28,7 @@ use crate::model::{Baseline, BaselineTask, Category, LinkKind, Project, Stage, S
 use crate::plan::calendar::{Calendar, insert_calendar};
 use crate::portfolio::projects::{NewProject, ProjectDetail, insert_project};
 use crate::store::db::Db;
+use crate::store::row_ids::{next_id, next_ids};
 
 /// MS Project's task constraints. KeyWorks' scheduler honours "start no earlier than" and
 /// "must finish on"; the others are kept so that a schedule goes back out as it came in.
@@ -277,6 +278,11 @@ fn check(p: &ProjectImport) -> Result<()> {
 mod batch;
 mod log_writer;
 
+/// A count of rows as SQLite numbers them (a Vec never holds more than i64::MAX rows).
+fn len(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 use batch::*;
 use log_writer::*;
 
@@ -289,26 +295,18 @@ fn insert_baseline_row(
     taken_on: NaiveDate,
 ) -> Result<Baseline> {
     let sql = format!(
-        "INSERT INTO baselines (project_id, name, taken_on) VALUES (?1, ?2, ?3) RETURNING {}",
+        "INSERT INTO baselines (project_id, name, taken_on, id) VALUES (?1, ?2, ?3, ?4) RETURNING {}",
         Baseline::COLUMNS
     );
     let row = tx
         .query_row(
             &sql,
-            params![project, name.trim(), taken_on],
+            params![project, name.trim(), taken_on, next_id(tx, "baselines")?],
             Baseline::from_row,
         )
         .map_err(|e| constraint_error(e, "基线名称", name, "不能为空，也不能重复"))?;
     record(tx, stamp, "baselines", row.id.0, None, Some(&row))?;
     Ok(row)
-}
-
-fn next_id(tx: &Transaction<'_>, table: &str) -> Result<i64> {
-    Ok(tx.query_row(
-        &format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
-        [],
-        |r| r.get(0),
-    )?)
 }
 
 /// A calendar name not yet taken: the wanted one, else with " (2)", " (3)", ...
@@ -403,9 +401,13 @@ fn write_import(
     }
     let ids = BulkIds {
         project: project.id,
-        first_task: next_id(tx, "tasks")?,
-        first_link: next_id(tx, "dependencies")?,
-        first_baseline_task: next_id(tx, "baseline_tasks")?,
+        first_task: next_ids(tx, "tasks", len(p.tasks.len()))?,
+        first_link: next_ids(tx, "dependencies", len(p.links.len()))?,
+        first_baseline_task: next_ids(
+            tx,
+            "baseline_tasks",
+            len(p.baselines.iter().map(|b| b.tasks.len()).sum()),
+        )?,
         baselines: &headers,
     };
     let prev: String = tx

@@ -1,0 +1,260 @@
+//! Offline replicas: make one from the shared file, sync it, carry its changes in a package.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Subcommand, ValueEnum};
+use keyworks_core::sync::package::PackageOutcome;
+use keyworks_core::sync::{Choice, Conflict, ConflictKind, Decisions, SyncOutcome};
+use keyworks_core::{Access, Db, Error, Stamp};
+
+/// Exit code when a sync or a package met conflicts that need a decision (nothing changed).
+pub const NEEDS_DECISION: u8 = 11;
+
+#[derive(Debug, Subcommand)]
+pub enum ReplicaAction {
+    /// Make an offline replica of the shared file: a complete KeyWorks file for a laptop
+    Create {
+        /// The shared file (the hub)
+        #[arg(long, value_name = "SHARED")]
+        from: PathBuf,
+        /// The replica to write (never overwrites a file)
+        #[arg(long, value_name = "LAPTOP")]
+        out: PathBuf,
+    },
+    /// Show this file's sync state: its hub, the last sync, the edits waiting to go up
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChangesAction {
+    /// Write this replica's unsynced changes to a package (for a machine without the share)
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Apply a change package to this file (the hub), under the same merge rules as a sync
+    Apply {
+        #[arg(value_name = "FILE")]
+        package: PathBuf,
+        #[arg(long, value_enum)]
+        resolve: Option<Resolve>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A decision for every conflict.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Resolve {
+    /// Keep what the shared file holds; this side's conflicting changes are dropped
+    KeepHub,
+    /// Write this side's changes over the shared file's
+    TakeMine,
+}
+
+fn decisions(resolve: Option<Resolve>) -> Decisions {
+    match resolve {
+        Some(Resolve::KeepHub) => Decisions::all(Choice::KeepHub),
+        Some(Resolve::TakeMine) => Decisions::all(Choice::TakeMine),
+        None => Decisions::default(),
+    }
+}
+
+pub fn replica(action: &ReplicaAction, path: &Path, stamp: &Stamp) -> Result<ExitCode, Error> {
+    match action {
+        ReplicaAction::Create { from, out } => {
+            let mut hub = Db::open_checked(from, Access::ReadWrite)?;
+            let label = out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let made = hub.create_replica(out, &label, stamp)?;
+            println!(
+                "已创建离线副本 {}（第 {} 号副本，共享文件 {}）。在副本上工作，回到内网后用 keyworks --db {} sync --hub {} 同步。",
+                made.path,
+                made.replica_no,
+                from.display(),
+                out.display(),
+                from.display()
+            );
+        }
+        ReplicaAction::Status { json } => {
+            let status = Db::open_checked(path, Access::ReadOnly)?.sync_status()?;
+            if *json {
+                crate::print_json(&status)?;
+            } else {
+                match &status.hub_path {
+                    None => println!("{} 不是离线副本。", path.display()),
+                    Some(hub) => println!(
+                        "共享文件：{hub}\n上次同步：{}\n待上传：{} 项变更",
+                        status.last_sync_at.as_deref().unwrap_or("从未"),
+                        status.pending_changes
+                    ),
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sync(
+    db: &mut Db,
+    hub: Option<&Path>,
+    resolve: Option<Resolve>,
+    json: bool,
+    stamp: &Stamp,
+) -> Result<ExitCode, Error> {
+    let remembered = db.sync_status()?.hub_path.map(PathBuf::from);
+    let hub = match (hub, &remembered) {
+        (Some(h), _) => h,
+        (None, Some(h)) => h.as_path(),
+        (None, None) => {
+            return Err(Error::NotAReplica {
+                path: db.path().map(Path::to_owned).unwrap_or_default(),
+            });
+        }
+    };
+    let outcome = db.sync_with_file(hub, &decisions(resolve), stamp)?;
+    if json {
+        crate::print_json(&outcome)?;
+    }
+    match outcome {
+        SyncOutcome::Synced(report) => {
+            if !json {
+                println!(
+                    "同步完成：上传 {} 组变更，取回 {} 组（{} 行）。",
+                    report.pushed, report.pulled, report.rows_levelled
+                );
+                if report.already_in_hub > 0 {
+                    println!(
+                        "另有 {} 组变更共享文件中已有（上次同步中断或已用变更包带去），未重复写入。",
+                        report.already_in_hub
+                    );
+                }
+                print_decided(&report.decided, resolve);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SyncOutcome::NeedsDecision { conflicts } => {
+            if !json {
+                print_conflicts(&conflicts, "同步");
+            }
+            Ok(ExitCode::from(NEEDS_DECISION))
+        }
+    }
+}
+
+pub fn changes(action: &ChangesAction, db: &mut Db, stamp: &Stamp) -> Result<ExitCode, Error> {
+    match action {
+        ChangesAction::Export { out } => {
+            let written = db.export_changes(out, stamp)?;
+            println!(
+                "已写出变更包 {}：{} 组变更（SHA-256 {}）。在共享文件上用 keyworks --db 共享文件 changes apply {} 应用。",
+                written.path,
+                written.groups,
+                written.sha256,
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ChangesAction::Apply {
+            package,
+            resolve,
+            json,
+        } => {
+            let outcome = db.apply_changes(package, &decisions(*resolve), stamp)?;
+            if *json {
+                crate::print_json(&outcome)?;
+            }
+            match outcome {
+                PackageOutcome::Applied {
+                    from,
+                    applied,
+                    already_in_hub,
+                    decided,
+                } => {
+                    if !*json {
+                        println!(
+                            "已应用来自 {from} 的变更包：写入 {applied} 组变更，{already_in_hub} 组此前已有。"
+                        );
+                        print_decided(&decided, *resolve);
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                PackageOutcome::NeedsDecision { conflicts } => {
+                    if !*json {
+                        print_conflicts(&conflicts, "应用变更包");
+                    }
+                    Ok(ExitCode::from(NEEDS_DECISION))
+                }
+            }
+        }
+    }
+}
+
+fn kind_words(kind: ConflictKind) -> &'static str {
+    match kind {
+        ConflictKind::BothChanged => "两边都改了同一字段",
+        ConflictKind::ChangedDeleted => "此处修改的记录已在共享文件中删除",
+        ConflictKind::DeletedChanged => "此处删除的记录在共享文件中已被修改",
+        ConflictKind::Duplicate => "共享文件中已有同样的记录",
+        ConflictKind::ParentDeleted => "新增记录的上级已在共享文件中删除",
+        ConflictKind::BreaksRule => "两边的修改合起来违反数据规则",
+    }
+}
+
+fn side(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("（无）")
+}
+
+fn print_conflicts(conflicts: &[Conflict], what: &str) {
+    eprintln!(
+        "{what}遇到 {} 处冲突，两个文件都未改动。请逐一决定，或加 --resolve keep-hub（保留共享文件）/ --resolve take-mine（采用本方）后重试：",
+        conflicts.len()
+    );
+    for c in conflicts {
+        print_one(c);
+    }
+}
+
+fn print_one(c: &Conflict) {
+    let place = match (&c.project, &c.field) {
+        (p, Some(f)) if !p.is_empty() => {
+            format!("{p} {} #{}「{}」字段 {f}", c.table, c.row_id, c.row)
+        }
+        (p, None) if !p.is_empty() => format!("{p} {} #{}「{}」", c.table, c.row_id, c.row),
+        (_, Some(f)) => format!("{} #{}「{}」字段 {f}", c.table, c.row_id, c.row),
+        (_, None) => format!("{} #{}「{}」", c.table, c.row_id, c.row),
+    };
+    eprintln!("  - [{}] {place}：{}", c.key, kind_words(c.kind));
+    eprintln!(
+        "      共享文件：{}（{}，{}）",
+        side(&c.hub_value),
+        c.hub_author,
+        c.hub_at
+    );
+    eprintln!(
+        "      本方：    {}（{}，{}）",
+        side(&c.mine_value),
+        c.mine_author,
+        c.mine_at
+    );
+}
+
+fn print_decided(decided: &[Conflict], resolve: Option<Resolve>) {
+    if decided.is_empty() {
+        return;
+    }
+    let how = match resolve {
+        Some(Resolve::TakeMine) => "采用本方",
+        _ => "保留共享文件",
+    };
+    println!("按决定（{how}）处理了 {} 处冲突：", decided.len());
+    for c in decided {
+        println!("  - [{}] {} #{}「{}」", c.key, c.table, c.row_id, c.row);
+    }
+}

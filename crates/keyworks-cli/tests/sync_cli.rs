@@ -1,0 +1,356 @@
+//! Replicas and sync from the command line, as officers and their scripts use them: exit
+//! codes, the conflict list and its JSON, decisions, change packages, and syncs killed with
+//! SIGKILL at random moments.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+use rusqlite::Connection;
+use serde_json::Value;
+
+mod common;
+use common::{keyworks, sha256};
+
+const BIN: &str = env!("CARGO_BIN_EXE_keyworks");
+
+fn as_person(db: &Path, who: &str) -> assert_cmd::Command {
+    let mut c = keyworks(db);
+    c.env("KEYWORKS_AUTHOR", who);
+    c
+}
+
+fn hub_and_replicas(dir: &Path, names: &[&str]) -> (PathBuf, Vec<PathBuf>) {
+    let hub = dir.join("共享 文件.sqlite");
+    keyworks(&hub).arg("init").assert().success();
+    let replicas = names
+        .iter()
+        .map(|n| {
+            let out = dir.join(format!("{n}.sqlite"));
+            as_person(&hub, n)
+                .args(["replica", "create", "--from"])
+                .arg(&hub)
+                .arg("--out")
+                .arg(&out)
+                .assert()
+                .success()
+                .stdout(predicate::str::contains("已创建离线副本"));
+            out
+        })
+        .collect();
+    (hub, replicas)
+}
+
+/// The portfolio's rows (not the log), as text: equal dumps are the same portfolio.
+fn data(path: &Path) -> String {
+    let conn = Connection::open(path).unwrap();
+    let mut out = String::new();
+    for table in [
+        "projects",
+        "tasks",
+        "dependencies",
+        "weekly_updates",
+        "targets",
+        "baselines",
+    ] {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
+            .unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..n {
+                let v: rusqlite::types::Value = r.get(i).unwrap();
+                out.push_str(&format!("{v:?}|"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn update(db: &Path, who: &str, code: &str, narrative: &str) {
+    as_person(db, who)
+        .args(["update", code, "--week", "2021-W24", "--percent", "40"])
+        .args(["--status", "绿", "--narrative", narrative])
+        .assert()
+        .success();
+}
+
+fn verify(db: &Path) {
+    keyworks(db)
+        .arg("verify")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("校验通过"));
+}
+
+#[test]
+fn two_officers_one_conflict_decided_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, r) = hub_and_replicas(dir.path(), &["王工", "刘工"]);
+    update(&r[0], "王工", "KP21-01", "王工：主体封顶");
+    update(&r[1], "刘工", "KP21-01", "刘工：外墙施工");
+    update(&r[1], "刘工", "KP21-02", "刘工：设备进场");
+    as_person(&r[1], "刘工")
+        .args(["replica", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("待上传：2 项变更"));
+
+    // The hub path is remembered: `sync` alone finds it.
+    as_person(&r[0], "王工")
+        .arg("sync")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("上传 1 组变更"));
+
+    let (hub_sha, mine_sha) = (sha256(&hub), sha256(&r[1]));
+    let refused = as_person(&r[1], "刘工")
+        .args(["sync", "--hub"])
+        .arg(&hub)
+        .assert()
+        .code(11)
+        .stderr(predicate::str::contains("1 处冲突"))
+        .stderr(predicate::str::contains("王工：主体封顶"))
+        .stderr(predicate::str::contains("刘工：外墙施工"))
+        .stderr(predicate::str::contains("KP21-01"));
+    drop(refused);
+    let json = as_person(&r[1], "刘工")
+        .args(["sync", "--json", "--hub"])
+        .arg(&hub)
+        .assert()
+        .code(11)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["outcome"], "needs_decision");
+    let c = &v["conflicts"][0];
+    assert_eq!(c["kind"], "duplicate");
+    assert_eq!(
+        (c["hub_author"].as_str(), c["mine_author"].as_str()),
+        (Some("王工"), Some("刘工"))
+    );
+    assert_eq!(
+        (sha256(&hub), sha256(&r[1])),
+        (hub_sha, mine_sha),
+        "nothing changed"
+    );
+
+    as_person(&r[1], "刘工")
+        .args(["sync", "--resolve", "keep-hub", "--hub"])
+        .arg(&hub)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("保留共享文件"));
+    as_person(&r[0], "王工").arg("sync").assert().success();
+    assert_eq!(data(&r[0]), data(&hub));
+    assert_eq!(data(&r[1]), data(&hub));
+    for f in [&hub, &r[0], &r[1]] {
+        verify(f);
+    }
+    // The history of the hub names where the merged edit came from.
+    keyworks(&hub)
+        .args(["history", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("刘工"));
+}
+
+#[test]
+fn a_change_package_goes_in_once_and_a_foreign_or_damaged_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, r) = hub_and_replicas(dir.path(), &["陈工"]);
+    update(&r[0], "陈工", "KP21-05", "陈工：桩基完成");
+    let package = dir.path().join("陈工.kwchanges");
+    as_person(&r[0], "陈工")
+        .args(["changes", "export", "--out"])
+        .arg(&package)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 组变更"));
+    keyworks(&hub)
+        .args(["changes", "apply"])
+        .arg(&package)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("写入 1 组变更"));
+    let once = sha256(&hub);
+    keyworks(&hub)
+        .args(["changes", "apply"])
+        .arg(&package)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("写入 0 组变更，1 组此前已有"));
+    assert_eq!(sha256(&hub), once);
+
+    // Another portfolio's hub refuses it, naming why.
+    let other = dir.path().join("别的.sqlite");
+    keyworks(&other).arg("init").assert().success();
+    let other_sha = sha256(&other);
+    keyworks(&other)
+        .args(["changes", "apply"])
+        .arg(&package)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("不属于此文件"));
+    assert_eq!(sha256(&other), other_sha);
+    // A package cut short in copying.
+    let text = std::fs::read(&package).unwrap();
+    let cut = dir.path().join("坏.kwchanges");
+    std::fs::write(&cut, &text[..text.len() / 2]).unwrap();
+    keyworks(&hub)
+        .args(["changes", "apply"])
+        .arg(&cut)
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("已损坏"));
+    assert_eq!(sha256(&hub), once);
+    verify(&hub);
+}
+
+#[test]
+fn a_sync_of_a_file_that_is_no_replica_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub, _) = hub_and_replicas(dir.path(), &[]);
+    keyworks(&hub)
+        .arg("sync")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("replica create"));
+}
+
+fn delays(rounds: usize, max_ms: u64) -> Vec<u64> {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..rounds)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % max_ms
+        })
+        .collect()
+}
+
+/// A folder in memory where there is one: the kills do not depend on fsync, and 50 rounds
+/// of syncs would otherwise take minutes.
+fn scratch_dir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    }
+}
+
+fn copy_pair(hub: &Path, replica: &Path, into: &Path) -> (PathBuf, PathBuf) {
+    std::fs::create_dir_all(into).unwrap();
+    let (h, r) = (into.join("hub.sqlite"), into.join("replica.sqlite"));
+    std::fs::copy(hub, &h).unwrap();
+    std::fs::copy(replica, &r).unwrap();
+    (h, r)
+}
+
+fn sync_process(replica: &Path, hub: &Path) -> Process {
+    let mut p = Process::new(BIN);
+    p.arg("--db")
+        .arg(replica)
+        .args(["sync", "--hub"])
+        .arg(hub)
+        .env_remove("KEYWORKS_DB")
+        .env("KEYWORKS_AUTHOR", "王工")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    p
+}
+
+#[test]
+fn a_sync_killed_at_any_moment_leaves_both_files_before_or_after_and_completes_next_time() {
+    let dir = scratch_dir();
+    let hub = dir.path().join("hub.sqlite");
+    keyworks(&hub).arg("init").assert().success();
+    let replica = dir.path().join("replica.sqlite");
+    keyworks(&hub)
+        .args(["replica", "create", "--from"])
+        .arg(&hub)
+        .arg("--out")
+        .arg(&replica)
+        .assert()
+        .success();
+    let write = |tag: &str| {
+        keyworks(&replica)
+            .args(["stress-write", "--count", "100", "--tag", tag])
+            .assert()
+            .success();
+    };
+    // How long one sync of 100 groups takes, so that kills land throughout it and past it.
+    write("calibrate");
+    let started = Instant::now();
+    assert!(sync_process(&replica, &hub).status().unwrap().success());
+    let span = (started.elapsed().as_millis() as u64).max(20);
+
+    let (mut before, mut between, mut after) = (0, 0, 0);
+    for (round, delay) in delays(50, span + span / 4).into_iter().enumerate() {
+        let tag = format!("r{round}");
+        write(&tag);
+        let (hub_before, replica_before) = (data(&hub), data(&replica));
+        // The state a completed sync leaves, from copies.
+        let side = dir.path().join(format!("side{round}"));
+        let (side_hub, side_replica) = copy_pair(&hub, &replica, &side);
+        assert!(
+            sync_process(&side_replica, &side_hub)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let (hub_after, replica_after) = (data(&side_hub), data(&side_replica));
+        std::fs::remove_dir_all(&side).unwrap();
+
+        let mut child = sync_process(&replica, &hub).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL: no chance to clean up
+        child.wait().unwrap();
+
+        // Each file is whole, and either before or after the sync: never between. (Opening
+        // read-write rolls back a hot journal, as the next user would.)
+        let (h, r) = (data(&hub), data(&replica));
+        assert!(
+            h == hub_before || h == hub_after,
+            "round {round}: the hub is between"
+        );
+        assert!(
+            r == replica_before || r == replica_after,
+            "round {round}: the replica is between"
+        );
+        match (h == hub_after, r == replica_after) {
+            (false, _) => before += 1,
+            (true, false) => between += 1,
+            (true, true) => after += 1,
+        }
+        verify(&hub);
+        verify(&replica);
+
+        // The next sync completes it, applying nothing twice.
+        assert!(sync_process(&replica, &hub).status().unwrap().success());
+        assert_eq!(data(&replica), data(&hub), "round {round}");
+        let conn = Connection::open(&hub).unwrap();
+        let applied: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM change_log WHERE table_name = 'weekly_updates' \
+                 AND changes LIKE ?1",
+                [format!("%\"stress-{tag}-%")],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(applied, 100, "round {round}: each of the 100 edits once");
+    }
+    eprintln!(
+        "sync kill -9: 50 rounds over {span} ms: killed before the hub's commit {before} times, \
+         between the hub's and the replica's {between} times, after both {after} times"
+    );
+    verify(&hub);
+    verify(&replica);
+}
