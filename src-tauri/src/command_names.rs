@@ -52,4 +52,6 @@ pub const COMMAND_NAMES: &[&str] = &[
     "apply_milestone_csv",
     "choose_export_path",
     "export_table",
+    "sync_status",
+    "sync_now",
 ];

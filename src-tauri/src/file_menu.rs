@@ -32,6 +32,7 @@ const OPEN: &str = "file-open";
 const OPEN_READ_ONLY: &str = "file-open-read-only";
 const SAVE_COPY: &str = "file-save-copy";
 const RESTORE: &str = "file-restore";
+const CREATE_REPLICA: &str = "file-create-replica";
 const IMPORT_HOLIDAYS: &str = "file-import-holidays";
 const IMPORT_MSPDI: &str = "file-import-mspdi";
 const IMPORT_MILESTONE_CSV: &str = "file-import-csv";
@@ -98,6 +99,7 @@ enum Label {
     ClearRecent,
     SaveCopy,
     Restore,
+    CreateReplica,
     ImportHolidays,
     ImportMspdi,
     ImportMilestoneCsv,
@@ -115,6 +117,7 @@ enum Label {
     OpenTitle,
     OpenReadOnlyTitle,
     SaveCopyTitle,
+    CreateReplicaTitle,
     ImportHolidaysTitle,
 }
 
@@ -134,6 +137,7 @@ impl Label {
             Label::RecentMissing => ("（找不到）", " (not found)"),
             Label::ClearRecent => ("清除列表", "Clear List"),
             Label::SaveCopy => ("另存副本…", "Save a Copy…"),
+            Label::CreateReplica => ("创建离线副本…", "Create an Offline Replica…"),
             Label::Restore => ("从备份恢复…", "Restore from Backup…"),
             Label::ImportHolidays => (
                 "导入节假日安排（holiday-cn JSON）…",
@@ -164,6 +168,7 @@ impl Label {
                 "Open KeyWorks Database Read-Only (Audit)",
             ),
             Label::SaveCopyTitle => ("另存副本", "Save a Copy"),
+            Label::CreateReplicaTitle => ("创建离线副本", "Create an Offline Replica"),
             Label::ImportHolidaysTitle => ("导入节假日安排", "Import Holidays"),
         }
     }
@@ -184,6 +189,7 @@ impl Label {
             Label::RecentNone => RECENT_NONE,
             Label::ClearRecent => CLEAR_RECENT,
             Label::SaveCopy => SAVE_COPY,
+            Label::CreateReplica => CREATE_REPLICA,
             Label::Restore => RESTORE,
             Label::ImportHolidays => IMPORT_HOLIDAYS,
             Label::ImportMspdi => IMPORT_MSPDI,
@@ -203,6 +209,7 @@ impl Label {
             | Label::OpenTitle
             | Label::OpenReadOnlyTitle
             | Label::SaveCopyTitle
+            | Label::CreateReplicaTitle
             | Label::ImportHolidaysTitle => return None,
         })
     }
@@ -212,7 +219,7 @@ impl Label {
         Label::ALL.into_iter().find(|l| l.id() == Some(id))
     }
 
-    const ALL: [Label; 28] = [
+    const ALL: [Label; 30] = [
         Label::FileMenu,
         Label::New,
         Label::Open,
@@ -223,6 +230,7 @@ impl Label {
         Label::ClearRecent,
         Label::SaveCopy,
         Label::Restore,
+        Label::CreateReplica,
         Label::ImportHolidays,
         Label::ImportMspdi,
         Label::ImportMilestoneCsv,
@@ -240,6 +248,7 @@ impl Label {
         Label::OpenTitle,
         Label::OpenReadOnlyTitle,
         Label::SaveCopyTitle,
+        Label::CreateReplicaTitle,
         Label::ImportHolidaysTitle,
     ];
 }
@@ -382,6 +391,7 @@ fn build_menu<R: Runtime>(
             Some("CmdOrCtrl+Shift+S"),
         )?)
         .item(&item(app, lang, Label::Restore, None)?)
+        .item(&item(app, lang, Label::CreateReplica, None)?)
         .separator()
         .item(&item(app, lang, Label::ImportHolidays, None)?)
         .item(&item(app, lang, Label::ImportMspdi, None)?)
@@ -584,6 +594,7 @@ pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         OPEN => |app| open_file(app, OpenMode::Edit),
         OPEN_READ_ONLY => |app| open_file(app, OpenMode::ReadOnly),
         SAVE_COPY => save_copy,
+        CREATE_REPLICA => create_replica,
         IMPORT_HOLIDAYS => import_holidays,
         CLEAR_RECENT => clear_recent,
         _ => return,
@@ -731,6 +742,43 @@ fn save_copy<R: Runtime>(app: &AppHandle<R>) {
     });
     match outcome {
         Ok(notice) => emit(app, notice),
+        Err(error) => emit(app, FileProblem { error }),
+    }
+}
+
+/// File → 创建离线副本…: the open file (the shared one) makes a replica for a laptop. The
+/// replica is a complete KeyWorks file that remembers this file as its hub; the officer opens
+/// it where there is no network and syncs with 同步 when back.
+fn create_replica<R: Runtime>(app: &AppHandle<R>) {
+    let file = app.state::<OpenFile>();
+    let who = file.identity().map(|i| i.author).unwrap_or_default();
+    let suggested = format!(
+        "{}-离线副本.sqlite",
+        if who.is_empty() { "我的" } else { &who }
+    );
+    let Some(path) = dialog(app, Label::CreateReplicaTitle)
+        .set_file_name(suggested)
+        .save_file()
+    else {
+        return;
+    };
+    let label = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let made = file
+        .stamp()
+        .and_then(|stamp| file.write(|db| db.create_replica(&path, &label, &stamp)));
+    match made {
+        Ok(made) => emit(
+            app,
+            FileNotice {
+                message: format!(
+                    "已创建离线副本：{}（第 {} 号）。在笔记本上用“文件 → 打开…”打开它离线工作，回到内网后点“同步”。",
+                    made.path, made.replica_no
+                ),
+            },
+        ),
         Err(error) => emit(app, FileProblem { error }),
     }
 }

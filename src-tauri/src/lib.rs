@@ -12,6 +12,7 @@ pub mod ipc_error;
 pub mod open_file;
 mod os_open;
 pub mod preferences;
+pub mod sync_commands;
 mod window_size;
 
 use std::path::PathBuf;
@@ -80,6 +81,8 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             import_jobs::apply_milestone_csv,
             exports::choose_export_path,
             exports::export_table,
+            sync_commands::sync_status,
+            sync_commands::sync_now,
         ])
         .events(collect_events![
             FileChanged,

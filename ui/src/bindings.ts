@@ -163,6 +163,13 @@ export const commands = {
 	 *  overdue as of `as_of`, headers and status words in `lang`.
 	 */
 	exportTable: (code: string | null, what: TableExport, lang: Lang, asOf: string, path: string) => typedError<TableWritten, IpcError>(__TAURI_INVOKE("export_table", { code, what, lang, asOf, path })),
+	/**  The open file's sync state: its hub, the last sync, the edits waiting to go up. */
+	syncStatus: () => typedError<SyncStatus, IpcError>(__TAURI_INVOKE("sync_status")),
+	/**
+	 *  Syncs the open replica with its hub. Without decisions a conflict stops it and comes back
+	 *  for the merge dialog (nothing changed); the dialog sends one decision per conflict.
+	 */
+	syncNow: (decisions: ConflictDecision[], lang: Lang) => typedError<SyncOutcome, IpcError>(__TAURI_INVOKE("sync_now", { decisions, lang })),
 };
 
 /** Events */
@@ -230,6 +237,62 @@ export type CalendarId = number;
 /**  The plan's kinds of key project (工作要点 三.1.③). */
 export type Category = "advanced_manufacturing" | "district_infrastructure" | "ecology" | "livelihood" | "services" | "technical_upgrade";
 
+/**  What to do with a conflict. */
+export type Choice = 
+/**  Leave what the hub holds; the incoming change is dropped (and undone on the replica). */
+"keep_hub" | 
+/**  Write the incoming change over the hub's. */
+"take_mine";
+
+/**  One conflict, with both sides' values, authors and times. */
+export type Conflict = {
+	/**  Names this conflict in decisions: the row, `tasks#42`, `weekly_updates#7`. */
+	key: string,
+	kind: ConflictKind,
+	/**  The project's code, empty for rows outside projects (calendars). */
+	project: string,
+	table: string,
+	row_id: number,
+	/**  A few words naming the row: a task's name, an update's week. */
+	row: string,
+	/**  The fields both sides changed, comma-separated (None: the whole row is at stake). */
+	field: string | null,
+	/**  Those fields in words (实际完成、实际开始), in the language asked for; see `in_words`. */
+	field_label: string | null,
+	/**  The hub's value (None: the hub has no such row). */
+	hub_value: string | null,
+	mine_value: string | null,
+	hub_author: string,
+	hub_at: string,
+	mine_author: string,
+	mine_at: string,
+};
+
+/**  One decision as the merge dialog sends it. */
+export type ConflictDecision = {
+	/**  The conflict's key (`Conflict::key`). */
+	key: string,
+	choice: Choice,
+};
+
+/**  The kinds of conflict. */
+export type ConflictKind = 
+/**  The same field changed to different values on both sides. */
+"both_changed" | 
+/**  Changed here, deleted at the hub. */
+"changed_deleted" | 
+/**  Deleted here, changed (or given new rows under it) at the hub. */
+"deleted_changed" | 
+/**
+ *  Inserted here, but the hub already has a row with the same unique values (two weekly
+ *  updates of one project and week).
+ */
+"duplicate" | 
+/**  Inserted here under a row the hub deleted. */
+"parent_deleted" | 
+/**  Both sides' changes together break one of the file's rules (a start after a finish). */
+"breaks_rule";
+
 /**  A milestone CSV's preview, as the dialog shows it. */
 export type CsvPreview = {
 	path: string,
@@ -296,6 +359,8 @@ export type Edit = {
 	reverted: Reverted | null,
 	/**  A later undo reverted this edit. */
 	undone: boolean,
+	/**  The edit was made in another file and merged here by a sync or a change package. */
+	merged: MergedFrom | null,
 };
 
 /**
@@ -458,6 +523,17 @@ export type MenuDialog = "preferences" | "verify" | "restore_backup" |
 /**  A menu item asks the window to show one of its dialogs. */
 export type MenuDialogRequested = {
 	dialog: MenuDialog,
+};
+
+/**  Where a merged edit came from, and who brought it in when. */
+export type MergedFrom = {
+	/**  The file it was made in, by the name it had there (王工.sqlite), or the shared file. */
+	from: string,
+	merged_by: string,
+	/**  `merged_at` in the reader's offset and language. */
+	time: string,
+	/**  By a sync (false) or a change package carried over (true). */
+	by_package: boolean,
 };
 
 export type MilestoneRow = {
@@ -766,6 +842,39 @@ export type StatusCounts = {
 
 /**  What kind of row a change is about. */
 export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "file" | "other";
+
+/**  The answer to a sync: done, or conflicts that need a decision (then nothing changed). */
+export type SyncOutcome = {
+	outcome: "synced",
+} & SyncReport | { outcome: "needs_decision"; conflicts: Conflict[] };
+
+/**  What a sync did. */
+export type SyncReport = {
+	/**  This replica's change groups written into the hub. */
+	pushed: number,
+	/**  Groups the hub already had (sent by an earlier, interrupted sync or a package). */
+	already_in_hub: number,
+	/**  Hub groups whose changes were written here. */
+	pulled: number,
+	/**  Rows written here. */
+	rows_levelled: number,
+	/**  Conflicts met and settled by the decisions given. */
+	decided: Conflict[],
+	/**  When the sync happened (RFC 3339). */
+	at: string,
+};
+
+/**  What the top bar shows of a replica: its hub, when it last synced and what waits to go up. */
+export type SyncStatus = {
+	/**  This file's identity (32 hex digits). */
+	file_id: string,
+	/**  The hub's path as the replica was made from it; None for a file that is no replica. */
+	hub_path: string | null,
+	/**  When this replica last synced (RFC 3339), None if never since it was made. */
+	last_sync_at: string | null,
+	/**  Edits made here that the hub does not have yet (change groups). */
+	pending_changes: number,
+};
 
 /**  The files a table export writes. */
 export type TableExport = 

@@ -9,6 +9,8 @@ import { FakeFile, installMockBackend } from "../src/mock/backend";
 import Dashboard from "../src/views/Dashboard.svelte";
 import ProjectView from "../src/views/ProjectView.svelte";
 import WeeklyUpdate from "../src/views/WeeklyUpdate.svelte";
+import SyncChip from "../src/views/SyncChip.svelte";
+import type { Conflict } from "../src/bindings";
 
 let file: FakeFile;
 let view: Record<string, unknown> | null = null;
@@ -112,5 +114,47 @@ describe("views on the mock backend", () => {
     const draft = (file.calls.find((c) => c.cmd === "add_task")?.args as { draft: { parent_id: unknown; after: unknown } }).draft;
     expect(draft.parent_id).toBe(10);
     expect(draft.after).toBe(11);
+  });
+
+  it("a replica shows its sync state; 同步 with a conflict opens the merge dialog and sends the choice made", async () => {
+    file.syncStatus = { file_id: "a".repeat(32), hub_path: "\\\\server\\share\\重点项目.sqlite", last_sync_at: "2021-06-14T08:00:00+08:00", pending_changes: 2 };
+    const conflict = (key: string, hub: string, mine: string): Conflict => ({
+      key, kind: "both_changed", project: "KP21-03", table: "tasks", row_id: 44, row: "主体结构封顶",
+      field: "actual_finish,actual_start", field_label: "实际完成、实际开始", hub_value: hub, mine_value: mine,
+      hub_author: "王工", hub_at: "2021-06-18T17:00:00+08:00", mine_author: "刘工", mine_at: "2021-06-21T17:00:00+08:00",
+    });
+    file.syncAnswers = [{ outcome: "needs_decision", conflicts: [conflict("tasks#44", "2021-06-18", "2021-06-21"), conflict("tasks#45", "2021-06-10", "2021-06-11")] }];
+    view = mount(SyncChip, { target: document.body });
+    await settle(() => $('[data-testid="sync-state"]') !== null, "the sync state");
+    expect($('[data-testid="sync-state"]')?.textContent).toContain("上次同步 6月14日 08:00");
+    expect($('[data-testid="sync-pending"]')?.textContent).toContain("待上传 2 项变更");
+
+    $<HTMLButtonElement>('[data-testid="sync"]')?.click();
+    await settle(() => document.querySelectorAll('[data-testid="merge-conflict"]').length === 2, "two conflicts listed");
+    expect($('[data-testid="merge-hub-value"]')?.textContent).toBe("2021-06-18");
+    expect($('[data-testid="merge-conflict"]')?.textContent).toContain("实际完成、实际开始");
+    // Nothing is sent while a conflict has no choice.
+    $<HTMLInputElement>('[data-key="tasks#44"] [data-testid="merge-take-mine"]')?.click();
+    $<HTMLButtonElement>('[data-testid="dialog-ok"]')?.click();
+    await settle(() => ($('[role="alert"]')?.textContent ?? document.body.textContent ?? "").includes("还有 1 处没有选择"), "asked to choose");
+    expect(file.calls.filter((c) => c.cmd === "sync_now")).toHaveLength(1);
+    $<HTMLInputElement>('[data-key="tasks#45"] [data-testid="merge-keep-hub"]')?.click();
+    $<HTMLButtonElement>('[data-testid="dialog-ok"]')?.click();
+    await settle(() => file.calls.filter((c) => c.cmd === "sync_now").length === 2, "the decided sync");
+    const sent = file.calls.filter((c) => c.cmd === "sync_now")[1]?.args as { decisions: unknown; lang: string };
+    expect(sent.decisions).toEqual([
+      { key: "tasks#44", choice: "take_mine" },
+      { key: "tasks#45", choice: "keep_hub" },
+    ]);
+    expect(sent.lang).toBe("zh");
+    await settle(() => (app.notice ?? "").includes("同步完成"), "the done notice");
+    expect($('[data-testid="merge-conflict"]')).toBeNull();
+  });
+
+  it("a file that is no replica shows no sync button", async () => {
+    view = mount(SyncChip, { target: document.body });
+    await settle(() => file.calls.some((c) => c.cmd === "sync_status"), "asked");
+    flushSync();
+    expect($('[data-testid="sync"]')).toBeNull();
   });
 });

@@ -108,17 +108,10 @@ pub fn sync(
     json: bool,
     stamp: &Stamp,
 ) -> Result<ExitCode, Error> {
-    let remembered = db.sync_status()?.hub_path.map(PathBuf::from);
-    let hub = match (hub, &remembered) {
-        (Some(h), _) => h,
-        (None, Some(h)) => h.as_path(),
-        (None, None) => {
-            return Err(Error::NotAReplica {
-                path: db.path().map(Path::to_owned).unwrap_or_default(),
-            });
-        }
+    let outcome = match hub {
+        Some(hub) => db.sync_with_file(hub, &decisions(resolve), stamp)?,
+        None => db.sync(&decisions(resolve), stamp)?,
     };
-    let outcome = db.sync_with_file(hub, &decisions(resolve), stamp)?;
     if json {
         crate::print_json(&outcome)?;
     }
@@ -222,7 +215,7 @@ fn print_conflicts(conflicts: &[Conflict], what: &str) {
 }
 
 fn print_one(c: &Conflict) {
-    let place = match (&c.project, &c.field) {
+    let place = match (&c.project, &c.field_label) {
         (p, Some(f)) if !p.is_empty() => {
             format!("{p} {} #{}「{}」字段 {f}", c.table, c.row_id, c.row)
         }

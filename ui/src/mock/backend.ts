@@ -14,6 +14,8 @@ import type {
   Project,
   ProjectDetail,
   ProjectSummary,
+  SyncOutcome,
+  SyncStatus,
   Task,
   TaskDraft,
   UpdateForm,
@@ -103,6 +105,10 @@ export class FakeFile {
   ];
   calls: Call[] = [];
   nextId = 1000;
+  /** A plain file unless a test makes it a replica. */
+  syncStatus: SyncStatus = { file_id: "f".repeat(32), hub_path: null, last_sync_at: null, pending_changes: 0 };
+  /** What 同步 answers, in turn; then a clean sync. */
+  syncAnswers: SyncOutcome[] = [];
 
   private code(code: unknown): Project {
     const p = this.projects.find((x) => x.code === code);
@@ -262,6 +268,20 @@ export class FakeFile {
         return { edits: [], more: false };
       case "history_authors":
         return [];
+      case "sync_status":
+        return this.syncStatus;
+      case "sync_now":
+        return (
+          this.syncAnswers.shift() ?? {
+            outcome: "synced",
+            pushed: this.syncStatus.pending_changes,
+            already_in_hub: 0,
+            pulled: 0,
+            rows_levelled: 0,
+            decided: [],
+            at: "2021-06-18T17:00:00+08:00",
+          }
+        );
       default:
         throw { code: "internal", message: `the mock backend does not answer ${cmd}` } satisfies IpcError;
     }

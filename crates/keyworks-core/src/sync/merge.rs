@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::audit::change_log::{Stamp, current_group, record, start_group};
+use crate::audit::history::Lang;
+use crate::audit::history::words::field_label;
 use crate::audit::row_state::{
     State, columns_of, current, delete_row, insert_row, same_value, update_row,
 };
@@ -55,7 +57,24 @@ pub struct Decisions {
     pub each: BTreeMap<String, Choice>,
 }
 
+/// One decision as the merge dialog sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConflictDecision {
+    /// The conflict's key (`Conflict::key`).
+    pub key: String,
+    pub choice: Choice,
+}
+
 impl Decisions {
+    /// A decision per conflict, as the merge dialog collects them.
+    pub fn each(list: &[ConflictDecision]) -> Decisions {
+        Decisions {
+            all: None,
+            each: list.iter().map(|d| (d.key.clone(), d.choice)).collect(),
+        }
+    }
+
     pub fn all(choice: Choice) -> Decisions {
         Decisions {
             all: Some(choice),
@@ -103,6 +122,8 @@ pub struct Conflict {
     pub row: String,
     /// The fields both sides changed, comma-separated (None: the whole row is at stake).
     pub field: Option<String>,
+    /// Those fields in words (实际完成、实际开始), in the language asked for; see `in_words`.
+    pub field_label: Option<String>,
     /// The hub's value (None: the hub has no such row).
     pub hub_value: Option<String>,
     pub mine_value: Option<String>,
@@ -110,6 +131,23 @@ pub struct Conflict {
     pub hub_at: String,
     pub mine_author: String,
     pub mine_at: String,
+}
+
+/// Field codes (`actual_finish,actual_start`) as a reader says them.
+fn field_words(fields: &str, lang: Lang) -> String {
+    fields
+        .split(',')
+        .map(|f| field_label(lang, f).unwrap_or(f))
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
+}
+
+impl Conflict {
+    /// The conflict with its fields named in `lang`.
+    pub fn in_words(mut self, lang: Lang) -> Conflict {
+        self.field_label = self.field.as_deref().map(|f| field_words(f, lang));
+        self
+    }
 }
 
 /// How the incoming groups travelled.
@@ -346,6 +384,7 @@ impl Merge<'_, '_> {
             row_id: change.row_id,
             row,
             field: field.map(str::to_owned),
+            field_label: field.map(|f| field_words(f, Lang::Zh)),
             hub_value,
             mine_value,
             hub_author,

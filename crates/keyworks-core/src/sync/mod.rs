@@ -17,5 +17,5 @@ pub(crate) mod rules;
 pub mod session;
 
 pub use identity::{ReplicaMade, SyncStatus};
-pub use merge::{Choice, Conflict, ConflictKind, Decisions};
+pub use merge::{Choice, Conflict, ConflictDecision, ConflictKind, Decisions};
 pub use session::{SyncOutcome, SyncReport};

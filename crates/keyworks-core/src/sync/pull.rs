@@ -46,6 +46,7 @@ pub(crate) struct HubState {
 pub(crate) fn read_hub(
     hub: &Connection,
     hub_file_id: &str,
+    hub_label: &str,
     seen: i64,
     pushed: &[ChangeGroup],
 ) -> Result<HubState> {
@@ -80,7 +81,7 @@ pub(crate) fn read_hub(
                 .get::<_, Option<String>>(8)
                 .ok()
                 .flatten()
-                .unwrap_or_default(),
+                .unwrap_or_else(|| hub_label.to_owned()),
             origin_file: origin_file.unwrap_or_else(|| hub_file_id.to_owned()),
         });
         state

@@ -53,6 +53,22 @@ pub enum SyncOutcome {
     NeedsDecision { conflicts: Vec<Conflict> },
 }
 
+impl SyncOutcome {
+    /// The outcome with every conflict's fields named in `lang`.
+    pub fn in_words(self, lang: crate::audit::history::Lang) -> SyncOutcome {
+        let words = |list: Vec<Conflict>| list.into_iter().map(|c| c.in_words(lang)).collect();
+        match self {
+            SyncOutcome::Synced(mut r) => {
+                r.decided = words(r.decided);
+                SyncOutcome::Synced(r)
+            }
+            SyncOutcome::NeedsDecision { conflicts } => SyncOutcome::NeedsDecision {
+                conflicts: words(conflicts),
+            },
+        }
+    }
+}
+
 /// The calendar of every project of a hub, each calendar read once (before the hub's write
 /// transaction: Db's reads take `&self`), for the roll-up after a merge.
 pub(crate) struct ProjectCalendars {
@@ -92,9 +108,12 @@ impl ProjectCalendars {
     }
 }
 
-/// Opens the hub file for a sync or a package, with the reason in words when it cannot be.
+/// Opens the hub file for a sync, with the reason in words when it cannot be. Its header and
+/// version are checked as for any file, but not every page (`quick_check` would read the whole
+/// shared file over the network at every sync; damage in a page the sync reads is still
+/// reported by SQLite).
 pub(crate) fn open_hub(path: &Path) -> Result<Db> {
-    Db::open_checked(path, Access::ReadWrite).map_err(|e| match e {
+    Db::open(path, Access::ReadWrite).map_err(|e| match e {
         Error::FileNotFound { .. } | Error::Io { .. } => Error::HubUnreachable {
             path: path.to_owned(),
             detail: e.to_string(),
@@ -132,6 +151,17 @@ pub(crate) fn merge_committed<T>(
 }
 
 impl Db {
+    /// Syncs this replica with the hub it was made from, at the path it remembers.
+    pub fn sync(&mut self, decisions: &Decisions, merger: &Stamp) -> Result<SyncOutcome> {
+        let me = SyncSelf::read(self.conn())?;
+        match me.hub_path {
+            Some(hub) => self.sync_with_file(Path::new(&hub), decisions, merger),
+            None => Err(Error::NotAReplica {
+                path: self.path().map(Path::to_owned).unwrap_or_default(),
+            }),
+        }
+    }
+
     /// Syncs this replica with the hub file at `hub_path` (see the module notes).
     pub fn sync_with_file(
         &mut self,
@@ -167,8 +197,12 @@ impl Db {
             current: &current,
             via: Via::Sync,
         };
+        let hub_label = hub_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let answer = merge_committed(&mut hub, &incoming, decisions, merger, |tx, _| {
-            read_hub(tx, &hub_id, me.hub_seen, &groups)
+            read_hub(tx, &hub_id, &hub_label, me.hub_seen, &groups)
         })?;
         let (merged, hub_state) = match answer {
             Ok(done) => done,

@@ -11,8 +11,8 @@ pub mod words;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rusqlite::params_from_iter;
 use rusqlite::types::Value as SqlValue;
+use rusqlite::{OptionalExtension, params_from_iter};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -60,6 +60,21 @@ pub struct Edit {
     pub reverted: Option<Reverted>,
     /// A later undo reverted this edit.
     pub undone: bool,
+    /// The edit was made in another file and merged here by a sync or a change package.
+    pub merged: Option<MergedFrom>,
+}
+
+/// Where a merged edit came from, and who brought it in when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MergedFrom {
+    /// The file it was made in, by the name it had there (王工.sqlite), or the shared file.
+    pub from: String,
+    pub merged_by: String,
+    /// `merged_at` in the reader's offset and language.
+    pub time: String,
+    /// By a sync (false) or a change package carried over (true).
+    pub by_package: bool,
 }
 
 impl Edit {
@@ -449,7 +464,28 @@ impl Db {
         for row in group.rows.iter().filter(|r| is_detail(r)).take(DETAIL_ROWS) {
             rows.push(row_change(row, lang, names)?);
         }
+        let merged = self
+            .conn()
+            .prepare_cached(
+                "SELECT origin_label, merged_by, merged_at, via FROM sync_origins WHERE tx_id = ?1",
+            )?
+            .query_row([head.key], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .optional()?
+            .map(|(from, merged_by, at, via)| MergedFrom {
+                from,
+                merged_by,
+                time: words::time_text(lang, &at, offset),
+                by_package: via == "package",
+            });
         Ok(Edit {
+            merged,
             group: head.key,
             at: head.at.clone(),
             time: words::time_text(lang, &head.at, offset),
