@@ -58,6 +58,8 @@ shots="${KEYWORKS_SHOTS:-$root/target/e2e-shots}"
 # As scripts/run.sh starts the app: without a GPU, WebKitGTK's DMA-BUF renderer is unusably slow.
 # The screen of a common officer's laptop (1366×768): the window must fit it.
 WEBKIT_DISABLE_DMABUF_RENDERER=1 KEYWORKS_CLI="$cli" xvfb-run -a -s "-screen 0 1366x768x24 -noreset" node ui/e2e/desktop.mjs "$app" "$shots"
+# Two offline replicas of one shared file, a conflict decided in the merge dialog (issue #13).
+WEBKIT_DISABLE_DMABUF_RENDERER=1 KEYWORKS_CLI="$cli" xvfb-run -a -s "-screen 0 1366x768x24 -noreset" node ui/e2e/sync.mjs "$app" "$shots"
 took
 
 printf '\ndesktop checks passed in %s s\n' "$(( $(date +%s) - all_started ))"

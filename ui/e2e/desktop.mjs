@@ -19,7 +19,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sleep, startDriver, until as poll, wd } from "./webdriver.mjs";
+import { KEY, Session, until } from "./session.mjs";
+import { sleep, startDriver, wd } from "./webdriver.mjs";
 
 const app = process.argv[2];
 const shots = process.argv[3];
@@ -28,7 +29,6 @@ if (!app || !existsSync(app) || !cli || !existsSync(cli)) {
   console.error("usage: KEYWORKS_CLI=/abs/path/to/keyworks node e2e/desktop.mjs /abs/path/to/keyworks-app [screenshot-dir]");
   process.exit(2);
 }
-const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 const home = mkdtempSync(join(tmpdir(), "keyworks-e2e-"));
 const dataHome = join(home, "data");
 const configHome = join(home, "config");
@@ -41,121 +41,6 @@ function log(step) {
   console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${step}`);
 }
 
-// Each script's own patience with the shared poller.
-const until = (what, probe, timeoutMs = 15_000) => poll(what, probe, timeoutMs, 150);
-
-const KEY = {
-  enter: "\uE007",
-  escape: "\uE00C",
-  tab: "\uE004",
-  delete: "\uE017",
-  left: "\uE012",
-  up: "\uE013",
-  right: "\uE014",
-  down: "\uE015",
-  shift: "\uE008",
-  control: "\uE009",
-  alt: "\uE00A",
-  f2: "\uE032",
-  backspace: "\uE003",
-  null: "\uE000",
-};
-
-class Session {
-  constructor(id) {
-    this.id = id;
-  }
-  static async start() {
-    const s = await wd("POST", "/session", {
-      capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
-    });
-    return new Session(s.sessionId);
-  }
-  path(p) {
-    return `/session/${this.id}${p}`;
-  }
-  async all(css) {
-    const found = await wd("POST", this.path("/elements"), { using: "css selector", value: css });
-    return found.map((e) => e[ELEMENT]);
-  }
-  async one(css) {
-    return until(`an element ${css}`, async () => (await this.all(css))[0]);
-  }
-  async click(css) {
-    const el = await this.one(css);
-    await wd("POST", this.path(`/element/${el}/click`), {});
-  }
-  /** Clears the field and types `text` into it, key by key. */
-  async type(css, text) {
-    const el = await this.one(css);
-    if (text === "") {
-      // Emptied as a person does: select all, delete (an input event the page hears).
-      await wd("POST", this.path(`/element/${el}/value`), { text: `${KEY.control}a${KEY.null}${KEY.backspace}` });
-      return;
-    }
-    await wd("POST", this.path(`/element/${el}/clear`), {});
-    await wd("POST", this.path(`/element/${el}/value`), { text });
-  }
-  /** Types at the end of what the field holds. */
-  async append(css, text) {
-    const el = await this.one(css);
-    await wd("POST", this.path(`/element/${el}/value`), { text });
-  }
-  /** Presses keys on the keyboard, to whatever has the focus; an array is a chord
-   *  (modifiers held while the last key is pressed). */
-  async press(...keys) {
-    const actions = [];
-    for (const k of keys) {
-      const chord = Array.isArray(k) ? k : [k];
-      for (const c of chord) actions.push({ type: "keyDown", value: c });
-      for (const c of [...chord].reverse()) actions.push({ type: "keyUp", value: c });
-    }
-    await wd("POST", this.path("/actions"), { actions: [{ type: "key", id: "keyboard", actions }] });
-    await wd("DELETE", this.path("/actions")).catch(() => {});
-  }
-  /** Picks an option of a <select> from the keyboard, as a person does on a focused list:
-   *  the arrow keys step to it (WebKitWebDriver does not click <option>s). */
-  async choose(selectCss, value) {
-    const [from, to] = await this.run(
-      `const s = document.querySelector(arguments[0]);
-       return [s.selectedIndex, [...s.options].findIndex((o) => o.value === arguments[1])];`,
-      selectCss,
-      value,
-    );
-    if (to < 0) throw new Error(`${selectCss} has no option ${value}`);
-    if (to !== from) {
-      const el = await this.one(selectCss);
-      const step = to > from ? KEY.down : KEY.up;
-      await wd("POST", this.path(`/element/${el}/value`), { text: step.repeat(Math.abs(to - from)) });
-    }
-    await until(`${selectCss} = ${value}`, async () => (await this.value(selectCss)) === value);
-  }
-  /** Reads the page (never changes it). */
-  async run(script, ...args) {
-    return wd("POST", this.path("/execute/sync"), { script, args });
-  }
-  async text(css) {
-    return this.run(`const e = document.querySelector(arguments[0]); return e ? e.innerText : null;`, css);
-  }
-  async value(css) {
-    return this.run(`const e = document.querySelector(arguments[0]); return e ? e.value : null;`, css);
-  }
-  async focused() {
-    return this.run("const a = document.activeElement; return a ? (a.dataset.testid ?? a.tagName) : null;");
-  }
-  async selectedRow() {
-    return this.run('const r = document.querySelector(\'[data-testid="task-row"].selected\'); return r ? r.dataset.name : null;');
-  }
-  async screenshot(name) {
-    if (!shots) return;
-    mkdirSync(shots, { recursive: true });
-    // The X server's own picture: what a person sees, dialogs and all.
-    execFileSync("import", ["-window", "root", join(shots, `${name}.png`)]);
-  }
-  async close() {
-    await wd("DELETE", this.path("")).catch(() => {});
-  }
-}
 
 function cliJson(...args) {
   return JSON.parse(execFileSync(cli, ["--db", dbFile, ...args, "--json"], { encoding: "utf8" }));
@@ -588,7 +473,7 @@ async function main() {
     driver = await startDriver({ XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: configHome }, ["ignore", "inherit", "inherit"]);
     log(`tauri-driver up; data in ${home}`);
 
-    let s = await Session.start();
+    let s = await Session.start(app, [], shots);
     sessions.push(s);
     await firstLaunch(s);
     const narrative = await weeklyUpdate(s);
@@ -605,7 +490,7 @@ async function main() {
     // edits are there, the language chosen is kept.
     await s.close();
     sessions.pop();
-    s = await Session.start();
+    s = await Session.start(app, [], shots);
     sessions.push(s);
     await until("the dashboard after the restart", async () => (await s.all('[data-testid="project-row"]')).length >= 12);
     check((await s.all('[data-testid="first-name"]')).length === 0, "the name was asked again");
@@ -624,7 +509,7 @@ async function main() {
     const sha = () => createHash("sha256").update(readFileSync(dbFile)).digest("hex");
     const shaBefore = sha();
     const mtimeBefore = statSync(dbFile).mtimeMs;
-    s = await Session.start();
+    s = await Session.start(app, [], shots);
     sessions.push(s);
     const bannerText = await until("the read-only banner", async () => {
       const b = await s.all('[data-testid="read-only-banner"]');

@@ -198,8 +198,9 @@ fn a_hub_and_three_replicas_the_officers_week() {
         .unwrap();
     assert_eq!(done.project, "KP21-03");
     assert_eq!(done.field.as_deref(), Some("actual_finish,actual_start"));
-    assert_eq!(done.hub_value.as_deref(), Some("2021-06-18"));
-    assert_eq!(done.mine_value.as_deref(), Some("2021-06-21"));
+    assert_eq!(done.hub_value.as_deref(), Some("2021年6月18日"));
+    assert_eq!(done.mine_value.as_deref(), Some("2021年6月21日"));
+    assert_eq!(done.field_label.as_deref(), Some("实际完成、实际开始"));
     assert_eq!(
         (done.hub_author.as_str(), done.mine_author.as_str()),
         ("王工", "刘工")

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::audit::change_log::{Stamp, current_group, record, start_group};
 use crate::audit::history::Lang;
-use crate::audit::history::words::field_label;
+use crate::audit::history::words::{field_label, value_text};
 use crate::audit::row_state::{
     State, columns_of, current, delete_row, insert_row, same_value, update_row,
 };
@@ -291,13 +291,22 @@ fn task_in_project(conn: &Connection, task: TaskId, project: ProjectId) -> Resul
         .query_row(params![task, project], |r| r.get(0))?)
 }
 
-/// A value as a person reads it in a conflict list.
-fn shown(v: Option<&Value>) -> Option<String> {
+/// A value as a person reads it in a conflict list: the history's words for it (绿 for
+/// `green`, 2021年6月18日, 40%); None for no value.
+fn shown(field: &str, v: Option<&Value>) -> Option<String> {
     match v {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => Some(other.to_string()),
+        Some(v) => Some(value_text(Lang::Zh, field, v)).filter(|t| !t.is_empty()),
     }
+}
+
+/// `field: value` with the field named in words.
+fn labelled(field: &str, v: Option<&Value>) -> String {
+    format!(
+        "{}：{}",
+        field_label(Lang::Zh, field).unwrap_or(field),
+        shown(field, v).unwrap_or_default()
+    )
 }
 
 /// A row's few telling fields, for a conflict over the whole row.
@@ -315,7 +324,7 @@ fn row_text(table: &str, row: &Map<String, Value>) -> String {
     };
     fields
         .iter()
-        .filter_map(|f| shown(row.get(*f)))
+        .filter_map(|f| shown(f, row.get(*f)))
         .collect::<Vec<_>>()
         .join(" · ")
 }
@@ -521,7 +530,7 @@ impl Merge<'_, '_> {
             let changed: Vec<String> = change
                 .changes
                 .iter()
-                .map(|(f, pair)| format!("{f}: {}", shown(pair.get(1)).unwrap_or_default()))
+                .map(|(f, pair)| labelled(f, pair.get(1)))
                 .collect();
             let choice = self.conflict(
                 group,
@@ -563,15 +572,13 @@ impl Merge<'_, '_> {
             let names: Vec<&str> = clashing.iter().map(|(f, _, _)| f.as_str()).collect();
             let side = |values: Vec<&Value>| -> Option<String> {
                 if values.windows(2).all(|w| same_value(w[0], w[1])) {
-                    shown(values.first().copied())
+                    shown(clashing[0].0, values.first().copied())
                 } else {
                     Some(
                         clashing
                             .iter()
                             .zip(&values)
-                            .map(|((f, _, _), v)| {
-                                format!("{f}: {}", shown(Some(v)).unwrap_or_default())
-                            })
+                            .map(|((f, _, _), v)| labelled(f, Some(v)))
                             .collect::<Vec<_>>()
                             .join("；"),
                     )
@@ -632,7 +639,7 @@ impl Merge<'_, '_> {
                     change.table == "tasks" && crate::sync::rules::ROLLED_UP.contains(&f.as_str());
                 !rolled_up && !same_value(now, change.before(f).unwrap_or(&null))
             })
-            .map(|(f, now)| format!("{f}: {}", shown(Some(now)).unwrap_or_default()))
+            .map(|(f, now)| labelled(f, Some(now)))
             .collect();
         let kids = children_of(self.tx, &change.table, change.row_id)?;
         if !changed.is_empty() || !kids.is_empty() {
