@@ -471,3 +471,108 @@ fn a_hub_that_is_not_there_or_not_ours_is_refused_and_the_replica_keeps_its_chan
     assert!(matches!(err, Error::BadPackage { .. }), "{err:?}");
     assert_eq!(sha(&hub), hub_sha);
 }
+
+#[test]
+fn rows_two_laptops_insert_offline_never_collide_and_keep_their_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub(dir.path());
+    let a = replica(&hub, &dir.path().join("a.sqlite"), "王工");
+    let b = replica(&hub, &dir.path().join("b.sqlite"), "刘工");
+    let mut made = Vec::new();
+    for (file, who, name) in [(&a, "王工", "王工的新任务"), (&b, "刘工", "刘工的新任务")]
+    {
+        let stamp = person(who, "2021-06-18T09:00:00+08:00");
+        let mut db = open(file);
+        let draft = keyworks_core::plan::wbs_edit::TaskDraft {
+            parent_id: None,
+            after: None,
+            name: name.into(),
+            is_milestone: false,
+            planned_start: date("2021-07-01"),
+            planned_finish: date("2021-07-09"),
+            acceptance: String::new(),
+        };
+        let task = db.add_task("KP21-02", &draft, &stamp).unwrap();
+        let first = db.tasks_of(task.project_id).unwrap()[0].id;
+        let link = db
+            .add_dependency(
+                first,
+                task.id,
+                keyworks_core::model::LinkKind::FinishToStart,
+                0,
+                &stamp,
+            )
+            .unwrap();
+        let baseline = db
+            .save_baseline("KP21-02", &format!("{who}基线"), date("2021-06-18"), &stamp)
+            .unwrap();
+        made.push((task.id, link.id, baseline.id));
+    }
+    // Same ids were free in each file, yet no two rows share one.
+    assert_ne!(made[0].0, made[1].0);
+    assert_ne!(made[0].1, made[1].1);
+    assert_ne!(made[0].2, made[1].2);
+    for (file, who) in [(&a, "王工"), (&b, "刘工"), (&a, "王工")] {
+        synced(
+            open(file)
+                .sync_with_file(
+                    &hub,
+                    &Decisions::default(),
+                    &person(who, "2021-06-19T09:00:00+08:00"),
+                )
+                .unwrap(),
+        );
+    }
+    let h = open(&hub);
+    for (task, _, _) in &made {
+        assert!(
+            h.task(*task).is_ok(),
+            "task {task} in the hub under its own id"
+        );
+    }
+    assert_eq!(dump(&a), dump(&hub));
+    assert_eq!(dump(&b), dump(&hub));
+    assert_verifies(&hub);
+}
+
+#[test]
+fn a_replica_is_made_from_the_shared_file_not_from_another_replica() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub(dir.path());
+    let a = replica(&hub, &dir.path().join("a.sqlite"), "王工");
+    let err = open(&a)
+        .create_replica(
+            &dir.path().join("aa.sqlite"),
+            "aa",
+            &person("王工", "2021-06-18T09:00:00+08:00"),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("请从共享文件创建副本"), "{err}");
+    assert!(!dir.path().join("aa.sqlite").exists());
+    assert!(!dir.path().join("aa.sqlite.part").exists());
+}
+
+#[test]
+fn a_hub_held_busy_by_another_writer_is_named_and_the_replica_keeps_its_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = hub(dir.path());
+    let a = replica(&hub, &dir.path().join("a.sqlite"), "王工");
+    let wang = person("王工", "2021-06-18T17:00:00+08:00");
+    open(&a)
+        .record_update("KP21-01", &update("2021-W24", "封顶"), &wang)
+        .unwrap();
+    let holder = Connection::open(&hub).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let err = open(&a)
+        .sync_with_file(&hub, &Decisions::default(), &wang)
+        .unwrap_err();
+    assert_eq!(err.code(), keyworks_core::ErrorCode::Busy, "{err}");
+    assert!(err.to_string().contains("共享.sqlite"), "{err}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(open(&a).sync_status().unwrap().pending_changes, 1);
+    synced(
+        open(&a)
+            .sync_with_file(&hub, &Decisions::default(), &wang)
+            .unwrap(),
+    );
+}

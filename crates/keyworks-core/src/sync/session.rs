@@ -122,6 +122,17 @@ pub(crate) fn open_hub(path: &Path) -> Result<Db> {
     })
 }
 
+/// An error met on the hub's side names the hub: with two files in play, "the file is busy"
+/// must say which.
+pub(crate) fn at_hub(hub: &Path) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
+        Error::Busy { path } if path.as_os_str().is_empty() => Error::Busy {
+            path: hub.to_owned(),
+        },
+        other => other,
+    }
+}
+
 /// Merges `incoming` into `hub` in one transaction and reads what `level` needs; rolls back
 /// and answers the conflicts when one is undecided.
 pub(crate) fn merge_committed<T>(
@@ -175,8 +186,8 @@ impl Db {
                 path: self.path().map(Path::to_owned).unwrap_or_default(),
             });
         };
-        let mut hub = open_hub(hub_path)?;
-        let hub_self = SyncSelf::read(hub.conn())?;
+        let mut hub = open_hub(hub_path).map_err(at_hub(hub_path))?;
+        let hub_self = SyncSelf::read(hub.conn()).map_err(at_hub(hub_path))?;
         if hub_self.file_id != hub_id {
             return Err(Error::WrongHub {
                 hub: hub_path.to_owned(),
@@ -203,7 +214,8 @@ impl Db {
             .unwrap_or_default();
         let answer = merge_committed(&mut hub, &incoming, decisions, merger, |tx, _| {
             read_hub(tx, &hub_id, &hub_label, me.hub_seen, &groups)
-        })?;
+        })
+        .map_err(at_hub(hub_path))?;
         let (merged, hub_state) = match answer {
             Ok(done) => done,
             Err(conflicts) => return Ok(SyncOutcome::NeedsDecision { conflicts }),
