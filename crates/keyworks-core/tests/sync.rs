@@ -16,18 +16,8 @@ use keyworks_core::{Access, Db, Error, Stamp};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-const LOGGED_TABLES: &[&str] = &[
-    "portfolio",
-    "calendars",
-    "calendar_exceptions",
-    "projects",
-    "targets",
-    "tasks",
-    "dependencies",
-    "weekly_updates",
-    "baselines",
-    "baseline_tasks",
-];
+mod sync_files;
+use sync_files::dump;
 
 fn person(name: &str, at: &str) -> Stamp {
     Stamp::new(name, DateTime::parse_from_rfc3339(at).unwrap()).unwrap()
@@ -75,29 +65,6 @@ fn first_open_milestone(db: &Db, code: &str) -> TaskId {
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-/// Every logged table's rows in id order, as text: two files hold the same portfolio when
-/// their dumps are equal.
-fn dump(path: &Path) -> String {
-    let conn = Connection::open(path).unwrap();
-    let mut out = String::new();
-    for table in LOGGED_TABLES {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
-            .unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(r) = rows.next().unwrap() {
-            out.push_str(table);
-            for i in 0..n {
-                let v: rusqlite::types::Value = r.get(i).unwrap();
-                out.push_str(&format!("|{v:?}"));
-            }
-            out.push('\n');
-        }
-    }
-    out
 }
 
 fn sha(path: &Path) -> String {

@@ -14,7 +14,9 @@ use keyworks_core::sync::{Choice, Decisions, SyncOutcome};
 use keyworks_core::week::IsoWeek;
 use keyworks_core::{Access, Db, Stamp};
 use proptest::prelude::*;
-use rusqlite::Connection;
+
+mod sync_files;
+use sync_files::dump;
 
 const PEOPLE: [&str; 4] = ["张经理", "王工", "刘工", "陈工"];
 const CODES: [&str; 4] = ["KP21-01", "KP21-02", "KP21-06", "KP21-03"];
@@ -112,35 +114,6 @@ fn edit(db: &mut Db, file: usize, kind: u8, n: usize, minute: usize) {
         },
         _ => db.undo_last_edit(&who).map(drop),
     };
-}
-
-fn dump(path: &Path) -> String {
-    let conn = Connection::open(path).unwrap();
-    let mut out = String::new();
-    for table in [
-        "projects",
-        "targets",
-        "tasks",
-        "dependencies",
-        "weekly_updates",
-        "baselines",
-        "baseline_tasks",
-    ] {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
-            .unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(r) = rows.next().unwrap() {
-            out.push_str(table);
-            for i in 0..n {
-                let v: rusqlite::types::Value = r.get(i).unwrap();
-                out.push_str(&format!("|{v:?}"));
-            }
-            out.push('\n');
-        }
-    }
-    out
 }
 
 /// Syncs, settling conflicts as asked; checks each conflict is reported once and that the
