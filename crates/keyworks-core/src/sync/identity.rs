@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::audit::change_log::Stamp;
+use crate::audit::verify::LOGGED_TABLES;
 use crate::error::{Error, Result};
 use crate::store::db::{Access, Db};
 use crate::store::row_ids::MAX_REPLICA_NO;
@@ -66,14 +67,20 @@ pub struct SyncStatus {
     pub pending_changes: u32,
 }
 
-/// Change groups of this file after change-log id `after` that were made here (not pulled).
+/// Change groups of this file after change-log id `after` that were made here (not pulled)
+/// and change the portfolio: the groups a sync would send up (`groups::local_groups_after`).
 pub(crate) fn count_local_groups(conn: &Connection, after: i64) -> Result<u32> {
+    let tables = LOGGED_TABLES
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
     Ok(conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT count(DISTINCT coalesce(c.tx_id, c.id)) FROM change_log c \
-             WHERE c.id > ?1 AND c.table_name NOT IN ('edit_lock', 'database') \
-               AND NOT EXISTS (SELECT 1 FROM sync_origins o WHERE o.tx_id = c.tx_id)",
-        )?
+             WHERE c.id > ?1 AND c.table_name IN ({tables}) \
+               AND NOT EXISTS (SELECT 1 FROM sync_origins o WHERE o.tx_id = c.tx_id)"
+        ))?
         .query_row([after], |r| r.get(0))?)
 }
 
