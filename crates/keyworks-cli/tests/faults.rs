@@ -12,21 +12,9 @@ use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};
 
 mod common;
-use common::keyworks;
+use common::{delays, keyworks, scratch_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_keyworks");
-
-/// Process kills and lock contention do not depend on the disk's fsync (the OS keeps what was
-/// written), so these run on tmpfs where there is one: 1,000 fsyncing transactions a round
-/// would otherwise make 50 rounds take minutes.
-fn scratch_dir() -> tempfile::TempDir {
-    let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        tempfile::tempdir_in(shm).unwrap()
-    } else {
-        tempfile::tempdir().unwrap()
-    }
-}
 
 fn seeded(dir: &Path) -> PathBuf {
     let db = dir.join("shared.sqlite");
@@ -82,19 +70,6 @@ fn spawn_writer(db: &Path, count: u32, tag: &str) -> std::process::Child {
         .unwrap()
 }
 
-/// A deterministic sequence of kill delays (no random crate needed).
-fn delays(rounds: usize, max_ms: u64) -> Vec<u64> {
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    (0..rounds)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % max_ms
-        })
-        .collect()
-}
-
 #[test]
 fn killing_a_writer_never_loses_a_committed_change_or_damages_the_file() {
     let dir = scratch_dir();
@@ -112,7 +87,10 @@ fn killing_a_writer_never_loses_a_committed_change_or_damages_the_file() {
     let span = (started.elapsed().as_millis() as u64).max(50);
 
     let (mut total, mut mid_run) = (0usize, 0usize);
-    for (round, delay) in delays(50, span).into_iter().enumerate() {
+    for (round, delay) in delays(0x2545_F491_4F6C_DD1D, 50, span)
+        .into_iter()
+        .enumerate()
+    {
         let tag = format!("r{round}");
         let mut child = spawn_writer(&db, 1000, &tag);
         let stdout = child.stdout.take().unwrap();

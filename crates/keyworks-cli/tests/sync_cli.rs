@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 mod common;
-use common::{keyworks, sha256};
+use common::{delays, keyworks, scratch_dir, sha256};
 
 const BIN: &str = env!("CARGO_BIN_EXE_keyworks");
 
@@ -223,29 +223,6 @@ fn a_sync_of_a_file_that_is_no_replica_says_how_to_make_one() {
         .stderr(predicate::str::contains("replica create"));
 }
 
-fn delays(rounds: usize, max_ms: u64) -> Vec<u64> {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..rounds)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % max_ms
-        })
-        .collect()
-}
-
-/// A folder in memory where there is one: the kills do not depend on fsync, and 50 rounds
-/// of syncs would otherwise take minutes.
-fn scratch_dir() -> tempfile::TempDir {
-    let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        tempfile::tempdir_in(shm).unwrap()
-    } else {
-        tempfile::tempdir().unwrap()
-    }
-}
-
 fn copy_pair(hub: &Path, replica: &Path, into: &Path) -> (PathBuf, PathBuf) {
     std::fs::create_dir_all(into).unwrap();
     let (h, r) = (into.join("hub.sqlite"), into.join("replica.sqlite"));
@@ -293,7 +270,10 @@ fn a_sync_killed_at_any_moment_leaves_both_files_before_or_after_and_completes_n
     let span = (started.elapsed().as_millis() as u64).max(20);
 
     let (mut before, mut between, mut after) = (0, 0, 0);
-    for (round, delay) in delays(50, span + span / 4).into_iter().enumerate() {
+    for (round, delay) in delays(0x9E37_79B9_7F4A_7C15, 50, span + span / 4)
+        .into_iter()
+        .enumerate()
+    {
         let tag = format!("r{round}");
         write(&tag);
         let (hub_before, replica_before) = (data(&hub), data(&replica));

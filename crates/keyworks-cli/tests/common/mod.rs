@@ -32,3 +32,29 @@ pub fn seeded() -> (tempfile::TempDir, PathBuf) {
 pub fn sha256(path: &Path) -> Vec<u8> {
     Sha256::digest(std::fs::read(path).unwrap()).to_vec()
 }
+
+/// Process kills and lock contention do not depend on the disk's fsync (the OS keeps what was
+/// written), so the fault tests run on tmpfs where there is one: rounds of fsyncing
+/// transactions would otherwise take minutes.
+pub fn scratch_dir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    }
+}
+
+/// A deterministic sequence of kill delays below `max_ms` from `seed` (xorshift; no random
+/// crate needed).
+pub fn delays(seed: u64, rounds: usize, max_ms: u64) -> Vec<u64> {
+    let mut x = seed;
+    (0..rounds)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % max_ms
+        })
+        .collect()
+}
