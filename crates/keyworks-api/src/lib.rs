@@ -7,8 +7,11 @@
 //! - [`imports`]: a project from MS Project XML with the defaults both faces use, reporting
 //!   progress through one channel ([`progress`]); a milestone sheet read from disk.
 //! - [`reports`]: the weekly PDF for a week as seen now.
+//! - [`hubs`]: sync, replicas and change packages with a hub that is a shared file or a
+//!   PostgreSQL server.
 
 pub mod exports;
+pub mod hubs;
 pub mod imports;
 pub mod progress;
 pub mod reports;

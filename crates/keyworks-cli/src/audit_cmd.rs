@@ -46,21 +46,27 @@ pub struct Outcome(pub ExitCode);
 pub fn verify(path: &Path, json: bool) -> Result<Outcome, Error> {
     let db = Db::open_checked(path, Access::ReadOnly)?;
     let report = db.verify()?;
+    print_verified(&path.display().to_string(), &report, json)
+}
+
+fn print_verified(
+    what: &str,
+    report: &keyworks_core::audit::verify::VerifyReport,
+    json: bool,
+) -> Result<Outcome, Error> {
     if json {
         let text =
-            serde_json::to_string_pretty(&report).map_err(|e| Error::Internal(e.to_string()))?;
+            serde_json::to_string_pretty(report).map_err(|e| Error::Internal(e.to_string()))?;
         println!("{text}");
     } else if report.is_ok() {
         println!(
             "校验通过：{}。数据库完整，{} 条变更记录的校验链完好，{} 行数据与变更记录一致。",
-            path.display(),
-            report.log_rows,
-            report.rows_checked
+            what, report.log_rows, report.rows_checked
         );
     } else {
         eprintln!(
             "校验未通过：{}（共 {} 处问题）",
-            path.display(),
+            what,
             report.findings.len()
         );
         for f in report.findings.iter().take(20) {
@@ -78,6 +84,13 @@ pub fn verify(path: &Path, json: bool) -> Result<Outcome, Error> {
     } else {
         ExitCode::from(UNTRUSTED)
     }))
+}
+
+/// `keyworks verify --hub URL`: the server hub's chain and rows, as for a file.
+pub fn verify_server(url: &str, json: bool) -> Result<Outcome, Error> {
+    let (report, _) = keyworks_api::hubs::verify_server(url)?;
+    let shown = keyworks_api::hubs::HubAddress::parse(url)?.shown();
+    print_verified(&shown, &report, json)
 }
 
 pub fn backup(

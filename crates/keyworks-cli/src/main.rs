@@ -99,6 +99,9 @@ enum Command {
     Verify {
         #[arg(long)]
         json: bool,
+        /// Check a PostgreSQL hub instead (a reader's account is enough)
+        #[arg(long, value_name = "URL")]
+        hub: Option<String>,
     },
     /// The file's edits in words (what the app's History shows), newest first
     History(history_cmd::HistoryArgs),
@@ -157,9 +160,10 @@ enum Command {
     /// Sync this replica (--db) with its shared file: push its edits, pull everyone else's.
     /// Exit code 11 when conflicts need a decision (then neither file changed)
     Sync {
-        /// The shared file (default: the one the replica was made from)
-        #[arg(long, value_name = "SHARED")]
-        hub: Option<PathBuf>,
+        /// The hub: the shared file or a postgresql:// URL (default: the one the replica was
+        /// made from, or last synced with)
+        #[arg(long, value_name = "SHARED|URL")]
+        hub: Option<String>,
         /// Settle every conflict the same way
         #[arg(long, value_enum)]
         resolve: Option<sync_cmd::Resolve>,
@@ -171,6 +175,12 @@ enum Command {
     Changes {
         #[command(subcommand)]
         action: sync_cmd::ChangesAction,
+    },
+    /// A hub on a PostgreSQL server, for a portfolio that has outgrown one shared file:
+    /// `hub init --url postgresql://… --from SHARED` loads the shared file into an empty database
+    Hub {
+        #[command(subcommand)]
+        action: sync_cmd::HubAction,
     },
     /// Create a new database with a synthetic portfolio (for benchmarks and large-file trials)
     #[command(hide = true)]
@@ -232,7 +242,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("错误：{e}");
-            ExitCode::from(exit_code(e.code()))
+            ExitCode::from(exit_code_of(&e))
         }
     }
 }
@@ -255,7 +265,22 @@ fn quiet_on_closed_pipe() {
     }));
 }
 
-/// Distinct exit codes so that scripts can branch without parsing messages.
+/// Distinct exit codes so that scripts can branch without parsing messages: one per error
+/// kind, and one for each way a server hub can refuse (a wrong URL, a wrong password, a
+/// database that is no hub, a reader's account used to write, a newer hub, a database that
+/// is not empty for `hub init`).
+fn exit_code_of(e: &Error) -> u8 {
+    match e {
+        Error::HubUrl { .. } => 20,
+        Error::HubLogin { .. } => 21,
+        Error::NotAHub { .. } => 22,
+        Error::HubReadOnly { .. } => 23,
+        Error::HubNewer { .. } => 24,
+        Error::HubNotEmpty { .. } => 25,
+        other => exit_code(other.code()),
+    }
+}
+
 fn exit_code(code: ErrorCode) -> u8 {
     match code {
         ErrorCode::Internal => 1,
@@ -471,7 +496,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
         }
         Command::Where => println!("{}", path.display()),
-        Command::Verify { json } => return audit_cmd::verify(&path, *json).map(|o| o.0),
+        Command::Verify { json, hub: None } => return audit_cmd::verify(&path, *json).map(|o| o.0),
+        Command::Verify {
+            json,
+            hub: Some(url),
+        } => return audit_cmd::verify_server(url, *json).map(|o| o.0),
         Command::Replica { action } => return sync_cmd::replica(action, &path, &stamp(&cli)?),
         Command::Sync { hub, resolve, json } => {
             let stamp = stamp(&cli)?;
@@ -480,14 +509,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Changes { action } => {
             let stamp = stamp(&cli)?;
-            let mut db = match action {
-                sync_cmd::ChangesAction::Export { .. } => {
-                    Db::open_checked(&path, Access::ReadOnly)?
-                }
-                sync_cmd::ChangesAction::Apply { .. } => open_for_writing(&cli, &path, &stamp)?,
+            let open = || match action {
+                sync_cmd::ChangesAction::Export { .. } => Db::open_checked(&path, Access::ReadOnly),
+                sync_cmd::ChangesAction::Apply { .. } => open_for_writing(&cli, &path, &stamp),
             };
-            return sync_cmd::changes(action, &mut db, &stamp);
+            return sync_cmd::changes(action, open, &stamp);
         }
+        Command::Hub { action } => return sync_cmd::hub(action, &stamp(&cli)?),
         Command::History(args) => return history_cmd::history(&path, args),
         Command::Backup { action } => {
             return audit_cmd::backup(action, &path, &stamp(&cli)?, cli.read_only).map(|o| o.0);

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
+use keyworks_api::hubs;
 use keyworks_core::sync::package::PackageOutcome;
 use keyworks_core::sync::{Choice, Conflict, ConflictKind, Decisions, SyncOutcome};
 use keyworks_core::{Access, Db, Error, Stamp};
@@ -15,9 +16,9 @@ pub const NEEDS_DECISION: u8 = 11;
 pub enum ReplicaAction {
     /// Make an offline replica of the shared file: a complete KeyWorks file for a laptop
     Create {
-        /// The shared file (the hub)
-        #[arg(long, value_name = "SHARED")]
-        from: PathBuf,
+        /// The hub: the shared file, or a PostgreSQL server's postgresql:// URL
+        #[arg(long, value_name = "SHARED|URL")]
+        from: String,
         /// The replica to write (never overwrites a file)
         #[arg(long, value_name = "LAPTOP")]
         out: PathBuf,
@@ -36,14 +37,33 @@ pub enum ChangesAction {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Apply a change package to this file (the hub), under the same merge rules as a sync
+    /// Apply a change package to this file (the hub), or to the hub given with --hub, under
+    /// the same merge rules as a sync
     Apply {
         #[arg(value_name = "FILE")]
         package: PathBuf,
+        /// The hub to apply it to: a shared file or a postgresql:// URL (default: --db)
+        #[arg(long, value_name = "SHARED|URL")]
+        hub: Option<String>,
         #[arg(long, value_enum)]
         resolve: Option<Resolve>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HubAction {
+    /// Load a shared file (its rows and whole change log) into an empty PostgreSQL database,
+    /// with the readable views and the roles keyworks_reader and keyworks_writer
+    Init {
+        /// The empty database: postgresql://USER@HOST:PORT/DB (the password from PGPASSWORD
+        /// or the pgpass file)
+        #[arg(long, value_name = "URL")]
+        url: String,
+        /// The shared file to load
+        #[arg(long, value_name = "SHARED")]
+        from: PathBuf,
     },
 }
 
@@ -67,19 +87,18 @@ fn decisions(resolve: Option<Resolve>) -> Decisions {
 pub fn replica(action: &ReplicaAction, path: &Path, stamp: &Stamp) -> Result<ExitCode, Error> {
     match action {
         ReplicaAction::Create { from, out } => {
-            let mut hub = Db::open_checked(from, Access::ReadWrite)?;
             let label = out
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let made = hub.create_replica(out, &label, stamp)?;
+            let made = hubs::create_replica(from, out, &label, stamp)?;
+            let shown = hubs::HubAddress::parse(from)?.shown();
             println!(
-                "已创建离线副本 {}（第 {} 号副本，共享文件 {}）。在副本上工作，回到内网后用 keyworks --db {} sync --hub {} 同步。",
+                "已创建离线副本 {}（第 {} 号副本，共享文件 {}）。在副本上工作，回到内网后用 keyworks --db {} sync 同步。",
                 made.path,
                 made.replica_no,
-                from.display(),
+                shown,
                 out.display(),
-                from.display()
             );
         }
         ReplicaAction::Status { json } => {
@@ -103,15 +122,12 @@ pub fn replica(action: &ReplicaAction, path: &Path, stamp: &Stamp) -> Result<Exi
 
 pub fn sync(
     db: &mut Db,
-    hub: Option<&Path>,
+    hub: Option<&str>,
     resolve: Option<Resolve>,
     json: bool,
     stamp: &Stamp,
 ) -> Result<ExitCode, Error> {
-    let outcome = match hub {
-        Some(hub) => db.sync_with_file(hub, &decisions(resolve), stamp)?,
-        None => db.sync(&decisions(resolve), stamp)?,
-    };
+    let outcome = hubs::sync(db, hub, &decisions(resolve), stamp)?;
     if json {
         crate::print_json(&outcome)?;
     }
@@ -141,10 +157,16 @@ pub fn sync(
     }
 }
 
-pub fn changes(action: &ChangesAction, db: &mut Db, stamp: &Stamp) -> Result<ExitCode, Error> {
+/// `changes export` from the --db file (`open`ed when needed), or `changes apply` to it or to
+/// the --hub given.
+pub fn changes(
+    action: &ChangesAction,
+    open: impl FnOnce() -> Result<Db, Error>,
+    stamp: &Stamp,
+) -> Result<ExitCode, Error> {
     match action {
         ChangesAction::Export { out } => {
-            let written = db.export_changes(out, stamp)?;
+            let written = open()?.export_changes(out, stamp)?;
             println!(
                 "已写出变更包 {}：{} 组变更（SHA-256 {}）。在共享文件上用 keyworks --db 共享文件 changes apply {} 应用。",
                 written.path,
@@ -156,10 +178,14 @@ pub fn changes(action: &ChangesAction, db: &mut Db, stamp: &Stamp) -> Result<Exi
         }
         ChangesAction::Apply {
             package,
+            hub,
             resolve,
             json,
         } => {
-            let outcome = db.apply_changes(package, &decisions(*resolve), stamp)?;
+            let outcome = match hub {
+                Some(hub) => hubs::apply_changes(hub, package, &decisions(*resolve), stamp)?,
+                None => open()?.apply_changes(package, &decisions(*resolve), stamp)?,
+            };
             if *json {
                 crate::print_json(&outcome)?;
             }
@@ -249,5 +275,22 @@ fn print_decided(decided: &[Conflict], resolve: Option<Resolve>) {
     println!("按决定（{how}）处理了 {} 处冲突：", decided.len());
     for c in decided {
         println!("  - [{}] {} #{}「{}」", c.key, c.table, c.row_id, c.row);
+    }
+}
+
+pub fn hub(action: &HubAction, stamp: &Stamp) -> Result<ExitCode, Error> {
+    match action {
+        HubAction::Init { url, from } => {
+            let loaded = hubs::init_server(url, from, stamp)?;
+            println!(
+                "已将 {} 载入共享服务器 {}：{} 个项目，{} 条变更记录。离线副本用 keyworks replica create --from {} --out 副本文件 创建；原共享文件请改为只读存档，不再在上面修改。",
+                from.display(),
+                loaded.url,
+                loaded.projects,
+                loaded.changes,
+                loaded.url
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

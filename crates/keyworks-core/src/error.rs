@@ -203,6 +203,50 @@ pub enum Error {
     )]
     HubUnreachable { path: PathBuf, detail: String },
 
+    #[error(
+        "无法连接共享服务器 {url}：{detail}。本机副本中的修改都还在；连上单位内网后再同步，或导出变更包带去。"
+    )]
+    ServerUnreachable { url: String, detail: String },
+
+    #[error(
+        "共享服务器地址「{url}」无法使用：{detail}。请写成 postgresql://用户名@主机:端口/数据库名。未做任何改动。"
+    )]
+    HubUrl { url: String, detail: String },
+
+    #[error(
+        "无法登录共享服务器 {url}：{detail}。请检查用户名和密码（密码放在 PGPASSWORD 环境变量或 pgpass 文件中，不写进地址）。未做任何改动。"
+    )]
+    HubLogin { url: String, detail: String },
+
+    #[error(
+        "{url} 不是 KeyWorks 共享服务器（其中没有 keyworks_hub 表）：请检查数据库名，或先用 keyworks hub init 建立。未做任何改动。"
+    )]
+    NotAHub { url: String },
+
+    #[error(
+        "共享服务器 {url} 的数据结构是第 {found} 版，本程序只认识到第 {supported} 版：请先升级 KeyWorks。未做任何改动。"
+    )]
+    HubNewer {
+        url: String,
+        found: u32,
+        supported: u32,
+    },
+
+    #[error(
+        "共享服务器 {url} 上的用户 {user} 只有读权限，不能同步或写入：请用有写权限的账号（keyworks_writer 角色的成员）。未做任何改动。"
+    )]
+    HubReadOnly { url: String, user: String },
+
+    #[error(
+        "数据库 {url} 不是空的（已有 {table}）：keyworks hub init 只在空数据库中建立共享服务器。未做任何改动。"
+    )]
+    HubNotEmpty { url: String, table: String },
+
+    #[error(
+        "共享服务器 {url} 出错：{detail}。这次同步未生效，本机副本中的修改都还在；稍后再同步一次即可。"
+    )]
+    HubServer { url: String, detail: String },
+
     #[error("变更包 {path} 无法使用：{detail}。未做任何改动。")]
     BadPackage { path: PathBuf, detail: String },
 
@@ -256,6 +300,11 @@ impl Error {
             Error::Busy { .. } | Error::HubUnreachable { .. } => ErrorCode::Busy,
             Error::NotAReplica { .. } | Error::WrongHub { .. } => ErrorCode::InvalidInput,
             Error::BadPackage { .. } => ErrorCode::InvalidFile,
+            Error::HubUrl { .. } | Error::HubLogin { .. } => ErrorCode::InvalidInput,
+            Error::NotAHub { .. } | Error::HubNewer { .. } => ErrorCode::InvalidFile,
+            Error::HubReadOnly { .. } => ErrorCode::ReadOnly,
+            Error::HubNotEmpty { .. } => ErrorCode::Conflict,
+            Error::HubServer { .. } | Error::ServerUnreachable { .. } => ErrorCode::Busy,
             Error::SyncConflicts { .. } => ErrorCode::Conflict,
             Error::Locked { .. } => ErrorCode::Locked,
             Error::DiskFull { .. } => ErrorCode::DiskFull,

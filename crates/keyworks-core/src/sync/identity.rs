@@ -11,6 +11,7 @@ use crate::audit::verify::LOGGED_TABLES;
 use crate::error::{Error, Result};
 use crate::store::db::{Access, Db};
 use crate::store::row_ids::MAX_REPLICA_NO;
+use crate::sync::session::{HubSide, hub_write};
 
 /// The one row of `sync_self`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,13 +128,25 @@ impl Db {
         label: &str,
         stamp: &Stamp,
     ) -> Result<ReplicaMade> {
-        let me = SyncSelf::read(self.conn())?;
+        let path = self
+            .path()
+            .map(Path::to_owned)
+            .ok_or_else(|| Error::invalid("共享文件", "", "内存中的数据库不能作为共享文件"))?;
+        Db::create_replica_from(HubSide::file(self, &path), out, label, stamp)
+    }
+
+    /// Makes `out` an offline replica of `hub` (a file, or the copy of a server hub).
+    pub fn create_replica_from(
+        hub: HubSide<'_>,
+        out: &Path,
+        label: &str,
+        stamp: &Stamp,
+    ) -> Result<ReplicaMade> {
+        let me = SyncSelf::read(hub.db.conn())?;
         if me.hub_file_id.is_some() {
             return Err(Error::invalid(
                 "共享文件",
-                self.path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default(),
+                hub.address.clone(),
                 "这是一个离线副本；请从共享文件创建副本",
             ));
         }
@@ -142,15 +155,17 @@ impl Db {
                 path: out.to_owned(),
             });
         }
-        let hub_path = self
-            .path()
-            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_owned()))
-            .ok_or_else(|| Error::invalid("共享文件", "", "内存中的数据库不能作为共享文件"))?;
         let part = part_path(out);
         let _ = std::fs::remove_file(&part); // a left-over of an earlier failed attempt
-        self.save_copy(&part)?;
+        let HubSide {
+            db: hub_db,
+            address,
+            publish,
+            ..
+        } = hub;
+        hub_db.save_copy(&part)?;
         let made = (|| {
-            let (replica_no, file_id) = self.write_tx(|tx| {
+            let (replica_no, file_id) = hub_write(hub_db, publish, |tx| {
                 let no: i64 = tx.query_row(
                     "SELECT coalesce(max(replica_no), 0) + 1 FROM sync_replicas",
                     [],
@@ -184,7 +199,7 @@ impl Db {
                         file_id,
                         replica_no,
                         me.file_id,
-                        hub_path.display().to_string(),
+                        address,
                         seen,
                         seen,
                         stamp.at_text()

@@ -11,6 +11,7 @@
 pub mod groups;
 pub mod identity;
 pub mod merge;
+pub mod mirror;
 pub mod package;
 pub(crate) mod pull;
 pub(crate) mod rules;

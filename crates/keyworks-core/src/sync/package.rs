@@ -22,7 +22,7 @@ use crate::store::db::Db;
 use crate::sync::groups::{ChangeGroup, RowKey, current_rows, local_groups_after};
 use crate::sync::identity::SyncSelf;
 use crate::sync::merge::{Conflict, Decisions, Incoming, Via};
-use crate::sync::session::merge_committed;
+use crate::sync::session::{HubSide, merge_committed};
 
 const MAGIC: &str = "KEYWORKS-CHANGES 1";
 
@@ -108,8 +108,25 @@ impl Db {
         decisions: &Decisions,
         merger: &Stamp,
     ) -> Result<PackageOutcome> {
+        let hub = HubSide {
+            address: String::new(),
+            label: String::new(),
+            db: self,
+            publish: None,
+        };
+        Db::apply_changes_to(hub, path, decisions, merger)
+    }
+
+    /// Applies the package at `path` to `hub` (a file, or the copy of a server hub), in one
+    /// transaction.
+    pub fn apply_changes_to(
+        hub: HubSide<'_>,
+        path: &Path,
+        decisions: &Decisions,
+        merger: &Stamp,
+    ) -> Result<PackageOutcome> {
         let body = read_package(path)?;
-        let me = SyncSelf::read(self.conn())?;
+        let me = SyncSelf::read(hub.db.conn())?;
         if body.hub_file != me.file_id {
             return Err(Error::BadPackage {
                 path: path.to_owned(),
@@ -127,7 +144,9 @@ impl Db {
             via: Via::Package,
         };
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        match merge_committed(self, &incoming, decisions, merger, |_, _| Ok(()))? {
+        match merge_committed(hub.db, hub.publish, &incoming, decisions, merger, |_, _| {
+            Ok(())
+        })? {
             Ok((merged, ())) => Ok(PackageOutcome::Applied {
                 from: body.replica_label.clone(),
                 applied: count(merged.applied),

@@ -24,6 +24,7 @@ use crate::store::db::{Access, Db};
 use crate::sync::groups::{ChangeGroup, current_rows, local_groups_after};
 use crate::sync::identity::{SyncSelf, last_change_id};
 use crate::sync::merge::{Conflict, Decisions, Incoming, Merged, Via, merge_into_hub};
+use crate::sync::mirror::{HubDelta, written_since};
 use crate::sync::pull::{level_replica, read_hub};
 
 /// What a sync did.
@@ -133,10 +134,72 @@ pub(crate) fn at_hub(hub: &Path) -> impl Fn(Error) -> Error + '_ {
     }
 }
 
+/// Puts what a copy of a hub wrote in its transaction on the server the copy stands for,
+/// before the copy commits; an error rolls the copy's transaction back.
+pub type Publish<'h> = Box<dyn FnOnce(&HubDelta) -> Result<()> + 'h>;
+
+/// The hub of a sync: a KeyWorks file, or a local copy of a hub held on a server (`mirror`),
+/// whose changes `publish` puts on the server before the copy commits.
+pub struct HubSide<'h> {
+    pub db: &'h mut Db,
+    /// How a replica remembers the hub: the file's absolute path or the server's URL
+    /// (never with a password).
+    pub address: String,
+    /// A short name of the hub for messages and the change log's origins.
+    pub label: String,
+    pub publish: Option<Publish<'h>>,
+}
+
+impl std::fmt::Debug for HubSide<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubSide")
+            .field("address", &self.address)
+            .field("label", &self.label)
+            .field("publishes", &self.publish.is_some())
+            .finish()
+    }
+}
+
+impl<'h> HubSide<'h> {
+    /// A hub file opened at `path`.
+    pub fn file(db: &'h mut Db, path: &Path) -> HubSide<'h> {
+        HubSide {
+            db,
+            address: std::path::absolute(path)
+                .unwrap_or_else(|_| path.to_owned())
+                .display()
+                .to_string(),
+            label: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            publish: None,
+        }
+    }
+}
+
+/// Runs `f` in one write transaction on the hub and, when the hub is a copy, publishes what
+/// the transaction wrote before it commits.
+pub(crate) fn hub_write<T>(
+    hub: &mut Db,
+    publish: Option<Publish<'_>>,
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    hub.write_tx(|tx| {
+        let before = last_change_id(tx)?;
+        let value = f(tx)?;
+        if let Some(publish) = publish {
+            publish(&written_since(tx, before)?)?;
+        }
+        Ok(value)
+    })
+}
+
 /// Merges `incoming` into `hub` in one transaction and reads what `level` needs; rolls back
 /// and answers the conflicts when one is undecided.
 pub(crate) fn merge_committed<T>(
     hub: &mut Db,
+    publish: Option<Publish<'_>>,
     incoming: &Incoming<'_>,
     decisions: &Decisions,
     merger: &Stamp,
@@ -144,7 +207,7 @@ pub(crate) fn merge_committed<T>(
 ) -> Result<std::result::Result<(Merged, T), Vec<Conflict>>> {
     let calendars = ProjectCalendars::read(hub)?;
     let mut refused: Option<Vec<Conflict>> = None;
-    let done = hub.write_tx(|tx| {
+    let done = hub_write(hub, publish, |tx| {
         let merged = merge_into_hub(tx, incoming, decisions, merger, &calendars)?;
         if merged.undecided > 0 {
             let count = merged.undecided;
@@ -180,17 +243,47 @@ impl Db {
         decisions: &Decisions,
         merger: &Stamp,
     ) -> Result<SyncOutcome> {
-        let me = SyncSelf::read(self.conn())?;
-        let Some(hub_id) = me.hub_file_id.clone() else {
-            return Err(Error::NotAReplica {
-                path: self.path().map(Path::to_owned).unwrap_or_default(),
-            });
-        };
+        // The replica must be one before the hub is opened: a plain file gets NotAReplica.
+        self.replica_hub()?;
         let mut hub = open_hub(hub_path).map_err(at_hub(hub_path))?;
-        let hub_self = SyncSelf::read(hub.conn()).map_err(at_hub(hub_path))?;
+        self.sync_with_hub(HubSide::file(&mut hub, hub_path), decisions, merger)
+            .map_err(at_hub(hub_path))
+    }
+
+    /// Where this replica's hub is, as it remembers it: a file's path or a server's URL.
+    /// NotAReplica for a file that is none.
+    pub fn remembered_hub(&self) -> Result<String> {
+        let me = SyncSelf::read(self.conn())?;
+        match (me.hub_file_id, me.hub_path) {
+            (Some(_), Some(address)) => Ok(address),
+            _ => Err(Error::NotAReplica {
+                path: self.path().map(Path::to_owned).unwrap_or_default(),
+            }),
+        }
+    }
+
+    /// The identity of this replica's hub; NotAReplica for a file that is none.
+    pub fn replica_hub(&self) -> Result<String> {
+        SyncSelf::read(self.conn())?
+            .hub_file_id
+            .ok_or_else(|| Error::NotAReplica {
+                path: self.path().map(Path::to_owned).unwrap_or_default(),
+            })
+    }
+
+    /// Syncs this replica with `hub` (see the module notes).
+    pub fn sync_with_hub(
+        &mut self,
+        hub: HubSide<'_>,
+        decisions: &Decisions,
+        merger: &Stamp,
+    ) -> Result<SyncOutcome> {
+        let me = SyncSelf::read(self.conn())?;
+        let hub_id = self.replica_hub()?;
+        let hub_self = SyncSelf::read(hub.db.conn())?;
         if hub_self.file_id != hub_id {
             return Err(Error::WrongHub {
-                hub: hub_path.to_owned(),
+                hub: hub.address.clone().into(),
                 expected: me.hub_path.clone().unwrap_or_default(),
             });
         }
@@ -208,23 +301,18 @@ impl Db {
             current: &current,
             via: Via::Sync,
         };
-        let hub_label = hub_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let answer = merge_committed(&mut hub, &incoming, decisions, merger, |tx, _| {
-            read_hub(tx, &hub_id, &hub_label, me.hub_seen, &groups)
-        })
-        .map_err(at_hub(hub_path))?;
+        let answer = merge_committed(
+            hub.db,
+            hub.publish,
+            &incoming,
+            decisions,
+            merger,
+            |tx, _| read_hub(tx, &hub_id, &hub.label, me.hub_seen, &groups),
+        )?;
         let (merged, hub_state) = match answer {
             Ok(done) => done,
             Err(conflicts) => return Ok(SyncOutcome::NeedsDecision { conflicts }),
         };
-        drop(hub);
-        let hub_path_text = std::path::absolute(hub_path)
-            .unwrap_or_else(|_| hub_path.to_owned())
-            .display()
-            .to_string();
         let levelled = self.write_tx(|tx| {
             let levelled = level_replica(tx, &me.file_id, &hub_state, merger)?;
             tx.execute(
@@ -234,7 +322,7 @@ impl Db {
                     hub_state.last_change,
                     last_change_id(tx)?,
                     merger.at_text(),
-                    hub_path_text
+                    hub.address
                 ],
             )?;
             Ok(levelled)

@@ -1,0 +1,229 @@
+//! The hub's tables and views on the server, and its roles.
+//!
+//! - Tables: one numbered `.sql` file per KeyWorks schema version that changed them
+//!   (`pg/0006_hub.sql` matches file schema 6); `keyworks_hub.schema_version` says which the
+//!   server has. A server newer than this program is refused, as a newer file is.
+//! - Views: the readable views of a file (v_projects, v_milestones, v_weekly_updates,
+//!   v_change_fields, v_change_log) in PostgreSQL's SQL, with the field labels taken from the
+//!   core's one list (`FIELD_LABELS`), so that psql and the app say the same words.
+//! - Roles: `keyworks_reader` may read everything and write nothing; `keyworks_writer` may
+//!   read and write rows (not the schema). Both are group roles without login: an
+//!   administrator makes people members of them.
+
+use keyworks_core::audit::history::words::FIELD_LABELS;
+
+/// The server schema files, by the KeyWorks schema version each brings the server to.
+pub const MIGRATIONS: &[(u32, &str)] = &[(6, include_str!("../pg/0006_hub.sql"))];
+
+/// The schema version of a server this program makes and can sync with.
+pub fn supported_version() -> u32 {
+    MIGRATIONS.last().map_or(0, |(v, _)| *v)
+}
+
+/// The group role that reads; `keyworks hub init` creates it.
+pub const READER_ROLE: &str = "keyworks_reader";
+/// The group role that syncs.
+pub const WRITER_ROLE: &str = "keyworks_writer";
+
+/// `CASE f.key WHEN 'name' THEN '名称' … END` from the core's field labels.
+fn field_label_case(key: &str) -> String {
+    let mut sql = format!("CASE {key}");
+    for (field, zh, _) in FIELD_LABELS {
+        sql.push_str(&format!(" WHEN '{field}' THEN '{zh}'"));
+    }
+    sql.push_str(" END");
+    sql
+}
+
+/// The readable views, as the file has them (migrations 1 and 5), for PostgreSQL.
+pub fn views_sql() -> String {
+    let label = field_label_case("f.key");
+    format!(
+        r#"
+CREATE OR REPLACE VIEW v_projects AS
+SELECT p.code,
+       p.name,
+       CASE p.category
+           WHEN 'advanced_manufacturing'  THEN '先进制造业'
+           WHEN 'district_infrastructure' THEN '片区开发及基础设施'
+           WHEN 'ecology'                 THEN '生态环保'
+           WHEN 'livelihood'              THEN '社会民生'
+           WHEN 'services'                THEN '服务业'
+           WHEN 'technical_upgrade'       THEN '技改'
+       END AS category,
+       CASE p.stage
+           WHEN 'new_start'  THEN '新开工'
+           WHEN 'continuing' THEN '续建'
+           WHEN 'completion' THEN '建成投产'
+       END AS stage,
+       p.lead_unit,
+       p.contact,
+       p.location,
+       p.total_investment  AS total_investment_yi_yuan,
+       p.annual_investment AS annual_investment_yi_yuan,
+       p.planned_start,
+       p.planned_finish,
+       CASE p.status WHEN 'green' THEN '绿' WHEN 'yellow' THEN '黄' WHEN 'red' THEN '红' END AS status,
+       (SELECT u.percent_complete FROM weekly_updates u
+         WHERE u.project_id = p.id ORDER BY u.iso_week DESC LIMIT 1) AS percent_complete,
+       (SELECT u.iso_week FROM weekly_updates u
+         WHERE u.project_id = p.id ORDER BY u.iso_week DESC LIMIT 1) AS last_update_week
+  FROM projects p
+ ORDER BY p.code;
+
+CREATE OR REPLACE VIEW v_milestones AS
+SELECT t.id AS milestone_id,
+       p.code AS project_code,
+       p.name AS project_name,
+       t.name AS milestone,
+       t.planned_finish AS due_date,
+       t.actual_finish  AS actual_date,
+       CASE
+           WHEN t.actual_finish IS NOT NULL THEN '已完成'
+           WHEN t.planned_finish < current_date THEN '已逾期'
+           ELSE '未完成'
+       END AS status,
+       t.acceptance,
+       t.completion_note
+  FROM tasks t
+  JOIN projects p ON p.id = t.project_id
+ WHERE t.is_milestone = 1
+ ORDER BY t.planned_finish, p.code, t.position;
+
+CREATE OR REPLACE VIEW v_weekly_updates AS
+SELECT p.code AS project_code,
+       p.name AS project_name,
+       u.iso_week,
+       u.percent_complete,
+       CASE u.status WHEN 'green' THEN '绿' WHEN 'yellow' THEN '黄' WHEN 'red' THEN '红' END AS status,
+       u.narrative,
+       u.issues,
+       u.next_steps,
+       u.author,
+       u.recorded_at
+  FROM weekly_updates u
+  JOIN projects p ON p.id = u.project_id
+ ORDER BY p.code, u.iso_week;
+
+CREATE OR REPLACE VIEW v_change_fields AS
+SELECT c.id AS change_id,
+       COALESCE(c.tx_id, c.id) AS edit,
+       c.at,
+       c.author,
+       CASE c.op WHEN 'insert' THEN '新增' WHEN 'update' THEN '修改' WHEN 'delete' THEN '删除' END AS op,
+       c.table_name,
+       c.row_id,
+       f.key AS field,
+       {label} AS label,
+       f.value ->> 0 AS before,
+       f.value ->> 1 AS after
+  FROM change_log c, jsonb_each(c.changes::jsonb) f
+ WHERE {label} IS NOT NULL
+   AND NOT (c.op = 'insert' AND COALESCE(f.value ->> 1, '') = '')
+   AND NOT (c.op = 'delete' AND COALESCE(f.value ->> 0, '') = '');
+
+CREATE OR REPLACE VIEW v_change_log AS
+SELECT c.id,
+       COALESCE(c.tx_id, c.id) AS edit,
+       c.at,
+       c.author,
+       CASE c.op WHEN 'insert' THEN '新增' WHEN 'update' THEN '修改' WHEN 'delete' THEN '删除' END AS op,
+       CASE c.table_name
+           WHEN 'portfolio' THEN '项目集'
+           WHEN 'projects' THEN '项目'
+           WHEN 'tasks' THEN '任务'
+           WHEN 'targets' THEN '指标'
+           WHEN 'dependencies' THEN '依赖'
+           WHEN 'weekly_updates' THEN '周报'
+           WHEN 'baselines' THEN '基线'
+           WHEN 'baseline_tasks' THEN '基线任务'
+           WHEN 'calendars' THEN '日历'
+           WHEN 'calendar_exceptions' THEN '日历例外'
+           WHEN 'database' THEN '文件'
+           WHEN 'edit_lock' THEN '编辑锁'
+           ELSE c.table_name
+       END AS object,
+       c.table_name,
+       c.row_id,
+       COALESCE(c.changes::jsonb #>> '{{name,1}}', c.changes::jsonb #>> '{{name,0}}',
+                c.changes::jsonb #>> '{{task_name,1}}', c.changes::jsonb #>> '{{iso_week,1}}',
+                (SELECT t.name FROM tasks t WHERE c.table_name = 'tasks' AND t.id = c.row_id),
+                (SELECT p.name FROM projects p WHERE c.table_name = 'projects' AND p.id = c.row_id),
+                (SELECT u.iso_week FROM weekly_updates u WHERE c.table_name = 'weekly_updates' AND u.id = c.row_id))
+           AS name,
+       (SELECT string_agg(f.label || '：' || CASE f.op
+                   WHEN '修改' THEN COALESCE(NULLIF(f.before_text, ''), '（空）') || ' → ' || COALESCE(NULLIF(f.after_text, ''), '（空）')
+                   WHEN '删除' THEN COALESCE(f.before_text, '')
+                   ELSE COALESCE(f.after_text, '') END, '；')
+          FROM (SELECT v.*,
+                       CASE WHEN v.field = 'percent_complete' AND v.before IS NOT NULL
+                            THEN v.before::float8::text || '%' ELSE v.before END AS before_text,
+                       CASE WHEN v.field = 'percent_complete' AND v.after IS NOT NULL
+                            THEN v.after::float8::text || '%' ELSE v.after END AS after_text
+                  FROM v_change_fields v WHERE v.change_id = c.id) f) AS changes,
+       c.undoes_tx AS undoes_edit,
+       c.hash
+  FROM change_log c
+ ORDER BY c.id;
+"#
+    )
+}
+
+/// Creates the two group roles where missing and gives them their rights on this database's
+/// tables and views.
+pub fn roles_sql(database: &str) -> String {
+    let db = database.replace('"', "\"\"");
+    format!(
+        r#"
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
+        CREATE ROLE {READER_ROLE} NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{WRITER_ROLE}') THEN
+        CREATE ROLE {WRITER_ROLE} NOLOGIN;
+    END IF;
+END
+$$;
+GRANT CONNECT ON DATABASE "{db}" TO {READER_ROLE}, {WRITER_ROLE};
+GRANT USAGE ON SCHEMA public TO {READER_ROLE}, {WRITER_ROLE};
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READER_ROLE};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {WRITER_ROLE};
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM {READER_ROLE};
+"#
+    )
+}
+
+/// The tables of the hub on the server, in the order a load writes them.
+pub const HUB_TABLES: &[&str] = &[
+    "portfolio",
+    "calendars",
+    "calendar_exceptions",
+    "projects",
+    "targets",
+    "tasks",
+    "dependencies",
+    "weekly_updates",
+    "baselines",
+    "baseline_tasks",
+    "change_log",
+    "sync_replicas",
+    "sync_origins",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_label_of_the_core_is_in_the_views() {
+        let views = views_sql();
+        for (field, zh, _) in FIELD_LABELS {
+            assert!(
+                views.contains(&format!("WHEN '{field}' THEN '{zh}'")),
+                "{field}"
+            );
+        }
+        assert_eq!(supported_version(), keyworks_core::SCHEMA_VERSION);
+    }
+}

@@ -1,0 +1,226 @@
+//! What a user does with a server hub: load one from a shared file, make a replica from it,
+//! sync with it, apply a change package to it, verify it. Each write is one server
+//! transaction that holds the hub's lock from its first read to its commit.
+
+use std::path::Path;
+
+use keyworks_core::audit::verify::VerifyReport;
+use keyworks_core::sync::ReplicaMade;
+use keyworks_core::sync::package::PackageOutcome;
+use keyworks_core::sync::session::{HubSide, Publish};
+use keyworks_core::sync::{Decisions, SyncOutcome};
+use keyworks_core::{Access, Db, Error, Stamp};
+use postgres::IsolationLevel;
+
+use crate::address::ServerAddress;
+use crate::copy::level_copy;
+use crate::schema::{MIGRATIONS, roles_sql, supported_version, views_sql};
+use crate::server::{Server, hub_row, last_change, read_complete, server_error, write_delta};
+
+/// A hub just loaded onto a server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubLoaded {
+    pub url: String,
+    pub file_id: String,
+    pub projects: usize,
+    pub changes: i64,
+}
+
+/// Loads the portfolio file `from` (its rows and its whole change log) into the empty
+/// database at `address`, with the hub's schema, views and roles, in one server transaction.
+pub fn init(address: &ServerAddress, from: &Path, stamp: &Stamp) -> Result<HubLoaded, Error> {
+    let source = Db::open_checked(from, Access::ReadOnly)?;
+    let id = source.hub_identity()?;
+    if id.hub_file_id.is_some() {
+        return Err(Error::InvalidInput {
+            field: "--from".into(),
+            value: from.display().to_string(),
+            expected: "这是一个离线副本；请用共享文件建立服务器".into(),
+        });
+    }
+    let report = source.verify()?;
+    if !report.is_ok() {
+        return Err(Error::InvalidInput {
+            field: "--from".into(),
+            value: from.display().to_string(),
+            expected: "此文件的变更记录未通过核验；请先运行 keyworks verify 查明原因".into(),
+        });
+    }
+    let contents = source.hub_contents()?;
+    drop(source);
+    let mut server = Server::connect(address)?;
+    let err = |e: postgres::Error| server_error(address, &e);
+    let mut tx = server.client.transaction().map_err(err)?;
+    let existing = tx
+        .query_opt(
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = 'public' ORDER BY 1 LIMIT 1",
+            &[],
+        )
+        .map_err(err)?;
+    if let Some(row) = existing {
+        return Err(Error::HubNotEmpty {
+            url: address.shown().to_owned(),
+            table: row.get(0),
+        });
+    }
+    for (_, sql) in MIGRATIONS {
+        tx.batch_execute(sql).map_err(err)?;
+    }
+    tx.batch_execute(&views_sql()).map_err(err)?;
+    let version = i32::try_from(supported_version()).unwrap_or(i32::MAX);
+    let loaded_from = std::path::absolute(from)
+        .unwrap_or_else(|_| from.to_owned())
+        .display()
+        .to_string();
+    tx.execute(
+        "INSERT INTO keyworks_hub (id, file_id, schema_version, loaded_from, loaded_by, loaded_at) \
+         VALUES (1, $1, $2, $3, $4, $5)",
+        &[
+            &id.file_id,
+            &version,
+            &loaded_from,
+            &stamp.author(),
+            &stamp.at_text(),
+        ],
+    )
+    .map_err(err)?;
+    write_delta(&mut tx, &contents).map_err(err)?;
+    let database: String = tx
+        .query_one("SELECT current_database()::text", &[])
+        .map_err(err)?
+        .get(0);
+    tx.batch_execute(&roles_sql(&database))
+        .map_err(|e| Error::HubServer {
+            url: address.shown().to_owned(),
+            detail: format!(
+                "无法建立只读与读写角色（需要 CREATEROLE 权限）：{}",
+                e.as_db_error()
+                    .map_or(e.to_string(), |d| d.message().to_owned())
+            ),
+        })?;
+    tx.commit().map_err(err)?;
+    Ok(HubLoaded {
+        url: address.shown().to_owned(),
+        file_id: id.file_id,
+        projects: contents
+            .rows
+            .iter()
+            .filter(|r| r.table == "projects")
+            .count(),
+        changes: id.last_change,
+    })
+}
+
+/// Runs `f` on the copy of the hub, level with the server and under the hub's lock; what
+/// `f`'s transaction writes in the copy is written on the server and committed there before
+/// the copy commits. Without a write (conflicts, an error), the server transaction is rolled
+/// back and the lock released.
+fn with_hub<T>(
+    address: &ServerAddress,
+    f: impl FnOnce(HubSide<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut server = Server::connect(address)?;
+    let err = |e: postgres::Error| server_error(address, &e);
+    let mut tx = server.client.transaction().map_err(err)?;
+    let hub = hub_row(&mut tx, address, true)?;
+    let mut copy = level_copy(&mut tx, address, &hub)?;
+    let mut pending = Some(tx);
+    let publish: Publish<'_> = Box::new(move |delta| {
+        let mut tx = pending
+            .take()
+            .ok_or_else(|| Error::Internal("the server transaction was published twice".into()))?;
+        write_delta(&mut tx, delta).map_err(err)?;
+        tx.commit().map_err(err)
+    });
+    f(HubSide {
+        db: &mut copy,
+        address: address.shown().to_owned(),
+        label: address.label(),
+        publish: Some(publish),
+    })
+}
+
+/// Makes `out` an offline replica of the server hub.
+pub fn create_replica(
+    address: &ServerAddress,
+    out: &Path,
+    label: &str,
+    stamp: &Stamp,
+) -> Result<ReplicaMade, Error> {
+    with_hub(address, |hub| {
+        Db::create_replica_from(hub, out, label, stamp)
+    })
+}
+
+/// Syncs the replica `db` with the server hub.
+pub fn sync(
+    db: &mut Db,
+    address: &ServerAddress,
+    decisions: &Decisions,
+    merger: &Stamp,
+) -> Result<SyncOutcome, Error> {
+    // Refused before the server is asked: a plain file gets NotAReplica.
+    db.replica_hub()?;
+    with_hub(address, |hub| db.sync_with_hub(hub, decisions, merger))
+}
+
+/// Applies a change package to the server hub.
+pub fn apply_changes(
+    address: &ServerAddress,
+    package: &Path,
+    decisions: &Decisions,
+    merger: &Stamp,
+) -> Result<PackageOutcome, Error> {
+    with_hub(address, |hub| {
+        Db::apply_changes_to(hub, package, decisions, merger)
+    })
+}
+
+/// What `keyworks verify --hub` found on the server.
+#[derive(Debug)]
+pub struct ServerVerified {
+    pub report: VerifyReport,
+    pub last_change: i64,
+}
+
+/// Checks the server hub as `keyworks verify` checks a file: its hash chain, and every row
+/// against what the log says it should be. Reads one consistent snapshot (a read-only
+/// REPEATABLE READ transaction) into a private in-memory file and verifies that; a reader
+/// may run it.
+pub fn verify(address: &ServerAddress) -> Result<ServerVerified, Error> {
+    let mut server = Server::connect(address)?;
+    let err = |e: postgres::Error| server_error(address, &e);
+    let mut tx = server
+        .client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(err)?;
+    let hub = hub_row(&mut tx, address, false)?;
+    let everything = read_complete(&mut tx).map_err(err)?;
+    let (last, _) = last_change(&mut tx).map_err(err)?;
+    tx.commit().map_err(err)?;
+    let mut copy = Db::open_in_memory()?;
+    copy.apply_hub_delta(&hub.file_id, &everything)?;
+    Ok(ServerVerified {
+        report: copy.verify()?,
+        last_change: last,
+    })
+}
+
+/// The value of one column of a server table, for tests and the load benchmark.
+pub fn count_rows(address: &ServerAddress, table: &str) -> Result<i64, Error> {
+    let mut server = Server::connect(address)?;
+    let err = |e: postgres::Error| server_error(address, &e);
+    if !crate::schema::HUB_TABLES.contains(&table) {
+        return Err(Error::Internal(format!("no hub table {table}")));
+    }
+    let v: i64 = server
+        .client
+        .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+        .map_err(err)?
+        .get(0);
+    Ok(v)
+}
