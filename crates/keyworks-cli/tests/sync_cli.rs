@@ -1,6 +1,6 @@
-//! Replicas and sync from the command line, as officers and their scripts use them: exit
-//! codes, the conflict list and its JSON, decisions, change packages, and syncs killed with
-//! SIGKILL at random moments.
+//! Replicas and sync of a shared file from the command line: a file that is no replica, and
+//! syncs killed with SIGKILL at random moments. The scenario that runs against both kinds of
+//! hub is in hub_scenario.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 use rusqlite::Connection;
-use serde_json::Value;
 
 mod common;
-use common::{delays, keyworks, scratch_dir, sha256};
+use common::{delays, keyworks, scratch_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_keyworks");
 
@@ -71,145 +70,12 @@ fn data(path: &Path) -> String {
     out
 }
 
-fn update(db: &Path, who: &str, code: &str, narrative: &str) {
-    as_person(db, who)
-        .args(["update", code, "--week", "2021-W24", "--percent", "40"])
-        .args(["--status", "绿", "--narrative", narrative])
-        .assert()
-        .success();
-}
-
 fn verify(db: &Path) {
     keyworks(db)
         .arg("verify")
         .assert()
         .success()
         .stdout(predicate::str::contains("校验通过"));
-}
-
-#[test]
-fn two_officers_one_conflict_decided_on_the_command_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let (hub, r) = hub_and_replicas(dir.path(), &["王工", "刘工"]);
-    update(&r[0], "王工", "KP21-01", "王工：主体封顶");
-    update(&r[1], "刘工", "KP21-01", "刘工：外墙施工");
-    update(&r[1], "刘工", "KP21-02", "刘工：设备进场");
-    as_person(&r[1], "刘工")
-        .args(["replica", "status"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("待上传：2 项变更"));
-
-    // The hub path is remembered: `sync` alone finds it.
-    as_person(&r[0], "王工")
-        .arg("sync")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("上传 1 组变更"));
-
-    let (hub_sha, mine_sha) = (sha256(&hub), sha256(&r[1]));
-    let refused = as_person(&r[1], "刘工")
-        .args(["sync", "--hub"])
-        .arg(&hub)
-        .assert()
-        .code(11)
-        .stderr(predicate::str::contains("1 处冲突"))
-        .stderr(predicate::str::contains("王工：主体封顶"))
-        .stderr(predicate::str::contains("刘工：外墙施工"))
-        .stderr(predicate::str::contains("KP21-01"));
-    drop(refused);
-    let json = as_person(&r[1], "刘工")
-        .args(["sync", "--json", "--hub"])
-        .arg(&hub)
-        .assert()
-        .code(11)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&json).unwrap();
-    assert_eq!(v["outcome"], "needs_decision");
-    let c = &v["conflicts"][0];
-    assert_eq!(c["kind"], "duplicate");
-    assert_eq!(
-        (c["hub_author"].as_str(), c["mine_author"].as_str()),
-        (Some("王工"), Some("刘工"))
-    );
-    assert_eq!(
-        (sha256(&hub), sha256(&r[1])),
-        (hub_sha, mine_sha),
-        "nothing changed"
-    );
-
-    as_person(&r[1], "刘工")
-        .args(["sync", "--resolve", "keep-hub", "--hub"])
-        .arg(&hub)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("保留共享文件"));
-    as_person(&r[0], "王工").arg("sync").assert().success();
-    assert_eq!(data(&r[0]), data(&hub));
-    assert_eq!(data(&r[1]), data(&hub));
-    for f in [&hub, &r[0], &r[1]] {
-        verify(f);
-    }
-    // The history of the hub names where the merged edit came from.
-    keyworks(&hub)
-        .args(["history", "--json"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("刘工"));
-}
-
-#[test]
-fn a_change_package_goes_in_once_and_a_foreign_or_damaged_one_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let (hub, r) = hub_and_replicas(dir.path(), &["陈工"]);
-    update(&r[0], "陈工", "KP21-05", "陈工：桩基完成");
-    let package = dir.path().join("陈工.kwchanges");
-    as_person(&r[0], "陈工")
-        .args(["changes", "export", "--out"])
-        .arg(&package)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("1 组变更"));
-    keyworks(&hub)
-        .args(["changes", "apply"])
-        .arg(&package)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("写入 1 组变更"));
-    let once = sha256(&hub);
-    keyworks(&hub)
-        .args(["changes", "apply"])
-        .arg(&package)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("写入 0 组变更，1 组此前已有"));
-    assert_eq!(sha256(&hub), once);
-
-    // Another portfolio's hub refuses it, naming why.
-    let other = dir.path().join("别的.sqlite");
-    keyworks(&other).arg("init").assert().success();
-    let other_sha = sha256(&other);
-    keyworks(&other)
-        .args(["changes", "apply"])
-        .arg(&package)
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("不属于此文件"));
-    assert_eq!(sha256(&other), other_sha);
-    // A package cut short in copying.
-    let text = std::fs::read(&package).unwrap();
-    let cut = dir.path().join("坏.kwchanges");
-    std::fs::write(&cut, &text[..text.len() / 2]).unwrap();
-    keyworks(&hub)
-        .args(["changes", "apply"])
-        .arg(&cut)
-        .assert()
-        .code(4)
-        .stderr(predicate::str::contains("已损坏"));
-    assert_eq!(sha256(&hub), once);
-    verify(&hub);
 }
 
 #[test]

@@ -177,12 +177,16 @@ pub fn roles_sql(database: &str) -> String {
         r#"
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
+    -- Two hubs made at once on one server may both find a role missing: the second
+    -- CREATE ROLE then meets the first's row, which is what we wanted anyway.
+    BEGIN
         CREATE ROLE {READER_ROLE} NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{WRITER_ROLE}') THEN
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+    BEGIN
         CREATE ROLE {WRITER_ROLE} NOLOGIN;
-    END IF;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
 END
 $$;
 GRANT CONNECT ON DATABASE "{db}" TO {READER_ROLE}, {WRITER_ROLE};

@@ -11,6 +11,7 @@ use keyworks_core::sync::session::{HubSide, Publish};
 use keyworks_core::sync::{Decisions, SyncOutcome};
 use keyworks_core::{Access, Db, Error, Stamp};
 use postgres::IsolationLevel;
+use postgres::error::SqlState;
 
 use crate::address::ServerAddress;
 use crate::copy::level_copy;
@@ -91,13 +92,16 @@ pub fn init(address: &ServerAddress, from: &Path, stamp: &Stamp) -> Result<HubLo
         .map_err(err)?
         .get(0);
     tx.batch_execute(&roles_sql(&database))
-        .map_err(|e| Error::HubServer {
-            url: address.shown().to_owned(),
-            detail: format!(
-                "无法建立只读与读写角色（需要 CREATEROLE 权限）：{}",
-                e.as_db_error()
-                    .map_or(e.to_string(), |d| d.message().to_owned())
-            ),
+        .map_err(|e| match e.as_db_error() {
+            Some(db) if *db.code() == SqlState::INSUFFICIENT_PRIVILEGE => Error::HubServer {
+                url: address.shown().to_owned(),
+                detail: format!(
+                    "用户 {} 无权建立只读与读写角色（需要 CREATEROLE 权限）：{}",
+                    address.user(),
+                    db.message()
+                ),
+            },
+            _ => err(e),
         })?;
     tx.commit().map_err(err)?;
     Ok(HubLoaded {

@@ -7,12 +7,21 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use sha2::{Digest, Sha256};
 
+pub mod pg;
+
+/// The user cache folder of every process a test starts (a server hub's local copies live
+/// there): one per test binary, never the tester's own.
+pub fn cache_home() -> PathBuf {
+    std::env::temp_dir().join(format!("keyworks-test-cache-{}", std::process::id()))
+}
+
 /// `keyworks --db DB`, with the author set and no database from the environment.
 pub fn keyworks(db: &Path) -> Command {
     let mut c = Command::cargo_bin("keyworks").unwrap();
     c.arg("--db")
         .arg(db)
         .env_remove("KEYWORKS_DB")
+        .env("XDG_CACHE_HOME", cache_home())
         .env("KEYWORKS_AUTHOR", "测试员");
     c
 }
