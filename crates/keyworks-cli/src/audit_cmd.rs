@@ -181,18 +181,27 @@ pub fn lock(
 /// Writes `count` weekly-update revisions, one transaction each, and prints `committed N`
 /// after each commit, flushing, so that a test that kills this process knows exactly which
 /// transactions must have survived.
-pub fn stress_write(path: &Path, count: u32, tag: &str, stamp: &Stamp) -> Result<Outcome, Error> {
+pub fn stress_write(
+    path: &Path,
+    count: u32,
+    tag: &str,
+    project: Option<&str>,
+    stamp: &Stamp,
+) -> Result<Outcome, Error> {
     use keyworks_core::model::Status;
     use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
     use keyworks_core::week::IsoWeek;
     use std::io::Write;
 
     let mut db = Db::open_checked(path, Access::ReadWrite)?;
-    let code = db
-        .projects()?
-        .first()
-        .map(|p| p.code.clone())
-        .ok_or_else(|| Error::Internal("no project to write to".into()))?;
+    let code = match project {
+        Some(code) => db.project_by_code(code)?.code,
+        None => db
+            .projects()?
+            .first()
+            .map(|p| p.code.clone())
+            .ok_or_else(|| Error::Internal("no project to write to".into()))?,
+    };
     let week = IsoWeek::containing(stamp.at().date_naive());
     let mut out = std::io::stdout().lock();
     for i in 0..count {

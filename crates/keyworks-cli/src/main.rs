@@ -123,6 +123,9 @@ enum Command {
         /// Distinguishes concurrent writers in the log
         #[arg(long, default_value = "w")]
         tag: String,
+        /// The project whose update is revised (default: the first)
+        #[arg(long)]
+        project: Option<String>,
     },
     /// Reports to print and file: `report weekly` writes the weekly milestone report as PDF
     Report {
@@ -520,8 +523,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Backup { action } => {
             return audit_cmd::backup(action, &path, &stamp(&cli)?, cli.read_only).map(|o| o.0);
         }
-        Command::StressWrite { count, tag } => {
-            return audit_cmd::stress_write(&path, *count, tag, &stamp(&cli)?).map(|o| o.0);
+        Command::StressWrite {
+            count,
+            tag,
+            project,
+        } => {
+            return audit_cmd::stress_write(&path, *count, tag, project.as_deref(), &stamp(&cli)?)
+                .map(|o| o.0);
         }
         Command::Lock { action } => {
             return audit_cmd::lock(action.as_ref(), &path, &stamp(&cli)?, cli.read_only)

@@ -43,12 +43,17 @@ fn parse_admin(url: &str) -> Server {
 
 pub fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
-    SERVER.get_or_init(|| {
-        if let Ok(url) = std::env::var("KEYWORKS_TEST_PG") {
-            return parse_admin(&url);
-        }
+    SERVER.get_or_init(|| match std::env::var("KEYWORKS_TEST_PG") {
+        Ok(url) => parse_admin(&url),
+        Err(_) => Server::start_private("shared"),
+    })
+}
+
+impl Server {
+    /// A server of this test binary's own, stopped when the binary ends.
+    pub fn start_private(tag: &str) -> Server {
         // A short folder: a Unix socket's path may not exceed ~100 bytes.
-        let dir = PathBuf::from(format!("/tmp/kwpg-{}", std::process::id()));
+        let dir = PathBuf::from(format!("/tmp/kwpg-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         set_open(&dir);
@@ -66,7 +71,46 @@ pub fn server() -> &'static Server {
             String::from_utf8_lossy(&out.stderr)
         );
         parse_admin(String::from_utf8_lossy(&out.stdout).trim())
-    })
+    }
+
+    pub fn admin(&self) -> postgres::Client {
+        postgres::Client::connect(&self.admin_url, postgres::NoTls).unwrap()
+    }
+
+    /// A new empty database; returns its name.
+    pub fn fresh_database(&self, tag: &str) -> String {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "kw_{tag}_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
+        self.admin()
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        name
+    }
+
+    /// The superuser's URL for `db` over the Unix socket (trusted: no password needed).
+    pub fn socket_url(&self, db: &str) -> String {
+        format!(
+            "postgresql://postgres@/{db}?host={}&port={}",
+            self.dir.display(),
+            self.port
+        )
+    }
+
+    /// `pg_ctl restart`.
+    pub fn restart(&self) {
+        let ok = Command::new("bash")
+            .arg(script())
+            .arg("restart")
+            .arg(&self.dir)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "pg_ctl restart failed");
+    }
 }
 
 /// The server process runs as user postgres when the tests run as root: it must be able to
@@ -77,31 +121,15 @@ fn set_open(dir: &Path) {
 }
 
 pub fn admin() -> postgres::Client {
-    postgres::Client::connect(&server().admin_url, postgres::NoTls).unwrap()
+    server().admin()
 }
 
-/// A new empty database; returns its name.
 pub fn fresh_database(tag: &str) -> String {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let name = format!(
-        "kw_{tag}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    admin()
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
-    name
+    server().fresh_database(tag)
 }
 
-/// The superuser's URL for `db` over the Unix socket (trusted: no password needed).
 pub fn socket_url(db: &str) -> String {
-    let s = server();
-    format!(
-        "postgresql://postgres@/{db}?host={}&port={}",
-        s.dir.display(),
-        s.port
-    )
+    server().socket_url(db)
 }
 
 /// `user`'s URL for `db` over loopback TCP, where a password is required.
@@ -149,17 +177,4 @@ pub fn fingerprint(url: &str) -> String {
         parts.push(format!("{table}:{n}:{digest}"));
     }
     parts.join("\n")
-}
-
-/// Runs `pg-private.sh restart` on the test server.
-pub fn restart() {
-    let s = server();
-    let ok = Command::new("bash")
-        .arg(script())
-        .arg("restart")
-        .arg(&s.dir)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "pg_ctl restart failed");
 }

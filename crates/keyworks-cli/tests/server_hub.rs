@@ -1,0 +1,439 @@
+//! A PostgreSQL hub from the command line and from psql, on a private server: bad input
+//! (each its own sentence and exit code, nothing changed), the auditors' read-only role, a
+//! hub newer than the program, tampering found by `verify --hub`, and faults in the middle
+//! of a sync (the server restarted, the connection killed, the replica killed).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+use rusqlite::Connection;
+
+mod common;
+use common::{cache_home, delays, keyworks, pg, scratch_dir, sha256};
+
+const BIN: &str = env!("CARGO_BIN_EXE_keyworks");
+
+/// A server hub loaded from the seeded portfolio, and one replica of it.
+struct Setup {
+    _dir: tempfile::TempDir,
+    dir: PathBuf,
+    db: String,
+    url: String,
+    replica: PathBuf,
+}
+
+fn setup(tag: &str) -> Setup {
+    setup_on(pg::server(), tag)
+}
+
+fn setup_on(server: &pg::Server, tag: &str) -> Setup {
+    let dir = scratch_dir();
+    let path = dir.path().to_owned();
+    let shared = path.join("共享.sqlite");
+    keyworks(&shared).arg("init").assert().success();
+    let db = server.fresh_database(tag);
+    let url = server.socket_url(&db);
+    keyworks(&shared)
+        .args(["hub", "init", "--url", &url, "--from"])
+        .arg(&shared)
+        .assert()
+        .success();
+    let replica = path.join("王工 副本.sqlite");
+    keyworks(&replica)
+        .args(["replica", "create", "--from", &url, "--out"])
+        .arg(&replica)
+        .assert()
+        .success();
+    Setup {
+        _dir: dir,
+        dir: path,
+        db,
+        url,
+        replica,
+    }
+}
+
+fn edit(replica: &Path, count: u32, tag: &str) {
+    keyworks(replica)
+        .args(["stress-write", "--count", &count.to_string(), "--tag", tag])
+        .assert()
+        .success();
+}
+
+/// A login role on the server that is a member of `group`.
+fn login_role(name: &str, password: &str, group: &str) {
+    let mut admin = pg::admin();
+    admin
+        .batch_execute(&format!(
+            "DO $$ BEGIN
+                 IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN
+                     CREATE ROLE {name} LOGIN PASSWORD '{password}' IN ROLE {group};
+                 END IF;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+             END $$;"
+        ))
+        .unwrap();
+}
+
+/// Weekly-update change rows on the server written by `stress-write --tag tag`.
+fn applied(url: &str, tag: &str) -> i64 {
+    pg::client(url)
+        .query_one(
+            "SELECT count(*) FROM change_log WHERE table_name = 'weekly_updates' AND changes LIKE $1",
+            &[&format!("%\"stress-{tag}-%")],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn bad_addresses_passwords_databases_and_roles_each_get_a_sentence_and_an_exit_code() {
+    let s = setup("bad");
+    edit(&s.replica, 3, "pending");
+    let replica_before = sha256(&s.replica);
+    let hub_before = pg::fingerprint(&s.url);
+    let sync = |hub: &str| {
+        let mut c = keyworks(&s.replica);
+        c.args(["sync", "--hub", hub]);
+        c
+    };
+
+    // A URL that is not one.
+    sync("postgresql://王工@db.zone.local:notaport/keyworks")
+        .assert()
+        .code(20)
+        .stderr(predicate::str::contains("地址").and(predicate::str::contains("postgresql://")));
+    // A wrong password, over TCP where the server asks for one; the password is not shown.
+    sync(&pg::tcp_url("postgres", Some("wrong-secret"), &s.db))
+        .env_remove("PGPASSWORD")
+        .assert()
+        .code(21)
+        .stderr(predicate::str::contains("无法登录"))
+        .stderr(predicate::str::contains("wrong-secret").not());
+    // A database that is no KeyWorks hub, and one that does not exist.
+    let empty = pg::fresh_database("nothub");
+    sync(&pg::socket_url(&empty))
+        .assert()
+        .code(22)
+        .stderr(predicate::str::contains("不是 KeyWorks 共享服务器"));
+    sync(&pg::socket_url("no_such_database")).assert().code(22);
+    // Nobody listening.
+    sync("postgresql://postgres@127.0.0.1:1/keyworks")
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains("无法连接共享服务器"));
+    // An auditor's account may read but not sync.
+    login_role("kw_auditor", "audit-pw", "keyworks_reader");
+    sync(&pg::tcp_url("kw_auditor", Some("audit-pw"), &s.db))
+        .assert()
+        .code(23)
+        .stderr(predicate::str::contains("只有读权限"));
+    // The password may come from PGPASSWORD instead of the URL.
+    keyworks(&s.replica)
+        .args(["verify", "--hub", &pg::tcp_url("kw_auditor", None, &s.db)])
+        .env("PGPASSWORD", "audit-pw")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("校验通过"));
+
+    assert_eq!(
+        sha256(&s.replica),
+        replica_before,
+        "the replica is untouched"
+    );
+    assert_eq!(pg::fingerprint(&s.url), hub_before, "the hub is untouched");
+
+    // hub init refuses a database that already holds tables.
+    keyworks(&s.replica)
+        .args(["hub", "init", "--url", &s.url, "--from"])
+        .arg(s.dir.join("共享.sqlite"))
+        .assert()
+        .code(25)
+        .stderr(predicate::str::contains("不是空的"));
+    assert_eq!(pg::fingerprint(&s.url), hub_before);
+
+    // A writer's account syncs.
+    login_role("kw_officer", "officer-pw", "keyworks_writer");
+    sync(&pg::tcp_url("kw_officer", Some("officer-pw"), &s.db))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("上传 3 组变更"));
+    // The replica remembers the URL without the password.
+    let remembered: String = Connection::open(&s.replica)
+        .unwrap()
+        .query_row("SELECT hub_path FROM sync_self", [], |r| r.get(0))
+        .unwrap();
+    assert!(!remembered.contains("officer-pw"), "{remembered}");
+    assert!(remembered.contains("kw_officer@127.0.0.1"), "{remembered}");
+}
+
+#[test]
+fn auditors_read_the_views_in_chinese_with_psql_and_cannot_write() {
+    let s = setup("audit");
+    keyworks(&s.replica)
+        .env("KEYWORKS_AUTHOR", "王工")
+        .args(["update", "KP21-01", "--week", "2021-W24", "--percent", "66"])
+        .args(["--status", "黄", "--narrative", "王工：主体封顶"])
+        .assert()
+        .success();
+    keyworks(&s.replica).arg("sync").assert().success();
+
+    login_role("kw_auditor", "audit-pw", "keyworks_reader");
+    let mut auditor = pg::client(&pg::tcp_url("kw_auditor", Some("audit-pw"), &s.db));
+    let p = auditor
+        .query_one(
+            "SELECT name, category, stage, status, percent_complete, last_update_week \
+             FROM v_projects WHERE code = 'KP21-01'",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(p.get::<_, String>(0), "三星二期二阶段");
+    assert_eq!(p.get::<_, String>(1), "先进制造业");
+    assert_eq!(p.get::<_, String>(3), "黄");
+    assert_eq!(p.get::<_, f64>(4), 66.0);
+    assert_eq!(p.get::<_, String>(5), "2021-W24");
+    let m: i64 = auditor
+        .query_one(
+            "SELECT count(*) FROM v_milestones WHERE status IN ('已完成', '已逾期', '未完成')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(m > 0);
+    let w = auditor
+        .query_one(
+            "SELECT status, narrative, author FROM v_weekly_updates \
+             WHERE project_code = 'KP21-01' AND iso_week = '2021-W24'",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            w.get::<_, String>(0),
+            w.get::<_, String>(1),
+            w.get::<_, String>(2)
+        ),
+        ("黄".into(), "王工：主体封顶".into(), "王工".into())
+    );
+    let c = auditor
+        .query_one(
+            "SELECT op, object, author, changes FROM v_change_log \
+             WHERE author = '王工' AND table_name = 'weekly_updates' ORDER BY id DESC LIMIT 1",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(c.get::<_, String>(0), "新增");
+    assert_eq!(c.get::<_, String>(1), "周报");
+    let words: String = c.get(3);
+    assert!(words.contains("进展说明：王工：主体封顶"), "{words}");
+    assert!(words.contains("完成百分比：66%"), "{words}");
+
+    let before = pg::fingerprint(&s.url);
+    for sql in [
+        "UPDATE projects SET status = 'green'",
+        "DELETE FROM change_log",
+        "INSERT INTO sync_replicas VALUES (99, 'x', 'x', 'x', 'x')",
+        "UPDATE keyworks_hub SET schema_version = 1",
+        "TRUNCATE weekly_updates",
+        "DROP VIEW v_projects",
+    ] {
+        let e = auditor.batch_execute(sql).unwrap_err();
+        let code = e.as_db_error().map(|d| d.code().code().to_owned());
+        assert_eq!(code.as_deref(), Some("42501"), "{sql}: {e}");
+    }
+    assert_eq!(pg::fingerprint(&s.url), before);
+}
+
+#[test]
+fn a_hub_newer_than_the_program_is_refused_and_tampering_on_the_server_is_found() {
+    let s = setup("newer");
+    edit(&s.replica, 2, "n");
+    let replica_before = sha256(&s.replica);
+    pg::client(&s.url)
+        .batch_execute("UPDATE keyworks_hub SET schema_version = 99")
+        .unwrap();
+    keyworks(&s.replica)
+        .arg("sync")
+        .assert()
+        .code(24)
+        .stderr(predicate::str::contains("第 99 版"))
+        .stderr(predicate::str::contains("升级 KeyWorks"));
+    assert_eq!(sha256(&s.replica), replica_before);
+    pg::client(&s.url)
+        .batch_execute(&format!(
+            "UPDATE keyworks_hub SET schema_version = {}",
+            keyworks_core::SCHEMA_VERSION
+        ))
+        .unwrap();
+    keyworks(&s.replica).arg("sync").assert().success();
+
+    // Someone with the server's admin rights edits a row behind the log's back.
+    pg::client(&s.url)
+        .batch_execute("UPDATE projects SET lead_unit = '篡改' WHERE code = 'KP21-02'")
+        .unwrap();
+    keyworks(&s.replica)
+        .args(["verify", "--hub", &s.url])
+        .assert()
+        .code(9)
+        .stderr(predicate::str::contains("校验未通过"));
+    // And the chain: one logged value rewritten.
+    pg::client(&s.url)
+        .batch_execute(
+            "UPDATE projects SET lead_unit = (SELECT lead_unit FROM projects WHERE code = 'KP21-01') WHERE code = 'KP21-02';
+             UPDATE change_log SET author = '别人' WHERE id = (SELECT max(id) FROM change_log)",
+        )
+        .unwrap();
+    keyworks(&s.replica)
+        .args(["verify", "--hub", &s.url, "--json"])
+        .assert()
+        .code(9)
+        .stdout(predicate::str::contains("broken_link"))
+        .stdout(predicate::str::contains("被改动"));
+}
+
+fn sync_process(replica: &Path, url: &str) -> Process {
+    let mut p = Process::new(BIN);
+    p.arg("--db")
+        .arg(replica)
+        .args(["sync", "--hub", url])
+        .env_remove("KEYWORKS_DB")
+        .env("XDG_CACHE_HOME", cache_home())
+        .env("KEYWORKS_AUTHOR", "王工")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    p
+}
+
+/// The portfolio's weekly updates in a file, as text.
+fn updates(path: &Path) -> String {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, narrative, percent_complete FROM weekly_updates ORDER BY id")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{}|{}|{}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, f64>(2)?
+            ))
+        })
+        .unwrap();
+    rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+}
+
+/// The weekly updates as the server holds them, in the same form.
+fn server_updates(url: &str) -> String {
+    pg::client(url)
+        .query(
+            "SELECT id, narrative, percent_complete FROM weekly_updates ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}|{}|{}",
+                r.get::<_, i64>(0),
+                r.get::<_, String>(1),
+                r.get::<_, f64>(2)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs `rounds` syncs of 100 fresh edits each, with `fault` striking `delay` ms into each;
+/// checks after each that the server has all of the round's edits or none, that the replica
+/// is whole, and that the next sync completes the round exactly once.
+fn sync_under_fault(
+    server: &pg::Server,
+    tag: &str,
+    rounds: usize,
+    fault: impl Fn(&Setup, &mut std::process::Child),
+) {
+    let s = setup_on(server, tag);
+    edit(&s.replica, 100, "calibrate");
+    let started = Instant::now();
+    assert!(sync_process(&s.replica, &s.url).status().unwrap().success());
+    let span = (started.elapsed().as_millis() as u64).max(20);
+    let (mut struck, mut survived) = (0, 0);
+    for (round, delay) in delays(0x2545_F491_4F6C_DD1D, rounds, span + span / 4)
+        .into_iter()
+        .enumerate()
+    {
+        let round_tag = format!("{tag}{round}");
+        edit(&s.replica, 100, &round_tag);
+        let mut child = sync_process(&s.replica, &s.url).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        fault(&s, &mut child);
+        let ok = child.wait().unwrap().success();
+        if ok {
+            survived += 1
+        } else {
+            struck += 1
+        }
+        let n = applied(&s.url, &round_tag);
+        assert!(
+            n == 0 || n == 100,
+            "round {round}: {n} of 100 edits on the server"
+        );
+        keyworks(&s.replica).arg("verify").assert().success();
+        // The next sync completes the work, applying nothing twice.
+        let mut done = false;
+        for _ in 0..20 {
+            if sync_process(&s.replica, &s.url).status().unwrap().success() {
+                done = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(250)); // the server may still be coming up
+        }
+        assert!(done, "round {round}: the next sync did not complete");
+        assert_eq!(
+            applied(&s.url, &round_tag),
+            100,
+            "round {round}: each edit once"
+        );
+        assert_eq!(updates(&s.replica), server_updates(&s.url), "round {round}");
+    }
+    eprintln!(
+        "{tag}: {rounds} rounds over {span} ms: the sync failed {struck} times, completed {survived} times"
+    );
+    keyworks(&s.replica)
+        .args(["verify", "--hub", &s.url])
+        .assert()
+        .success();
+    keyworks(&s.replica).arg("verify").assert().success();
+}
+
+#[test]
+fn a_replica_killed_during_its_sync_leaves_the_server_whole_and_the_next_sync_completes() {
+    sync_under_fault(pg::server(), "kill", 12, |_, child| {
+        let _ = child.kill(); // SIGKILL: the server sees the connection drop
+    });
+}
+
+#[test]
+fn a_connection_the_server_terminates_mid_sync_leaves_nothing_half_applied() {
+    sync_under_fault(pg::server(), "term", 8, |s, _| {
+        let mut admin = pg::admin();
+        admin
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE application_name = 'keyworks' AND datname = $1",
+                &[&s.db],
+            )
+            .unwrap();
+    });
+}
+
+#[test]
+fn a_server_restarted_mid_sync_leaves_nothing_half_applied() {
+    // A server of its own: the restart must not strike the other tests' syncs.
+    let own = pg::Server::start_private("restart");
+    sync_under_fault(&own, "restart", 5, |_, _| own.restart());
+}
