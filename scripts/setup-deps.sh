@@ -5,7 +5,9 @@ set -euo pipefail
 
 need_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(build-essential pkg-config sqlite3 poppler-utils)
+# postgresql: the tests of a PostgreSQL hub start a private server of their own (never the
+# system's; scripts/pg-private.sh).
+packages=(build-essential pkg-config sqlite3 poppler-utils postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

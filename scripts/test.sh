@@ -10,7 +10,14 @@ export CARGO_TERM_COLOR=never
 step() { printf '\n==> %s\n' "$*"; }
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# One private PostgreSQL server for every test of a PostgreSQL hub, on a socket in its own
+# folder and a loopback port of its own; stopped on the way out, whether the tests passed or
+# not (and by itself if this script is killed: it watches this shell's process).
+pgdir=$(mktemp -d /tmp/kwpg.XXXXXX)
+chmod 755 "$pgdir"
+trap 'bash scripts/pg-private.sh stop "$pgdir/pg" || true; rm -rf "$pgdir" "$log"' EXIT
+KEYWORKS_TEST_PG=$(bash scripts/pg-private.sh start "$pgdir/pg" "" $$)
+export KEYWORKS_TEST_PG
 
 step "cargo fmt --check"
 cargo fmt --all --check
