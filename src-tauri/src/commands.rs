@@ -686,8 +686,8 @@ pub fn preferences(prefs: State<'_, PreferencesStore>) -> Answer<PreferencesView
     prefs.view()
 }
 
-/// Saves the author (empty: the OS user name) and the stale-lock hours; later changes are
-/// stamped with this author.
+/// Saves the author (empty: the OS user name), the stale-lock hours and the server hub's URL
+/// (stored without a password; None keeps it); later changes are stamped with this author.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn set_preferences(
@@ -695,8 +695,14 @@ pub fn set_preferences(
     file: State<'_, OpenFile>,
     author: String,
     stale_lock_hours: u32,
+    hub_url: Option<String>,
 ) -> Answer<PreferencesView> {
-    let saved = prefs.set(&author, stale_lock_hours)?;
+    // None: the URL stays as stored (the first-run name prompt sets only the author).
+    let hub_url = match hub_url {
+        Some(url) => url,
+        None => prefs.get()?.hub_url,
+    };
+    let saved = prefs.set(&author, stale_lock_hours, &hub_url)?;
     file.set_identity(Identity {
         author: saved.author(),
         stale_lock_hours: i64::from(saved.stale_lock_hours),

@@ -173,6 +173,7 @@ pub fn build_app_with<R: Runtime>(
             stale_lock_hours: keyworks_core::audit::edit_lock::DEFAULT_STALE_HOURS,
         });
     app.manage(prefs);
+    app.manage(sync_commands::SessionPassword::default());
     // The menu bar in the saved language; windows created later show it.
     file_menu::install_menu(app.handle())?;
     app.manage(file_menu::MenuBar::new(app.handle().clone()));

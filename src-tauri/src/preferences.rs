@@ -35,6 +35,9 @@ pub struct Preferences {
     pub recent_files: Vec<PathBuf>,
     /// The language of the window and of the menus ("zh" unless changed).
     pub language: Lang,
+    /// A PostgreSQL hub's URL, never with a password: a replica of a server syncs with it
+    /// (empty: with the URL the replica remembers).
+    pub hub_url: String,
 }
 
 impl Default for Preferences {
@@ -44,6 +47,7 @@ impl Default for Preferences {
             stale_lock_hours: u32::try_from(DEFAULT_STALE_HOURS).unwrap_or(12),
             recent_files: Vec::new(),
             language: Lang::Zh,
+            hub_url: String::new(),
         }
     }
 }
@@ -121,6 +125,8 @@ pub struct PreferencesView {
     pub language: Lang,
     /// Where these settings are stored (shown so that an administrator can find them).
     pub stored_in: String,
+    /// The PostgreSQL hub's URL (without a password), empty when none is set.
+    pub hub_url: String,
 }
 
 /// The preferences and the file they are kept in (none in tests that do not want one).
@@ -180,8 +186,18 @@ impl PreferencesStore {
         Ok(current.clone())
     }
 
-    /// Sets the author and the stale-lock hours, after checking them.
-    pub fn set(&self, author: &str, stale_lock_hours: u32) -> Result<Preferences, IpcError> {
+    /// Sets the author, the stale-lock hours and the server hub's URL, after checking them.
+    /// A password typed into the URL is dropped, never stored.
+    pub fn set(
+        &self,
+        author: &str,
+        stale_lock_hours: u32,
+        hub_url: &str,
+    ) -> Result<Preferences, IpcError> {
+        let hub_url = match hub_url.trim() {
+            "" => String::new(),
+            url => keyworks_api::hubs::storable_server_url(url)?,
+        };
         if !STALE_HOURS_RANGE.contains(&stale_lock_hours) {
             return Err(IpcError::new(
                 ErrorCode::InvalidInput,
@@ -200,9 +216,12 @@ impl PreferencesStore {
             ));
         }
         self.update(|p| {
-            let changed = p.author != author || p.stale_lock_hours != stale_lock_hours;
+            let changed = p.author != author
+                || p.stale_lock_hours != stale_lock_hours
+                || p.hub_url != hub_url;
             p.author = author.to_owned();
             p.stale_lock_hours = stale_lock_hours;
+            p.hub_url = hub_url;
             changed
         })
     }
@@ -225,6 +244,7 @@ impl PreferencesStore {
             stale_lock_hours: p.stale_lock_hours,
             recent_files: p.recent_files.iter().map(|f| RecentFile::of(f)).collect(),
             language: p.language,
+            hub_url: p.hub_url,
             stored_in: self
                 .file
                 .as_deref()
@@ -282,16 +302,16 @@ mod tests {
         let store = PreferencesStore::load(Some(file.clone()));
         assert_eq!(store.get().unwrap().author(), os_author());
         assert_eq!(store.get().unwrap().stale_lock_hours, 12);
-        store.set("  张三  ", 24).unwrap();
+        store.set("  张三  ", 24, "").unwrap();
         let again = PreferencesStore::load(Some(file.clone()));
         assert_eq!(again.get().unwrap().author(), "张三");
         assert_eq!(again.get().unwrap().stale_lock_hours, 24);
         assert_eq!(
-            again.set("张三", 0).unwrap_err().code,
+            again.set("张三", 0, "").unwrap_err().code,
             ErrorCode::InvalidInput
         );
         assert_eq!(
-            again.set("a\nb", 12).unwrap_err().code,
+            again.set("a\nb", 12, "").unwrap_err().code,
             ErrorCode::InvalidInput
         );
         // The language is kept too, and an older file without it loads as Chinese.
@@ -319,5 +339,30 @@ mod tests {
             PreferencesStore::load(Some(file)).get().unwrap(),
             Preferences::default()
         );
+    }
+
+    #[test]
+    fn a_server_hub_url_is_stored_without_its_password_and_a_bad_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(PREFERENCES_FILE);
+        let store = PreferencesStore::load(Some(file.clone()));
+        store
+            .set("", 12, " postgresql://王工:s3cret@db.zone.local/keyworks ")
+            .unwrap();
+        assert_eq!(
+            store.get().unwrap().hub_url,
+            "postgresql://王工@db.zone.local/keyworks"
+        );
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(!written.contains("s3cret"), "{written}");
+        let refused = store.set("", 12, "postgresql://db.zone.local").unwrap_err();
+        assert_eq!(refused.code, ErrorCode::InvalidInput);
+        assert_eq!(
+            store.get().unwrap().hub_url,
+            "postgresql://王工@db.zone.local/keyworks",
+            "unchanged"
+        );
+        store.set("", 12, "").unwrap();
+        assert_eq!(store.get().unwrap().hub_url, "");
     }
 }

@@ -120,10 +120,10 @@ export const commands = {
 	/**  The preferences dialog's content. */
 	preferences: () => typedError<PreferencesView, IpcError>(__TAURI_INVOKE("preferences")),
 	/**
-	 *  Saves the author (empty: the OS user name) and the stale-lock hours; later changes are
-	 *  stamped with this author.
+	 *  Saves the author (empty: the OS user name), the stale-lock hours and the server hub's URL
+	 *  (stored without a password; None keeps it); later changes are stamped with this author.
 	 */
-	setPreferences: (author: string, staleLockHours: number) => typedError<PreferencesView, IpcError>(__TAURI_INVOKE("set_preferences", { author, staleLockHours })),
+	setPreferences: (author: string, staleLockHours: number, hubUrl: string | null) => typedError<PreferencesView, IpcError>(__TAURI_INVOKE("set_preferences", { author, staleLockHours, hubUrl })),
 	/**
 	 *  Saves the language the window was switched to and puts the menus in it; the next start
 	 *  opens in it too.
@@ -166,10 +166,12 @@ export const commands = {
 	/**  The open file's sync state: its hub, the last sync, the edits waiting to go up. */
 	syncStatus: () => typedError<SyncStatus, IpcError>(__TAURI_INVOKE("sync_status")),
 	/**
-	 *  Syncs the open replica with its hub. Without decisions a conflict stops it and comes back
-	 *  for the merge dialog (nothing changed); the dialog sends one decision per conflict.
+	 *  Syncs the open replica with its hub (a file, or a server: the one in the preferences if
+	 *  set). Without decisions a conflict stops it and comes back for the merge dialog (nothing
+	 *  changed); the dialog sends one decision per conflict. `password` is what the person typed
+	 *  when the server asked for one (ErrorCode::Login): kept for this session only.
 	 */
-	syncNow: (decisions: ConflictDecision[], lang: Lang) => typedError<SyncOutcome, IpcError>(__TAURI_INVOKE("sync_now", { decisions, lang })),
+	syncNow: (decisions: ConflictDecision[], lang: Lang, password: string | null) => typedError<SyncOutcome, IpcError>(__TAURI_INVOKE("sync_now", { decisions, lang, password })),
 };
 
 /** Events */
@@ -384,6 +386,8 @@ export type ErrorCode =
 "locked" | 
 /**  The disk (or share) holding the file is full: the change was rolled back. */
 "disk_full" | 
+/**  The server hub wants a password, or refused the one given: ask the person for it. */
+"login" | 
 /**  Anything else: a bug or an I/O failure. */
 "internal";
 
@@ -688,6 +692,8 @@ export type PreferencesView = {
 	language: Lang,
 	/**  Where these settings are stored (shown so that an administrator can find them). */
 	stored_in: string,
+	/**  The PostgreSQL hub's URL (without a password), empty when none is set. */
+	hub_url: string,
 };
 
 export type Project = {

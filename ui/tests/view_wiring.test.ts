@@ -151,6 +151,30 @@ describe("views on the mock backend", () => {
     expect($('[data-testid="merge-conflict"]')).toBeNull();
   });
 
+  it("a server that asks for a password gets it from a prompt, once per session, and a refused one is said", async () => {
+    const ask = { code: "login" as const, message: "无法登录共享服务器 postgresql://王工@db/keyworks：password authentication failed" };
+    file.syncStatus = { file_id: "b".repeat(32), hub_path: "postgresql://王工@db/keyworks", last_sync_at: null, pending_changes: 1 };
+    file.syncAnswers = [ask, ask];
+    view = mount(SyncChip, { target: document.body });
+    await settle(() => $('[data-testid="sync"]') !== null, "the sync button");
+    $<HTMLButtonElement>('[data-testid="sync"]')?.click();
+    await settle(() => $('[data-testid="sync-password"]') !== null, "the password prompt");
+    expect($('[role="alert"]')).toBeNull();
+    const input = $<HTMLInputElement>('[data-testid="sync-password"]');
+    expect(input?.type).toBe("password");
+    input!.value = "wrong";
+    input!.dispatchEvent(new Event("input", { bubbles: true }));
+    $<HTMLButtonElement>('[data-testid="dialog-ok"]')?.click();
+    await settle(() => ($('[role="alert"]')?.textContent ?? "").includes("password authentication failed"), "the refusal said");
+    input!.value = "s3cret";
+    input!.dispatchEvent(new Event("input", { bubbles: true }));
+    $<HTMLButtonElement>('[data-testid="dialog-ok"]')?.click();
+    await settle(() => (app.notice ?? "").includes("同步完成"), "synced");
+    expect($('[data-testid="sync-password"]')).toBeNull();
+    const sent = file.calls.filter((c) => c.cmd === "sync_now").map((c) => (c.args as { password: string | null }).password);
+    expect(sent).toEqual([null, "wrong", "s3cret"]);
+  });
+
   it("a file that is no replica shows no sync button", async () => {
     view = mount(SyncChip, { target: document.body });
     await settle(() => file.calls.some((c) => c.cmd === "sync_status"), "asked");

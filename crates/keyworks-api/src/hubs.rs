@@ -22,8 +22,15 @@ pub enum HubAddress {
 impl HubAddress {
     /// A `postgresql://` URL is a server; anything else is a file's path.
     pub fn parse(text: &str) -> Result<HubAddress, Error> {
+        HubAddress::parse_with(text, None)
+    }
+
+    /// As `parse`, with the password the person typed for this session (a server's only).
+    pub fn parse_with(text: &str, password: Option<&str>) -> Result<HubAddress, Error> {
         if is_server(text) {
-            Ok(HubAddress::Server(Box::new(ServerAddress::parse(text)?)))
+            Ok(HubAddress::Server(Box::new(
+                ServerAddress::parse(text)?.with_password(password),
+            )))
         } else {
             Ok(HubAddress::File(PathBuf::from(text)))
         }
@@ -38,10 +45,12 @@ impl HubAddress {
     }
 }
 
-/// Syncs the replica `db` with `hub`, or with the hub it remembers.
+/// Syncs the replica `db` with `hub`, or with the hub it remembers; `password` is for a
+/// server hub whose URL has none (else PGPASSWORD or the pgpass file is used).
 pub fn sync(
     db: &mut Db,
     hub: Option<&str>,
+    password: Option<&str>,
     decisions: &Decisions,
     merger: &Stamp,
 ) -> Result<SyncOutcome, Error> {
@@ -49,7 +58,7 @@ pub fn sync(
         Some(h) => h.to_owned(),
         None => db.remembered_hub()?,
     };
-    match HubAddress::parse(&text)? {
+    match HubAddress::parse_with(&text, password)? {
         HubAddress::File(path) => db.sync_with_file(&path, decisions, merger),
         HubAddress::Server(address) => server::sync(db, &address, decisions, merger),
     }
@@ -83,6 +92,22 @@ pub fn apply_changes(
         }
         HubAddress::Server(address) => server::apply_changes(&address, package, decisions, merger),
     }
+}
+
+/// The server hub a replica syncs with when `preferred` (the app's preference) names one: the
+/// preference replaces the URL a replica of a server remembers (the server moved), and
+/// leaves a replica of a file alone.
+pub fn preferred_hub(db: &Db, preferred: &str) -> Result<Option<String>, Error> {
+    let preferred = preferred.trim();
+    if preferred.is_empty() || !is_server(&db.remembered_hub()?) {
+        return Ok(None);
+    }
+    Ok(Some(preferred.to_owned()))
+}
+
+/// A server URL as it may be stored: checked, and without its password.
+pub fn storable_server_url(url: &str) -> Result<String, Error> {
+    Ok(ServerAddress::parse(url)?.shown().to_owned())
 }
 
 /// Loads the shared file `from` into the empty server database at `url`.

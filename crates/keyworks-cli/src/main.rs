@@ -295,6 +295,7 @@ fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::Busy => 7,
         ErrorCode::Locked => 8,
         ErrorCode::DiskFull => 10,
+        ErrorCode::Login => 21,
     }
 }
 

@@ -127,7 +127,7 @@ pub fn sync(
     json: bool,
     stamp: &Stamp,
 ) -> Result<ExitCode, Error> {
-    let outcome = hubs::sync(db, hub, &decisions(resolve), stamp)?;
+    let outcome = hubs::sync(db, hub, None, &decisions(resolve), stamp)?;
     if json {
         crate::print_json(&outcome)?;
     }

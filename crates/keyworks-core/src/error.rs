@@ -25,6 +25,8 @@ pub enum ErrorCode {
     Locked,
     /// The disk (or share) holding the file is full: the change was rolled back.
     DiskFull,
+    /// The server hub wants a password, or refused the one given: ask the person for it.
+    Login,
     /// Anything else: a bug or an I/O failure.
     Internal,
 }
@@ -300,7 +302,8 @@ impl Error {
             Error::Busy { .. } | Error::HubUnreachable { .. } => ErrorCode::Busy,
             Error::NotAReplica { .. } | Error::WrongHub { .. } => ErrorCode::InvalidInput,
             Error::BadPackage { .. } => ErrorCode::InvalidFile,
-            Error::HubUrl { .. } | Error::HubLogin { .. } => ErrorCode::InvalidInput,
+            Error::HubUrl { .. } => ErrorCode::InvalidInput,
+            Error::HubLogin { .. } => ErrorCode::Login,
             Error::NotAHub { .. } | Error::HubNewer { .. } => ErrorCode::InvalidFile,
             Error::HubReadOnly { .. } => ErrorCode::ReadOnly,
             Error::HubNotEmpty { .. } => ErrorCode::Conflict,

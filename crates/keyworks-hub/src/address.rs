@@ -63,6 +63,15 @@ impl ServerAddress {
         Ok(ServerAddress { shown, config })
     }
 
+    /// The address with `password` for its connections (one the person typed into the app for
+    /// this session); the shown URL stays without it.
+    pub fn with_password(mut self, password: Option<&str>) -> ServerAddress {
+        if let Some(pw) = password.filter(|p| !p.is_empty()) {
+            self.config.password(pw.as_bytes());
+        }
+        self
+    }
+
     /// The URL without its password.
     pub fn shown(&self) -> &str {
         &self.shown

@@ -194,6 +194,11 @@ const zh = {
   prefs_author_hint: "留空则使用系统用户名：{name}",
   prefs_stale_hours: "编辑锁失效时间（小时）",
   prefs_stale_hint: "超过此时间的编辑锁视为失效，可以解除（默认 12 小时）。",
+  prefs_hub_url: "共享服务器（PostgreSQL）",
+  prefs_hub_url_hint: "服务器的离线副本与此地址同步；留空则用副本记住的地址。密码不保存：同步时询问，或由管理员放在 pgpass 文件中。",
+  sync_password_title: "共享服务器密码",
+  sync_password_label: "密码",
+  sync_password_hint: "共享服务器 {hub} 需要密码。密码只在本次运行中记住，不写入任何文件。",
   prefs_recent: "最近打开的文件",
   prefs_missing: "（找不到）",
   prefs_stored: "保存在：{path}",
@@ -310,6 +315,7 @@ const zh = {
   error_locked: "他人正在编辑",
   error_disk_full: "磁盘已满",
   error_internal: "程序错误",
+  error_login: "需要登录",
   error_unexpected: "操作没有完成：{detail}",
 } as const;
 
@@ -497,6 +503,11 @@ const en: Record<MessageKey, string> = {
   prefs_author_hint: "Leave blank to use the system user name: {name}",
   prefs_stale_hours: "Edit lock is stale after (hours)",
   prefs_stale_hint: "An edit lock older than this counts as stale and can be broken (default 12 hours).",
+  prefs_hub_url: "Shared server (PostgreSQL)",
+  prefs_hub_url_hint: "Replicas of a server sync with this address; empty: the address the replica remembers. The password is not stored: you are asked when syncing, or an administrator puts it in a pgpass file.",
+  sync_password_title: "Shared server password",
+  sync_password_label: "Password",
+  sync_password_hint: "The shared server {hub} needs a password. It is kept only while KeyWorks runs and is never written to a file.",
   prefs_recent: "Recent files",
   prefs_missing: "(not found)",
   prefs_stored: "Stored in: {path}",
@@ -611,6 +622,7 @@ const en: Record<MessageKey, string> = {
   error_locked: "In use by someone else",
   error_disk_full: "Disk full",
   error_internal: "Program error",
+  error_login: "Sign-in needed",
   error_unexpected: "The operation did not finish: {detail}",
 };
 
@@ -637,6 +649,7 @@ const EN_ERROR_SENTENCES: Record<ErrorCode, string> = {
   locked: "Someone else is editing this file, so it cannot be changed now. Open it read-only, or wait until they close it.",
   disk_full: "The disk holding the file is full: the change was not saved (it was undone as a whole; earlier data are intact). Free some space and try again.",
   internal: "Something went wrong inside KeyWorks. Please report it with the details below.",
+  login: "The shared server asked for a password, or refused the one given; nothing was changed.",
 };
 
 export interface ShownError {

@@ -108,7 +108,8 @@ export class FakeFile {
   /** A plain file unless a test makes it a replica. */
   syncStatus: SyncStatus = { file_id: "f".repeat(32), hub_path: null, last_sync_at: null, pending_changes: 0 };
   /** What 同步 answers, in turn; then a clean sync. */
-  syncAnswers: SyncOutcome[] = [];
+  /** What sync_now answers, in turn: an outcome, or an error it throws. */
+  syncAnswers: (SyncOutcome | IpcError)[] = [];
 
   private code(code: unknown): Project {
     const p = this.projects.find((x) => x.code === code);
@@ -218,6 +219,7 @@ export class FakeFile {
       recent_files: [],
       language: "zh",
       stored_in: "",
+      hub_url: "",
     };
     switch (cmd) {
       case "window_start": {
@@ -270,9 +272,11 @@ export class FakeFile {
         return [];
       case "sync_status":
         return this.syncStatus;
-      case "sync_now":
+      case "sync_now": {
+        const next = this.syncAnswers.shift();
+        if (next && "code" in next) throw next;
         return (
-          this.syncAnswers.shift() ?? {
+          next ?? {
             outcome: "synced",
             pushed: this.syncStatus.pending_changes,
             already_in_hub: 0,
@@ -282,6 +286,7 @@ export class FakeFile {
             at: "2021-06-18T17:00:00+08:00",
           }
         );
+      }
       default:
         throw { code: "internal", message: `the mock backend does not answer ${cmd}` } satisfies IpcError;
     }
