@@ -437,3 +437,94 @@ fn a_server_restarted_mid_sync_leaves_nothing_half_applied() {
     let own = pg::Server::start_private("restart");
     sync_under_fault(&own, "restart", 5, |_, _| own.restart());
 }
+
+#[test]
+fn the_server_has_every_column_of_every_table_of_a_file() {
+    let s = setup("columns");
+    let file = Connection::open(s.dir.join("共享.sqlite")).unwrap();
+    let mut server = pg::client(&s.url);
+    let tables: Vec<String> = file
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sync_self' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(tables.len() >= 13, "{tables:?}");
+    for table in tables {
+        let mut in_file: Vec<String> = file
+            .prepare("SELECT name FROM pragma_table_info(?1)")
+            .unwrap()
+            .query_map([&table], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut on_server: Vec<String> = server
+            .query(
+                "SELECT column_name::text FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND table_name = $1",
+                &[&table],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        in_file.sort();
+        on_server.sort();
+        assert_eq!(
+            on_server, in_file,
+            "table {table}: a migration without its pg/*.sql?"
+        );
+    }
+}
+
+#[test]
+fn a_replica_made_from_the_shared_file_before_the_move_syncs_with_the_server() {
+    let dir = scratch_dir();
+    let shared = dir.path().join("共享.sqlite");
+    keyworks(&shared).arg("init").assert().success();
+    let old = dir.path().join("老副本.sqlite");
+    keyworks(&old)
+        .args(["replica", "create", "--from"])
+        .arg(&shared)
+        .arg("--out")
+        .arg(&old)
+        .assert()
+        .success();
+    keyworks(&old)
+        .env("KEYWORKS_AUTHOR", "老王")
+        .args(["update", "KP21-04", "--week", "2021-W25", "--percent", "30"])
+        .args(["--status", "绿", "--narrative", "搬迁前的离线修改"])
+        .assert()
+        .success();
+    let url = pg::socket_url(&pg::fresh_database("moved"));
+    keyworks(&shared)
+        .args(["hub", "init", "--url", &url, "--from"])
+        .arg(&shared)
+        .assert()
+        .success();
+    keyworks(&old)
+        .args(["sync", "--hub", &url])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("上传 1 组变更"));
+    // From now on it remembers the server.
+    keyworks(&old)
+        .args(["replica", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(url.as_str()));
+    keyworks(&old).arg("sync").assert().success();
+    let n: i64 = pg::client(&url)
+        .query_one(
+            "SELECT count(*) FROM v_weekly_updates WHERE narrative = '搬迁前的离线修改' AND author = '老王'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+    keyworks(&old)
+        .args(["verify", "--hub", &url])
+        .assert()
+        .success();
+}
