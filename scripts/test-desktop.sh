@@ -14,9 +14,20 @@ step() { printf '\n==> %s\n' "$*"; step_started=$(date +%s); }
 took() { printf '    (%s s)\n' "$(( $(date +%s) - step_started ))"; }
 all_started=$(date +%s)
 
-step "Debian packages for Tauri, WebKitGTK's WebDriver, Xvfb and a CJK font"
+step "Debian packages for Tauri, WebKitGTK's WebDriver, Xvfb and a CJK font; PostgreSQL"
 bash scripts/setup-desktop-deps.sh
+bash scripts/setup-deps.sh
 took
+
+# The e2e of a PostgreSQL hub needs a server: the one scripts/test.sh started, else our own,
+# stopped on the way out.
+if [ -z "${KEYWORKS_TEST_PG:-}" ]; then
+  pgdir=$(mktemp -d /tmp/kwpg.XXXXXX)
+  chmod 755 "$pgdir"
+  trap 'bash scripts/pg-private.sh stop "$pgdir/pg" || true; rm -rf "$pgdir"' EXIT
+  KEYWORKS_TEST_PG=$(bash scripts/pg-private.sh start "$pgdir/pg" "" $$)
+  export KEYWORKS_TEST_PG
+fi
 
 step "tauri-driver"
 if ! command -v tauri-driver >/dev/null 2>&1; then
@@ -60,6 +71,8 @@ shots="${KEYWORKS_SHOTS:-$root/target/e2e-shots}"
 WEBKIT_DISABLE_DMABUF_RENDERER=1 KEYWORKS_CLI="$cli" xvfb-run -a -s "-screen 0 1366x768x24 -noreset" node ui/e2e/desktop.mjs "$app" "$shots"
 # Two offline replicas of one shared file, a conflict decided in the merge dialog (issue #13).
 WEBKIT_DISABLE_DMABUF_RENDERER=1 KEYWORKS_CLI="$cli" xvfb-run -a -s "-screen 0 1366x768x24 -noreset" node ui/e2e/sync.mjs "$app" "$shots"
+# A replica of a PostgreSQL hub: the password asked for, refused, given, not stored (issue #14).
+WEBKIT_DISABLE_DMABUF_RENDERER=1 KEYWORKS_CLI="$cli" xvfb-run -a -s "-screen 0 1366x768x24 -noreset" node ui/e2e/server-sync.mjs "$app" "$shots"
 took
 
 printf '\ndesktop checks passed in %s s\n' "$(( $(date +%s) - all_started ))"

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
 use serde_json::Value;
 
 #[path = "../tests/common/pg.rs"]
@@ -61,23 +60,6 @@ fn in_parallel<T: Send>(jobs: Vec<Box<dyn FnOnce() -> T + Send + '_>>, width: us
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
-}
-
-fn updates_of(conn: &Connection) -> Vec<String> {
-    let mut stmt = conn
-        .prepare("SELECT id, narrative, percent_complete FROM weekly_updates ORDER BY id")
-        .unwrap();
-    stmt.query_map([], |r| {
-        Ok(format!(
-            "{}|{}|{}",
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, f64>(2)?
-        ))
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
 }
 
 fn main() {
@@ -244,29 +226,9 @@ fn main() {
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["decided"].as_array().map(Vec::len), Some(0));
     }
-    let hub_rows: Vec<String> = c
-        .query(
-            "SELECT id, narrative, percent_complete FROM weekly_updates ORDER BY id",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| {
-            format!(
-                "{}|{}|{}",
-                r.get::<_, i64>(0),
-                r.get::<_, String>(1),
-                r.get::<_, f64>(2)
-            )
-        })
-        .collect();
+    let hub_rows = pg::server_updates(&url);
     for r in &replicas {
-        assert_eq!(
-            updates_of(&Connection::open(r).unwrap()),
-            hub_rows,
-            "{}",
-            r.display()
-        );
+        assert_eq!(pg::file_updates(r), hub_rows, "{}", r.display());
     }
     let verified = ok(
         keyworks(&shared, &cache, "审计")

@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 mod common;
-use common::{keyworks, pg, sha256};
+use common::{keyworks, pg, portfolio_rows as data, sha256};
 
 /// Where the officers' replicas sync to.
 enum Hub {
@@ -145,35 +145,6 @@ fn replicas(hub: &Hub, dir: &Path, names: &[&str]) -> Vec<PathBuf> {
             out
         })
         .collect()
-}
-
-/// The portfolio's rows (not the log), as text: equal dumps are the same portfolio.
-fn data(path: &Path) -> String {
-    let conn = Connection::open(path).unwrap();
-    let mut out = String::new();
-    for table in [
-        "projects",
-        "tasks",
-        "dependencies",
-        "weekly_updates",
-        "targets",
-        "baselines",
-        "calendar_exceptions",
-    ] {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
-            .unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(r) = rows.next().unwrap() {
-            for i in 0..n {
-                let v: rusqlite::types::Value = r.get(i).unwrap();
-                out.push_str(&format!("{v:?}|"));
-            }
-            out.push('\n');
-        }
-    }
-    out
 }
 
 fn update(db: &Path, who: &str, code: &str, narrative: &str) {

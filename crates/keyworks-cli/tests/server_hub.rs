@@ -307,46 +307,6 @@ fn sync_process(replica: &Path, url: &str) -> Process {
     p
 }
 
-/// The portfolio's weekly updates in a file, as text.
-fn updates(path: &Path) -> String {
-    let conn = Connection::open(path).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT id, narrative, percent_complete FROM weekly_updates ORDER BY id")
-        .unwrap();
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(format!(
-                "{}|{}|{}",
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, f64>(2)?
-            ))
-        })
-        .unwrap();
-    rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
-}
-
-/// The weekly updates as the server holds them, in the same form.
-fn server_updates(url: &str) -> String {
-    pg::client(url)
-        .query(
-            "SELECT id, narrative, percent_complete FROM weekly_updates ORDER BY id",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| {
-            format!(
-                "{}|{}|{}",
-                r.get::<_, i64>(0),
-                r.get::<_, String>(1),
-                r.get::<_, f64>(2)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Runs `rounds` syncs of 100 fresh edits each, with `fault` striking `delay` ms into each;
 /// checks after each that the server has all of the round's edits or none, that the replica
 /// is whole, and that the next sync completes the round exactly once.
@@ -398,7 +358,11 @@ fn sync_under_fault(
             100,
             "round {round}: each edit once"
         );
-        assert_eq!(updates(&s.replica), server_updates(&s.url), "round {round}");
+        assert_eq!(
+            pg::file_updates(&s.replica),
+            pg::server_updates(&s.url),
+            "round {round}"
+        );
     }
     eprintln!(
         "{tag}: {rounds} rounds over {span} ms: the sync failed {struck} times, completed {survived} times"

@@ -11,7 +11,7 @@ use predicates::prelude::*;
 use rusqlite::Connection;
 
 mod common;
-use common::{delays, keyworks, scratch_dir};
+use common::{delays, keyworks, portfolio_rows as data, scratch_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_keyworks");
 
@@ -40,34 +40,6 @@ fn hub_and_replicas(dir: &Path, names: &[&str]) -> (PathBuf, Vec<PathBuf>) {
         })
         .collect();
     (hub, replicas)
-}
-
-/// The portfolio's rows (not the log), as text: equal dumps are the same portfolio.
-fn data(path: &Path) -> String {
-    let conn = Connection::open(path).unwrap();
-    let mut out = String::new();
-    for table in [
-        "projects",
-        "tasks",
-        "dependencies",
-        "weekly_updates",
-        "targets",
-        "baselines",
-    ] {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
-            .unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(r) = rows.next().unwrap() {
-            for i in 0..n {
-                let v: rusqlite::types::Value = r.get(i).unwrap();
-                out.push_str(&format!("{v:?}|"));
-            }
-            out.push('\n');
-        }
-    }
-    out
 }
 
 fn verify(db: &Path) {

@@ -198,23 +198,6 @@ REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public FROM {REA
     )
 }
 
-/// The tables of the hub on the server, in the order a load writes them.
-pub const HUB_TABLES: &[&str] = &[
-    "portfolio",
-    "calendars",
-    "calendar_exceptions",
-    "projects",
-    "targets",
-    "tasks",
-    "dependencies",
-    "weekly_updates",
-    "baselines",
-    "baseline_tasks",
-    "change_log",
-    "sync_replicas",
-    "sync_origins",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;

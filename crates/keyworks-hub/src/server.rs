@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use keyworks_core::Error;
 use keyworks_core::audit::verify::LOGGED_TABLES;
-use keyworks_core::sync::mirror::{HubDelta, RowNow};
+use keyworks_core::sync::mirror::{HubDelta, RowNow, touched};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 use serde_json::{Map, Value};
@@ -203,18 +203,8 @@ pub(crate) fn read_delta(
         "SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.replica_no), '[]') FROM sync_replicas r",
         &[],
     )?;
-    let mut touched: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
-    for entry in &log {
-        let table = entry.get("table_name").and_then(Value::as_str);
-        let id = entry.get("row_id").and_then(Value::as_i64);
-        if let (Some(table), Some(id)) = (table, id)
-            && let Some(t) = LOGGED_TABLES.iter().find(|t| **t == table)
-        {
-            touched.entry(t).or_default().insert(id);
-        }
-    }
     let mut rows = Vec::new();
-    for (table, ids) in touched {
+    for (table, ids) in touched(&log) {
         let ids: Vec<i64> = ids.into_iter().collect();
         let found = json_rows(
             tx,

@@ -213,18 +213,3 @@ pub fn verify(address: &ServerAddress) -> Result<ServerVerified, Error> {
         last_change: last,
     })
 }
-
-/// The value of one column of a server table, for tests and the load benchmark.
-pub fn count_rows(address: &ServerAddress, table: &str) -> Result<i64, Error> {
-    let mut server = Server::connect(address)?;
-    let err = |e: postgres::Error| server_error(address, &e);
-    if !crate::schema::HUB_TABLES.contains(&table) {
-        return Err(Error::Internal(format!("no hub table {table}")));
-    }
-    let v: i64 = server
-        .client
-        .query_one(&format!("SELECT count(*) FROM {table}"), &[])
-        .map_err(err)?
-        .get(0);
-    Ok(v)
-}

@@ -67,3 +67,32 @@ pub fn delays(seed: u64, rounds: usize, max_ms: u64) -> Vec<u64> {
         })
         .collect()
 }
+
+/// The portfolio's rows (not the log) in a file, as text: equal dumps are the same portfolio.
+pub fn portfolio_rows(path: &Path) -> String {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut out = String::new();
+    for table in [
+        "projects",
+        "tasks",
+        "dependencies",
+        "weekly_updates",
+        "targets",
+        "baselines",
+        "calendar_exceptions",
+    ] {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
+            .unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..n {
+                let v: rusqlite::types::Value = r.get(i).unwrap();
+                out.push_str(&format!("{v:?}|"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -149,22 +149,14 @@ pub fn client(url: &str) -> postgres::Client {
 pub fn fingerprint(url: &str) -> String {
     let mut c = client(url);
     let mut parts = Vec::new();
-    for table in [
-        "keyworks_hub",
-        "portfolio",
-        "calendars",
-        "calendar_exceptions",
-        "projects",
-        "targets",
-        "tasks",
-        "dependencies",
-        "weekly_updates",
-        "baselines",
-        "baseline_tasks",
-        "change_log",
-        "sync_replicas",
-        "sync_origins",
-    ] {
+    let tables = std::iter::once("keyworks_hub")
+        .chain(keyworks_core::audit::verify::LOGGED_TABLES.iter().copied())
+        .chain(
+            keyworks_core::sync::mirror::HUB_RECORD_TABLES
+                .iter()
+                .copied(),
+        );
+    for table in tables {
         let row = c
             .query_one(
                 &format!(
@@ -177,4 +169,43 @@ pub fn fingerprint(url: &str) -> String {
         parts.push(format!("{table}:{n}:{digest}"));
     }
     parts.join("\n")
+}
+
+/// Weekly updates (id, narrative, percent) as one line each, the same for a file and a server.
+pub fn file_updates(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, narrative, percent_complete FROM weekly_updates ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok(format!(
+            "{}|{}|{}",
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, f64>(2)?
+        ))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// The server hub's weekly updates, as `file_updates` writes them.
+pub fn server_updates(url: &str) -> Vec<String> {
+    client(url)
+        .query(
+            "SELECT id, narrative, percent_complete FROM weekly_updates ORDER BY id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}|{}|{}",
+                r.get::<_, i64>(0),
+                r.get::<_, String>(1),
+                r.get::<_, f64>(2)
+            )
+        })
+        .collect()
 }

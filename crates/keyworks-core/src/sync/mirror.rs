@@ -7,7 +7,7 @@
 //! by name as JSON values, so the server side holds the tables and the log and runs no copy of
 //! any KeyWorks query: this file is the line between the two (ARCHITECTURE.md).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, Transaction, params_from_iter};
 use serde::{Deserialize, Serialize};
@@ -84,6 +84,21 @@ fn rows_of(conn: &Connection, sql: &str, params: &[i64]) -> Result<Vec<Map<Strin
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The logged rows that change-log rows `log` touched, by table.
+pub fn touched(log: &[Map<String, Value>]) -> BTreeMap<&'static str, BTreeSet<i64>> {
+    let mut touched: BTreeMap<&'static str, BTreeSet<i64>> = BTreeMap::new();
+    for entry in log {
+        let table = entry.get("table_name").and_then(Value::as_str);
+        let id = entry.get("row_id").and_then(Value::as_i64);
+        if let (Some(table), Some(id)) = (table, id)
+            && let Some(t) = LOGGED_TABLES.iter().find(|t| **t == table)
+        {
+            touched.entry(t).or_default().insert(id);
+        }
+    }
+    touched
+}
+
 /// What changed in the hub at `conn` after change-log id `after`.
 pub(crate) fn delta_after(conn: &Connection, after: i64) -> Result<HubDelta> {
     let log = rows_of(
@@ -97,23 +112,16 @@ pub(crate) fn delta_after(conn: &Connection, after: i64) -> Result<HubDelta> {
         &[after],
     )?;
     let replicas = rows_of(conn, "SELECT * FROM sync_replicas ORDER BY replica_no", &[])?;
-    let mut touched = BTreeSet::new();
-    for entry in &log {
-        let table = entry.get("table_name").and_then(Value::as_str);
-        let id = entry.get("row_id").and_then(Value::as_i64);
-        if let (Some(table), Some(id)) = (table, id)
-            && LOGGED_TABLES.contains(&table)
-        {
-            touched.insert((table.to_owned(), id));
+    let mut rows = Vec::new();
+    for (table, ids) in touched(&log) {
+        for id in ids {
+            rows.push(RowNow {
+                table: table.to_owned(),
+                id,
+                fields: current(conn, table, id)?,
+            });
         }
     }
-    let rows = touched
-        .into_iter()
-        .map(|(table, id)| {
-            let fields = current(conn, &table, id)?;
-            Ok(RowNow { table, id, fields })
-        })
-        .collect::<Result<_>>()?;
     Ok(HubDelta {
         complete: false,
         after,
