@@ -36,8 +36,7 @@ const check = (ok, what) => {
   if (!ok) throw new Error(what);
 };
 
-const query = new URL(admin.replace("postgresql://", "http://")).searchParams;
-const port = query.get("port");
+const port = new URLSearchParams(admin.split("?")[1] ?? "").get("port");
 const db = `kw_e2e_${process.pid}`;
 const dbAdmin = admin.replace("/postgres?", `/${db}?`);
 const tcp = (user) => `postgresql://${user}@127.0.0.1:${port}/${db}`;

@@ -18,6 +18,17 @@ use crate::copy::level_copy;
 use crate::schema::{MIGRATIONS, roles_sql, supported_version, views_sql};
 use crate::server::{Server, hub_row, last_change, read_complete, server_error, write_delta};
 
+/// Runs `f` on a plain thread of its own. The `postgres` client drives a small runtime of its
+/// own and panics when called inside another one, which is where the desktop app's async
+/// commands run (Tauri's); a thread per use case costs nothing beside a network round trip.
+fn on_plain_thread<T: Send>(f: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
+    std::thread::scope(|s| {
+        s.spawn(f)
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the server hub's thread panicked".into())))
+    })
+}
+
 /// A hub just loaded onto a server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HubLoaded {
@@ -30,6 +41,10 @@ pub struct HubLoaded {
 /// Loads the portfolio file `from` (its rows and its whole change log) into the empty
 /// database at `address`, with the hub's schema, views and roles, in one server transaction.
 pub fn init(address: &ServerAddress, from: &Path, stamp: &Stamp) -> Result<HubLoaded, Error> {
+    on_plain_thread(|| init_here(address, from, stamp))
+}
+
+fn init_here(address: &ServerAddress, from: &Path, stamp: &Stamp) -> Result<HubLoaded, Error> {
     let source = Db::open_checked(from, Access::ReadOnly)?;
     let id = source.hub_identity()?;
     if id.hub_file_id.is_some() {
@@ -152,8 +167,10 @@ pub fn create_replica(
     label: &str,
     stamp: &Stamp,
 ) -> Result<ReplicaMade, Error> {
-    with_hub(address, |hub| {
-        Db::create_replica_from(hub, out, label, stamp)
+    on_plain_thread(|| {
+        with_hub(address, |hub| {
+            Db::create_replica_from(hub, out, label, stamp)
+        })
     })
 }
 
@@ -166,7 +183,7 @@ pub fn sync(
 ) -> Result<SyncOutcome, Error> {
     // Refused before the server is asked: a plain file gets NotAReplica.
     db.replica_hub()?;
-    with_hub(address, |hub| db.sync_with_hub(hub, decisions, merger))
+    on_plain_thread(|| with_hub(address, |hub| db.sync_with_hub(hub, decisions, merger)))
 }
 
 /// Applies a change package to the server hub.
@@ -176,8 +193,10 @@ pub fn apply_changes(
     decisions: &Decisions,
     merger: &Stamp,
 ) -> Result<PackageOutcome, Error> {
-    with_hub(address, |hub| {
-        Db::apply_changes_to(hub, package, decisions, merger)
+    on_plain_thread(|| {
+        with_hub(address, |hub| {
+            Db::apply_changes_to(hub, package, decisions, merger)
+        })
     })
 }
 
@@ -193,6 +212,10 @@ pub struct ServerVerified {
 /// REPEATABLE READ transaction) into a private in-memory file and verifies that; a reader
 /// may run it.
 pub fn verify(address: &ServerAddress) -> Result<ServerVerified, Error> {
+    on_plain_thread(|| verify_here(address))
+}
+
+fn verify_here(address: &ServerAddress) -> Result<ServerVerified, Error> {
     let mut server = Server::connect(address)?;
     let err = |e: postgres::Error| server_error(address, &e);
     let mut tx = server
