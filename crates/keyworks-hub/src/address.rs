@@ -81,6 +81,8 @@ impl ServerAddress {
     pub fn label(&self) -> String {
         let host = match self.config.get_hosts().first() {
             Some(Host::Tcp(h)) => h.clone(),
+            // Unix sockets exist only on Unix; on Windows the match is whole without them.
+            #[cfg(unix)]
             Some(Host::Unix(p)) => p.display().to_string(),
             None => "localhost".into(),
         };
