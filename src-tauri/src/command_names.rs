@@ -54,4 +54,5 @@ pub const COMMAND_NAMES: &[&str] = &[
     "export_table",
     "sync_status",
     "sync_now",
+    "create_server_replica",
 ];

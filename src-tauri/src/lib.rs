@@ -83,6 +83,7 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             exports::export_table,
             sync_commands::sync_status,
             sync_commands::sync_now,
+            sync_commands::create_server_replica,
         ])
         .events(collect_events![
             FileChanged,

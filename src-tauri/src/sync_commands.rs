@@ -8,7 +8,7 @@ use keyworks_core::sync::{ConflictDecision, Decisions, SyncOutcome, SyncStatus};
 use tauri::State;
 
 use crate::ipc_error::IpcError;
-use crate::open_file::OpenFile;
+use crate::open_file::{OpenFile, OpenFileInfo, OpenMode};
 use crate::preferences::PreferencesStore;
 
 /// The server hub's password as the person typed it in this session: in memory only, never
@@ -75,4 +75,54 @@ pub fn sync_now(
         session.forget();
     }
     Ok(outcome?.in_words(lang))
+}
+
+/// Makes an offline replica of the server hub at `url` and opens it in the window. The
+/// replica goes into the app's data folder (beside the default portfolio; the notice and the
+/// recent files say where), named after the author, never over an existing file. The URL
+/// becomes the preferred server when none is set; `password` is kept as for `sync_now`.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn create_server_replica(
+    file: State<'_, OpenFile>,
+    prefs: State<'_, PreferencesStore>,
+    session: State<'_, SessionPassword>,
+    url: String,
+    password: Option<String>,
+) -> Answer<OpenFileInfo> {
+    let stamp = file.stamp()?;
+    // The per-user data folder, where the default portfolio lives too.
+    let folder = keyworks_core::default_db_path()
+        .and_then(|p| p.parent().map(|d| d.join("离线副本")))
+        .ok_or_else(|| IpcError::internal("找不到本机的用户数据文件夹。"))?;
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| IpcError::internal(format!("无法建立文件夹 {}：{e}", folder.display())))?;
+    let out = (1..)
+        .map(|n| {
+            let tail = if n == 1 {
+                String::new()
+            } else {
+                format!("-{n}")
+            };
+            folder.join(format!("{}-离线副本{tail}.sqlite", stamp.author()))
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| folder.join("离线副本.sqlite"));
+    let label = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let password = session.remember(password);
+    let made = keyworks_api::hubs::create_replica(&url, password.as_deref(), &out, &label, &stamp);
+    if let Err(e) = &made {
+        if e.code() == keyworks_core::ErrorCode::Login {
+            session.forget();
+        }
+    }
+    made?;
+    if prefs.get()?.hub_url.is_empty() {
+        let current = prefs.get()?;
+        prefs.set(&current.author, current.stale_lock_hours, &url)?;
+    }
+    file.open(&out, OpenMode::Edit, true)
 }

@@ -4,11 +4,13 @@
 //     node e2e/server-sync.mjs /abs/path/to/keyworks-app [screenshot-dir]
 //
 // The zone's portfolio lives on a private PostgreSQL server (loaded with `keyworks hub init`);
-// 王工 and 刘工 each have a login in the keyworks_writer role and a replica. 王工 syncs an update
-// with the CLI. 刘工 opens his replica in the app, types an update, presses 同步, is asked for
-// his password, types a wrong one and is told so, types his own, and the sync completes; a
-// second 同步 does not ask again. Then: the server holds his words (psql), `verify --hub`
-// passes, and neither the preferences nor his replica holds the password.
+// 王工 and 刘工 each have a login in the keyworks_writer role. 王工 has a replica (CLI) and syncs
+// an update. 刘工 starts the app, types the server's address in 编辑 → 首选项…, makes his
+// offline replica from there: a wrong password is refused in the dialog, his own makes the
+// replica and opens it. He types an update and presses 同步: the session's password is used,
+// nothing is asked. Restarted, the app asks for the password at 同步 (memory only), and a
+// second 同步 in that session does not. Then: the server holds his words (psql), 王工's
+// replica receives them, `verify --hub` passes, and no file holds the password.
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
@@ -66,9 +68,8 @@ async function main() {
     psql(dbAdmin, `DO $$ BEGIN CREATE ROLE ${user} LOGIN PASSWORD '${pw}' IN ROLE keyworks_writer; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
   }
   const wang = join(home, "王工.sqlite");
-  const liu = join(home, "刘工.sqlite");
   keyworks(wang, "王工", "wang-pw", "replica", "create", "--from", tcp("wang"), "--out", wang);
-  keyworks(liu, "刘工", "liu-pw-2021", "replica", "create", "--from", tcp("liu"), "--out", liu);
+  const liu = join(dataHome, "cn.xa-hitech.keyworks", "离线副本", "刘工-离线副本.sqlite");
   keyworks(wang, "王工", "wang-pw", "update", "KP21-05", "--week", "2021-W24", "--percent", "30", "--status", "绿", "--narrative", "王工：桩基完成");
   keyworks(wang, "王工", "wang-pw", "sync");
   log("a PostgreSQL hub loaded from the shared file; 王工 synced a W24 update into it (CLI)");
@@ -82,23 +83,19 @@ async function main() {
       { XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: configHome, XDG_CACHE_HOME: cacheHome, PGPASSWORD: "", PGPASSFILE: join(home, "none") },
       ["ignore", "inherit", "inherit"],
     );
-    s = await Session.start(app, [liu], shots);
+    s = await Session.start(app, [], shots);
     await until("the name dialog", async () => (await s.all('[data-testid="first-name"]')).length > 0);
     await s.type('[data-testid="first-name"]', "刘工");
     await s.click('[data-testid="dialog-ok"]');
     await until("the name saved", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("刘工"));
 
-    await s.click('[data-testid="nav-updates"]');
-    await s.choose('[data-testid="update-project"]', "KP21-01");
-    await s.type('[data-testid="update-week"]', "2021-W24");
-    await s.type('[data-testid="update-percent"]', "45");
-    await s.type('[data-testid="update-narrative"]', "刘工：外墙施工过半");
-    await s.click('[data-testid="record-update"]');
-    await until("the update submitted", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("已提交2021年第24周周报"));
-
-    await s.click('[data-testid="sync"]');
-    await until("the password prompt", async () => (await s.all('[data-testid="sync-password"]')).length > 0);
-    await s.type('[data-testid="sync-password"]', "not-my-password");
+    // 编辑 → 首选项… (the gear): the server's address, then a replica of it.
+    await s.click('[data-testid="open-preferences"]');
+    await until("the preferences", async () => (await s.all('[data-testid="prefs-hub-url"]')).length > 0);
+    await s.type('[data-testid="prefs-hub-url"]', tcp("liu"));
+    await s.click('[data-testid="prefs-server-replica"]');
+    await until("the replica dialog", async () => (await s.all('[data-testid="server-replica-password"]')).length > 0);
+    await s.type('[data-testid="server-replica-password"]', "not-my-password");
     await s.click('[data-testid="dialog-ok"]');
     const refused = await until("the refusal", async () => {
       const t = await s.text('[role="alert"]');
@@ -107,17 +104,40 @@ async function main() {
     check(!refused.includes("not-my-password"), `the refusal shows the password: ${refused}`);
     await sleep(400);
     await s.screenshot("server-sync-01-password-refused");
-    log(`a wrong password is refused in the prompt: ${refused.slice(0, 80)}…`);
+    log(`a wrong password is refused in the replica dialog: ${refused.slice(0, 60)}…`);
+    await s.type('[data-testid="server-replica-password"]', "liu-pw-2021");
+    await s.click('[data-testid="dialog-ok"]');
+    await until("the replica made and opened", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("已创建并打开离线副本"));
+    check(existsSync(liu), `no replica at ${liu}`);
+    const state = await until("the sync state in the top bar", async () => s.text('[data-testid="sync-state"]'));
+    log(`the replica is made in the app's data folder and open; the top bar reads ${state}`);
+
+    await s.click('[data-testid="nav-updates"]');
+    await s.choose('[data-testid="update-project"]', "KP21-01");
+    await s.type('[data-testid="update-week"]', "2021-W24");
+    await s.type('[data-testid="update-percent"]', "45");
+    await s.type('[data-testid="update-narrative"]', "刘工：外墙施工过半");
+    await s.click('[data-testid="record-update"]');
+    await until("the update submitted", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("已提交2021年第24周周报"));
+    await s.click('[data-testid="sync"]');
+    await until("the sync done", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("同步完成"));
+    check((await s.all('[data-testid="sync-password"]')).length === 0, "asked again in the same session");
+    await s.screenshot("server-sync-02-synced");
+    log("an update typed and synced with the session's password, nothing asked");
+
+    // A new session (the app restarted on the replica): 同步 asks, once.
+    await s.close();
+    s = await Session.start(app, [liu], shots);
+    await until("the replica reopened", async () => s.text('[data-testid="sync-state"]'));
+    await s.click('[data-testid="sync"]');
+    await until("the password prompt", async () => (await s.all('[data-testid="sync-password"]')).length > 0);
+    await sleep(400);
+    await s.screenshot("server-sync-03-password-asked");
     await s.type('[data-testid="sync-password"]', "liu-pw-2021");
     await s.click('[data-testid="dialog-ok"]');
-    await until("the sync done", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("同步完成"));
+    await until("synced after the prompt", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("同步完成"));
     check((await s.all('[data-testid="sync-password"]')).length === 0, "the prompt stayed open");
-    const after = await until("nothing waiting", async () => {
-      const t = await s.text('[data-testid="sync-state"]');
-      return t && !t.includes("待上传") ? t : null;
-    });
-    await s.screenshot("server-sync-02-synced");
-    log(`the right password: synced; the top bar reads ${after}`);
+    log("restarted: 同步 asked for the password and synced");
 
     // The session remembers it: a second 同步 does not ask.
     await s.click('[data-testid="sync"]');

@@ -172,6 +172,13 @@ export const commands = {
 	 *  when the server asked for one (ErrorCode::Login): kept for this session only.
 	 */
 	syncNow: (decisions: ConflictDecision[], lang: Lang, password: string | null) => typedError<SyncOutcome, IpcError>(__TAURI_INVOKE("sync_now", { decisions, lang, password })),
+	/**
+	 *  Makes an offline replica of the server hub at `url` and opens it in the window. The
+	 *  replica goes into the app's data folder (beside the default portfolio; the notice and the
+	 *  recent files say where), named after the author, never over an existing file. The URL
+	 *  becomes the preferred server when none is set; `password` is kept as for `sync_now`.
+	 */
+	createServerReplica: (url: string, password: string | null) => typedError<OpenFileInfo, IpcError>(__TAURI_INVOKE("create_server_replica", { url, password })),
 };
 
 /** Events */

@@ -10,6 +10,7 @@ import Dashboard from "../src/views/Dashboard.svelte";
 import ProjectView from "../src/views/ProjectView.svelte";
 import WeeklyUpdate from "../src/views/WeeklyUpdate.svelte";
 import SyncChip from "../src/views/SyncChip.svelte";
+import ServerReplicaDialog from "../src/views/ServerReplicaDialog.svelte";
 import type { Conflict } from "../src/bindings";
 
 let file: FakeFile;
@@ -173,6 +174,27 @@ describe("views on the mock backend", () => {
     expect($('[data-testid="sync-password"]')).toBeNull();
     const sent = file.calls.filter((c) => c.cmd === "sync_now").map((c) => (c.args as { password: string | null }).password);
     expect(sent).toEqual([null, "wrong", "s3cret"]);
+  });
+
+  it("an offline replica of a server is made from the dialog with the password typed, and a refusal is said there", async () => {
+    file.syncAnswers = [{ code: "login", message: "无法登录共享服务器 postgresql://王工@db/keyworks：password authentication failed" }];
+    let closed = false;
+    view = mount(ServerReplicaDialog, { target: document.body, props: { url: "postgresql://王工@db/keyworks", onclose: () => (closed = true) } });
+    await settle(() => $('[data-testid="server-replica-password"]') !== null, "the dialog");
+    expect($<HTMLInputElement>('[data-testid="server-replica-url"]')?.value).toBe("postgresql://王工@db/keyworks");
+    type('[data-testid="server-replica-password"]', "wrong");
+    $<HTMLButtonElement>('[data-testid="dialog-ok"]')?.click();
+    await settle(() => (document.body.textContent ?? "").includes("password authentication failed"), "the refusal said");
+    expect(closed).toBe(false);
+    type('[data-testid="server-replica-password"]', "s3cret");
+    $<HTMLButtonElement>('[data-testid="dialog-ok"]')?.click();
+    await settle(() => closed, "closed once made");
+    expect(app.notice).toContain("测试员-离线副本.sqlite");
+    const sent = file.calls.filter((c) => c.cmd === "create_server_replica").map((c) => c.args as { url: string; password: string | null });
+    expect(sent).toEqual([
+      { url: "postgresql://王工@db/keyworks", password: "wrong" },
+      { url: "postgresql://王工@db/keyworks", password: "s3cret" },
+    ]);
   });
 
   it("a file that is no replica shows no sync button", async () => {

@@ -64,14 +64,15 @@ pub fn sync(
     }
 }
 
-/// Makes `out` an offline replica of the hub `from`.
+/// Makes `out` an offline replica of the hub `from`; `password` as for `sync`.
 pub fn create_replica(
     from: &str,
+    password: Option<&str>,
     out: &Path,
     label: &str,
     stamp: &Stamp,
 ) -> Result<ReplicaMade, Error> {
-    match HubAddress::parse(from)? {
+    match HubAddress::parse_with(from, password)? {
         HubAddress::File(path) => {
             Db::open_checked(&path, Access::ReadWrite)?.create_replica(out, label, stamp)
         }

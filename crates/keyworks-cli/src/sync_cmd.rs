@@ -91,7 +91,7 @@ pub fn replica(action: &ReplicaAction, path: &Path, stamp: &Stamp) -> Result<Exi
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let made = hubs::create_replica(from, out, &label, stamp)?;
+            let made = hubs::create_replica(from, None, out, &label, stamp)?;
             let shown = hubs::HubAddress::parse(from)?.shown();
             println!(
                 "已创建离线副本 {}（第 {} 号副本，共享文件 {}）。在副本上工作，回到内网后用 keyworks --db {} sync 同步。",

@@ -272,6 +272,11 @@ export class FakeFile {
         return [];
       case "sync_status":
         return this.syncStatus;
+      case "create_server_replica": {
+        const next = this.syncAnswers.shift();
+        if (next && "code" in next) throw next;
+        return { ...file, path: "/mock/离线副本/测试员-离线副本.sqlite", file_name: "测试员-离线副本.sqlite" };
+      }
       case "sync_now": {
         const next = this.syncAnswers.shift();
         if (next && "code" in next) throw next;
