@@ -114,10 +114,10 @@ pub fn create_server_replica(
         .unwrap_or_default();
     let password = session.remember(password);
     let made = keyworks_api::hubs::create_replica(&url, password.as_deref(), &out, &label, &stamp);
-    if let Err(e) = &made {
-        if e.code() == keyworks_core::ErrorCode::Login {
-            session.forget();
-        }
+    if let Err(e) = &made
+        && e.code() == keyworks_core::ErrorCode::Login
+    {
+        session.forget();
     }
     made?;
     if prefs.get()?.hub_url.is_empty() {
