@@ -6,6 +6,7 @@
 # = offlineInstaller) is built on a Windows machine: see README.
 #
 #   bash scripts/build-windows.sh        → $CARGO_TARGET_DIR/windows/KeyWorks/{KeyWorks.exe,WebView2Loader.dll}
+#                                           and the CLI, $CARGO_TARGET_DIR/windows/cli/keyworks.exe
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyworks/target}"
@@ -37,12 +38,17 @@ export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER="$linker"
 # As scripts/run.sh builds release (custom-protocol is the crate's default feature), for the
 # Windows target. The icon is src-tauri/icons/icon.ico (bundle.icon in tauri.conf.json), which
 # tauri-build embeds as the exe's resource.
-cargo build --release --locked --target "$target" -p keyworks-app
+# The app, and the CLI beside it (managers schedule the weekly PDF with Task Scheduler).
+cargo build --release --locked --target "$target" -p keyworks-app -p keyworks-cli
 
 built="$CARGO_TARGET_DIR/$target/release"
 out="$CARGO_TARGET_DIR/windows/KeyWorks"
 mkdir -p "$out"
 cp "$built/keyworks-app.exe" "$out/KeyWorks.exe"
+# In a folder of its own: Windows file names ignore case, so keyworks.exe and KeyWorks.exe
+# cannot share one.
+mkdir -p "$CARGO_TARGET_DIR/windows/cli"
+cp "$built/keyworks.exe" "$CARGO_TARGET_DIR/windows/cli/keyworks.exe"
 # webview2-com-sys ships the loader and its build script copies it into its OUT_DIR (x64).
 loader=$(find "$built/build" -path '*webview2-com-sys-*/out/x64/WebView2Loader.dll' 2>/dev/null | head -n1 || true)
 if [ -z "$loader" ]; then

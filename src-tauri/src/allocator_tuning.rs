@@ -6,7 +6,7 @@
 //! PSS 150 MB with the defaults, 96 MB with a fixed 256 KiB mmap threshold and two arenas.
 
 /// Call first thing in `main`, before any thread starts.
-// The one unsafe call in the workspace: glibc offers no safe way to set these, and setting
+// One of the two unsafe calls in the workspace (renderer_choice has the other): glibc offers no safe way to set these, and setting
 // them through GLIBC_TUNABLES would need the app to re-execute itself.
 #[allow(unsafe_code)]
 pub fn tune() {

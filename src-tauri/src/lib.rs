@@ -12,6 +12,8 @@ pub mod ipc_error;
 pub mod open_file;
 mod os_open;
 pub mod preferences;
+#[cfg(target_os = "linux")]
+mod renderer_choice;
 pub mod sync_commands;
 mod window_size;
 
@@ -215,6 +217,8 @@ pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
 /// The desktop app's entry point. An optional first argument names the file to open.
 pub fn run() {
     allocator_tuning::tune();
+    #[cfg(target_os = "linux")]
+    renderer_choice::apply();
     let start = std::env::args_os()
         .nth(1)
         .map(|p| StartFile::Path(PathBuf::from(p)))
