@@ -30,12 +30,20 @@ bash scripts/test-desktop.sh 2>&1 | tee -a "$log"
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# The app's own tests ran above, on the one build of it.
-step "cargo test (unit, integration, CLI, report)"
-cargo test --workspace --exclude keyworks-app --locked 2>&1 | tee -a "$log"
-
-step "Windows cross-build (x86_64-pc-windows-gnu: KeyWorks.exe + WebView2Loader.dll)"
+# Before the tests: the CLI's Windows build runs its main path under Wine among them
+# (crates/keyworks-cli/tests/windows_cli.rs), compared with the Linux build.
+step "Windows cross-build (x86_64-pc-windows-gnu: KeyWorks.exe + WebView2Loader.dll, keyworks.exe) and Wine"
 bash scripts/build-windows.sh
+if ! command -v wine >/dev/null 2>&1; then
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q wine64
+fi
+export KEYWORKS_WINDOWS_CLI="$CARGO_TARGET_DIR/windows/cli/keyworks.exe"
+
+# The app's own tests ran above, on the one build of it.
+step "cargo test (unit, integration, CLI under Linux and under Wine, report)"
+cargo test --workspace --exclude keyworks-app --locked 2>&1 | tee -a "$log"
 
 step "benchmarks, one iteration each (figures come from 'cargo bench')"
 cargo test --workspace --exclude keyworks-app --locked --benches 2>&1 | tee -a "$log"

@@ -1,0 +1,374 @@
+//! The CLI's Windows build (x86_64-pc-windows-gnu, `scripts/build-windows.sh`) run under Wine
+//! on its main path, in a folder whose path holds Chinese characters and a space
+//! (`C:\users\王工\Documents\重点 项目\portfolio.sqlite`), and compared with this Linux build on the
+//! same input: the same JSON, the same report content hash, the same verify result.
+//!
+//! `KEYWORKS_WINDOWS_CLI` names the exe; scripts/test.sh builds it before the tests and sets it.
+//! Without it the test says so and passes only outside CI: under `CI=true` it fails.
+//!
+//! Where Wine is not Windows: Debian 12's Wine 8.0 lacks bcryptprimitives.dll, which Rust's
+//! standard library calls on every Windows 10/11 for random numbers; the test installs a
+//! stand-in into its own Wine prefix (tests/wine/bcryptprimitives.c, never shipped). Wine also
+//! has no SMB oplocks or share modes of a real file server; the lock-file and path logic are
+//! covered by unit tests on every platform instead.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const LINUX_BIN: &str = env!("CARGO_BIN_EXE_keyworks");
+
+/// The Windows exe, or None (outside CI only) when it was not built.
+fn windows_exe() -> Option<PathBuf> {
+    match std::env::var_os("KEYWORKS_WINDOWS_CLI") {
+        Some(p) => Some(PathBuf::from(p)),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("KEYWORKS_WINDOWS_CLI is not set: scripts/test.sh builds keyworks.exe first")
+        }
+        None => {
+            eprintln!(
+                "not run: set KEYWORKS_WINDOWS_CLI to a keyworks.exe (scripts/build-windows.sh)"
+            );
+            None
+        }
+    }
+}
+
+/// A Wine prefix of this test binary's own, with the bcryptprimitives stand-in.
+fn prefix() -> &'static Path {
+    static PREFIX: OnceLock<PathBuf> = OnceLock::new();
+    PREFIX.get_or_init(|| {
+        let prefix = std::env::temp_dir().join(format!("keyworks-wine-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&prefix);
+        let boot = Command::new("wineboot")
+            .arg("--init")
+            .env("WINEPREFIX", &prefix)
+            .env("WINEDEBUG", "-all")
+            .output()
+            .expect("wine is installed (Debian's wine64; scripts/test.sh installs it)");
+        assert!(
+            boot.status.success(),
+            "wineboot: {}",
+            String::from_utf8_lossy(&boot.stderr)
+        );
+        let dll = prefix.join("drive_c/windows/system32/bcryptprimitives.dll");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wine/bcryptprimitives.c");
+        let cc = Command::new("x86_64-w64-mingw32-gcc")
+            .args(["-O2", "-shared", "-o"])
+            .arg(&dll)
+            .arg(&source)
+            .arg("-ladvapi32")
+            .output()
+            .expect("mingw-w64 is installed (scripts/build-windows.sh installs it)");
+        assert!(
+            cc.status.success(),
+            "{}",
+            String::from_utf8_lossy(&cc.stderr)
+        );
+        prefix
+    })
+}
+
+/// Runs the Windows exe under Wine with `args`.
+fn windows(exe: &Path, args: &[&str]) -> Output {
+    Command::new("wine")
+        .arg(exe)
+        .args(args)
+        .env("WINEPREFIX", prefix())
+        .env("WINEDEBUG", "-all")
+        .env("KEYWORKS_AUTHOR", "王工")
+        .env_remove("KEYWORKS_DB")
+        .output()
+        .unwrap()
+}
+
+fn linux(args: &[&str]) -> Output {
+    Command::new(LINUX_BIN)
+        .args(args)
+        .env("KEYWORKS_AUTHOR", "王工")
+        .env_remove("KEYWORKS_DB")
+        .output()
+        .unwrap()
+}
+
+fn ok(out: Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what}: exit {:?}\n{}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap()
+}
+
+/// The content hash a weekly report prints in its footer.
+fn report_hash(pdf: &Path) -> String {
+    let text = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let at = text.find("SHA-256").expect("a content hash in the footer") + "SHA-256".len();
+    text[at..]
+        .chars()
+        .skip_while(|c| !c.is_ascii_hexdigit())
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}
+
+/// The first worksheet of an xlsx, as XML (the files also hold their creation time).
+fn first_sheet(xlsx: &Path) -> String {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet1.xml').decode())",
+        ])
+        .arg(xlsx)
+        .output()
+        .unwrap();
+    ok(out, "reading the sheet")
+}
+
+#[test]
+fn the_windows_build_does_the_main_path_in_a_chinese_folder_as_the_linux_build_does() {
+    let Some(exe) = windows_exe() else { return };
+    let folder = prefix().join("drive_c/users/王工/Documents/重点 项目");
+    std::fs::create_dir_all(&folder).unwrap();
+    let win_db = r"C:\users\王工\Documents\重点 项目\portfolio.sqlite";
+    let dir = tempfile::tempdir().unwrap();
+    let lin_folder = dir.path().join("重点 项目");
+    std::fs::create_dir_all(&lin_folder).unwrap();
+    let lin_db_path = lin_folder.join("portfolio.sqlite");
+    let lin_db = lin_db_path.to_str().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/testdata/mspdi/mpxj-sample.xml");
+    assert!(
+        sample.is_file(),
+        "../shared/testdata is missing: {}",
+        sample.display()
+    );
+    std::fs::copy(&sample, folder.join("样例 计划.xml")).unwrap();
+    std::fs::copy(&sample, lin_folder.join("样例 计划.xml")).unwrap();
+    let win_in = |name: &str| format!(r"C:\users\王工\Documents\重点 项目\{name}");
+    let lin_in = |name: &str| lin_folder.join(name).to_str().unwrap().to_owned();
+
+    // Each step on both builds; the Windows paths are Windows paths throughout.
+    let both = |step: &str, win: &[&str], lin: &[&str]| -> (String, String) {
+        (
+            ok(windows(&exe, win), &format!("windows: {step}")),
+            ok(linux(lin), &format!("linux: {step}")),
+        )
+    };
+    let (w, _) = both("init", &["--db", win_db, "init"], &["--db", lin_db, "init"]);
+    assert!(
+        w.contains(r"C:\users\王工\Documents\重点 项目\portfolio.sqlite"),
+        "{w}"
+    );
+    assert!(folder.join("portfolio.sqlite").is_file());
+
+    let update = |db: &str| {
+        vec![
+            "--db".to_owned(),
+            db.to_owned(),
+            "update".into(),
+            "KP21-02".into(),
+            "--week".into(),
+            "2021-W24".into(),
+            "--percent".into(),
+            "61".into(),
+            "--status".into(),
+            "黄".into(),
+            "--narrative".into(),
+            "设备调试，节点推迟一周".into(),
+        ]
+    };
+    let wu = update(win_db);
+    let lu = update(lin_db);
+    both(
+        "update",
+        &wu.iter().map(String::as_str).collect::<Vec<_>>(),
+        &lu.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    both(
+        "milestone done",
+        &[
+            "--db",
+            win_db,
+            "milestone",
+            "done",
+            "189",
+            "--date",
+            "2021-06-10",
+        ],
+        &[
+            "--db",
+            lin_db,
+            "milestone",
+            "done",
+            "189",
+            "--date",
+            "2021-06-10",
+        ],
+    );
+    let (w, l) = both(
+        "import",
+        &[
+            "--db",
+            win_db,
+            "import",
+            &win_in("样例 计划.xml"),
+            "--as",
+            "MPXJ-1",
+        ],
+        &[
+            "--db",
+            lin_db,
+            "import",
+            &lin_in("样例 计划.xml"),
+            "--as",
+            "MPXJ-1",
+        ],
+    );
+    assert!(w.contains("MPXJ-1") && l.contains("MPXJ-1"), "{w}\n{l}");
+
+    let (w, l) = both(
+        "projects --json",
+        &["--db", win_db, "projects", "--json"],
+        &["--db", lin_db, "projects", "--json"],
+    );
+    assert_eq!(json(&w), json(&l), "the same portfolio, as JSON");
+    assert!(w.contains("设备调试，节点推迟一周") || w.contains("KP21-02"));
+
+    both(
+        "report weekly",
+        &[
+            "--db",
+            win_db,
+            "report",
+            "weekly",
+            "--as-of",
+            "2021-06-11",
+            "--out",
+            &win_in("周报 W23.pdf"),
+        ],
+        &[
+            "--db",
+            lin_db,
+            "report",
+            "weekly",
+            "--as-of",
+            "2021-06-11",
+            "--out",
+            &lin_in("周报 W23.pdf"),
+        ],
+    );
+    let (wh, lh) = (
+        report_hash(&folder.join("周报 W23.pdf")),
+        report_hash(&lin_folder.join("周报 W23.pdf")),
+    );
+    assert_eq!(wh.len(), 64, "{wh}");
+    assert_eq!(wh, lh, "the same report content");
+
+    both(
+        "export xlsx",
+        &[
+            "--db",
+            win_db,
+            "export",
+            "--all",
+            "--format",
+            "xlsx",
+            "--out",
+            &win_in("项目 汇总.xlsx"),
+        ],
+        &[
+            "--db",
+            lin_db,
+            "export",
+            "--all",
+            "--format",
+            "xlsx",
+            "--out",
+            &lin_in("项目 汇总.xlsx"),
+        ],
+    );
+    assert_eq!(
+        first_sheet(&folder.join("项目 汇总.xlsx")),
+        first_sheet(&lin_folder.join("项目 汇总.xlsx")),
+        "the same sheet"
+    );
+
+    let (w, _) = both(
+        "backup save",
+        &[
+            "--db",
+            win_db,
+            "backup",
+            "save",
+            "--out",
+            &win_in("备份 6月.sqlite"),
+        ],
+        &[
+            "--db",
+            lin_db,
+            "backup",
+            "save",
+            "--out",
+            &lin_in("备份 6月.sqlite"),
+        ],
+    );
+    assert!(w.contains(r"重点 项目\备份 6月.sqlite"), "{w}");
+    assert!(folder.join("备份 6月.sqlite").is_file());
+    let (w, l) = both(
+        "verify the backup",
+        &["--db", &win_in("备份 6月.sqlite"), "verify", "--json"],
+        &["--db", &lin_in("备份 6月.sqlite"), "verify", "--json"],
+    );
+    assert_eq!(json(&w)["findings"], json(&l)["findings"]);
+
+    let (w, l) = both(
+        "verify --json",
+        &["--db", win_db, "verify", "--json"],
+        &["--db", lin_db, "verify", "--json"],
+    );
+    let (w, l) = (json(&w), json(&l));
+    assert_eq!(w["findings"], Value::Array(vec![]), "{w}");
+    assert_eq!(
+        (&w["log_rows"], &w["rows_checked"]),
+        (&l["log_rows"], &l["rows_checked"])
+    );
+}
+
+#[test]
+fn the_windows_build_refuses_bad_input_with_the_same_sentence_and_exit_code() {
+    let Some(exe) = windows_exe() else { return };
+    let folder = prefix().join("drive_c/users/王工/Documents/坏 输入");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("不是数据库.sqlite"), "这不是 SQLite 文件").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let lin = dir.path().join("不是数据库.sqlite");
+    std::fs::write(&lin, "这不是 SQLite 文件").unwrap();
+    let w = windows(
+        &exe,
+        &[
+            "--db",
+            r"C:\users\王工\Documents\坏 输入\不是数据库.sqlite",
+            "projects",
+        ],
+    );
+    let l = linux(&["--db", lin.to_str().unwrap(), "projects"]);
+    assert_eq!(w.status.code(), l.status.code());
+    assert_eq!(w.status.code(), Some(4));
+    let said = String::from_utf8_lossy(&w.stderr);
+    assert!(said.contains(r"坏 输入\不是数据库.sqlite"), "{said}");
+    assert!(said.contains("不是"), "{said}");
+}
