@@ -350,6 +350,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let path = db_path(&cli)?;
     match &cli.command {
         Command::Init => {
+            // Before any folder is made for it: a name Windows cannot take leaves nothing behind.
+            keyworks_core::store::windows_paths::check(&path)?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|source| Error::Io {
                     path: dir.to_owned(),

@@ -371,4 +371,38 @@ fn the_windows_build_refuses_bad_input_with_the_same_sentence_and_exit_code() {
     let said = String::from_utf8_lossy(&w.stderr);
     assert!(said.contains(r"坏 输入\不是数据库.sqlite"), "{said}");
     assert!(said.contains("不是"), "{said}");
+
+    // Names Windows forbids, and a path past its 260 characters: one sentence each, exit 2,
+    // nothing created. (The Linux build accepts the first: the rules are Windows'.)
+    let bad_name = r"C:\users\王工\Documents\坏 输入\周报|W23.sqlite";
+    let w = windows(&exe, &["--db", bad_name, "init"]);
+    assert_eq!(w.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&w.stderr);
+    assert!(
+        said.contains("「|」是 Windows 不允许用在文件名中的字符"),
+        "{said}"
+    );
+    let deep = format!(
+        r"C:\users\王工\Documents\坏 输入\{}\portfolio.sqlite",
+        "很长的文件夹名称".repeat(40)
+    );
+    let w = windows(&exe, &["--db", &deep, "init"]);
+    assert_eq!(w.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&w.stderr);
+    assert!(said.contains("超过 Windows 的 259 字符上限"), "{said}");
+    let w = windows(
+        &exe,
+        &[
+            "--db",
+            r"C:\users\王工\Documents\坏 输入\CON.sqlite",
+            "init",
+        ],
+    );
+    assert_eq!(w.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&w.stderr).contains("保留的设备名"));
+    let left: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "only the non-database file: {left:?}");
 }

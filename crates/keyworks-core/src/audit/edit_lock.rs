@@ -116,11 +116,17 @@ impl EditLock {
     pub fn acquire(db_path: &Path, me: LockHolder) -> Result<EditLock> {
         let path = lock_path(db_path);
         let json = serde_json::to_vec_pretty(&me).map_err(|e| Error::Internal(e.to_string()))?;
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(windows)]
         {
+            use std::os::windows::fs::OpenOptionsExt;
+            // Hidden, as Office's owner files are: people see the database, not its lock; the
+            // others still find and read it by name.
+            const FILE_ATTRIBUTE_HIDDEN: u32 = 0x2;
+            options.attributes(FILE_ATTRIBUTE_HIDDEN);
+        }
+        match options.open(&path) {
             Ok(mut f) => {
                 f.write_all(&json)
                     .and_then(|()| f.sync_all())

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` atomically (see the module notes).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    crate::store::windows_paths::check(path)?;
     static SEQ: AtomicU64 = AtomicU64::new(0);
     let io = |path: &Path, source| Error::Io {
         path: path.to_owned(),

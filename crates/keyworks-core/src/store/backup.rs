@@ -105,6 +105,7 @@ impl Db {
     /// Writes a consistent copy of the database to `target` (File → Save a copy…).
     /// Refuses to overwrite an existing file.
     pub fn save_copy(&self, target: &Path) -> Result<()> {
+        crate::store::windows_paths::check(target)?;
         if target.exists() {
             return Err(Error::AlreadyExists {
                 path: target.to_owned(),

@@ -202,6 +202,7 @@ impl Db {
     /// Opens an existing KeyWorks file. A file of an older schema is migrated when opened
     /// for writing; a file that is not KeyWorks, damaged or too new is refused untouched.
     pub fn open(path: &Path, access: Access) -> Result<Db> {
+        crate::store::windows_paths::check(path)?;
         let header = inspect(path)?;
         if header.application_id != APPLICATION_ID {
             return Err(Error::NotKeyWorks {
@@ -294,6 +295,7 @@ impl Db {
 
     /// Creates a new, empty KeyWorks file at the current schema. Refuses to touch an existing file.
     pub fn create(path: &Path) -> Result<Db> {
+        crate::store::windows_paths::check(path)?;
         match OpenOptions::new().write(true).create_new(true).open(path) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

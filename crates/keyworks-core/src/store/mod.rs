@@ -9,3 +9,4 @@ pub mod row_ids;
 pub mod seed;
 pub mod seed_info;
 pub mod synthetic;
+pub mod windows_paths;
