@@ -64,4 +64,20 @@ case "$kind" in
   *) echo "KeyWorks.exe is not a 64-bit Windows GUI executable" >&2; exit 1 ;;
 esac
 echo "Windows build: $out ($(du -sh "$out" | cut -f1))"
+
+# The portable package (no installer: Tauri's NSIS bundler downloads NSIS and its plugins at
+# build time, which this build must not): the app, its loader, the CLI in a folder of its own
+# and 使用说明.txt, in one zip named after the version in Cargo.toml.
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+zip="$CARGO_TARGET_DIR/windows/KeyWorks-$version-windows-x64.zip"
+python3 - "$zip" "$out" "$CARGO_TARGET_DIR/windows/cli/keyworks.exe" packaging/windows/使用说明.txt <<'PY'
+import sys, zipfile
+target, app_dir, cli, readme = sys.argv[1:5]
+with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    z.write(f"{app_dir}/KeyWorks.exe", "KeyWorks/KeyWorks.exe")
+    z.write(f"{app_dir}/WebView2Loader.dll", "KeyWorks/WebView2Loader.dll")
+    z.write(cli, "KeyWorks/命令行/keyworks.exe")
+    z.write(readme, "KeyWorks/使用说明.txt")
+PY
+echo "Windows package: $zip ($(du -h "$zip" | cut -f1))"
 ls -l "$out"

@@ -406,3 +406,80 @@ fn the_windows_build_refuses_bad_input_with_the_same_sentence_and_exit_code() {
         .collect();
     assert_eq!(left.len(), 1, "only the non-database file: {left:?}");
 }
+
+/// The value of `key` in a PE file's version resource (UTF-16 strings), if present.
+fn version_string(exe: &[u8], key: &str) -> Option<String> {
+    let units: Vec<u16> = exe
+        .chunks_exact(2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    let wanted: Vec<u16> = key.encode_utf16().collect();
+    // Keys and values are 32-bit aligned; try both alignments of the byte stream.
+    for units in [
+        units,
+        exe[1..]
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect(),
+    ] {
+        if let Some(at) = units
+            .windows(wanted.len())
+            .position(|w| w == wanted.as_slice())
+        {
+            let value: Vec<u16> = units[at + wanted.len()..]
+                .iter()
+                .copied()
+                .skip_while(|u| *u == 0)
+                .take_while(|u| *u != 0)
+                .collect();
+            return String::from_utf16(&value).ok();
+        }
+    }
+    None
+}
+
+#[test]
+fn the_portable_package_holds_the_app_the_cli_and_the_notes_at_the_cargo_version() {
+    let Some(exe) = windows_exe() else { return };
+    let version = env!("CARGO_PKG_VERSION");
+    let windows_dir = exe.parent().and_then(Path::parent).unwrap();
+    let zip = windows_dir.join(format!("KeyWorks-{version}-windows-x64.zip"));
+    assert!(zip.is_file(), "no package {}", zip.display());
+    let listing = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; print('\\n'.join(sorted(zipfile.ZipFile(sys.argv[1]).namelist())))",
+        ])
+        .arg(&zip)
+        .output()
+        .unwrap();
+    let listing = ok(listing, "listing the package");
+    assert_eq!(
+        listing.lines().collect::<Vec<_>>(),
+        [
+            "KeyWorks/KeyWorks.exe",
+            "KeyWorks/WebView2Loader.dll",
+            "KeyWorks/使用说明.txt",
+            "KeyWorks/命令行/keyworks.exe",
+        ]
+    );
+    let app = std::fs::read(windows_dir.join("KeyWorks/KeyWorks.exe")).unwrap();
+    assert_eq!(
+        version_string(&app, "ProductName").as_deref(),
+        Some("KeyWorks")
+    );
+    assert_eq!(
+        version_string(&app, "FileVersion").as_deref(),
+        Some(version)
+    );
+    assert_eq!(
+        version_string(&app, "ProductVersion").as_deref(),
+        Some(version)
+    );
+    assert!(version_string(&app, "CompanyName").is_some_and(|c| !c.is_empty()));
+    // The CLI in the package is the one tested above, at the same version.
+    let said = ok(windows(&exe, &["--version"]), "keyworks.exe --version");
+    assert_eq!(said.trim(), format!("keyworks {version}"));
+    let size = std::fs::metadata(&zip).unwrap().len();
+    eprintln!("Windows package: {} bytes", size);
+}
