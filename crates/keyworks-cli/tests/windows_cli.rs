@@ -483,3 +483,76 @@ fn the_portable_package_holds_the_app_the_cli_and_the_notes_at_the_cargo_version
     let size = std::fs::metadata(&zip).unwrap().len();
     eprintln!("Windows package: {} bytes", size);
 }
+
+#[test]
+fn a_lock_held_from_another_laptop_stops_the_windows_build_as_it_stops_the_linux_build() {
+    let Some(exe) = windows_exe() else { return };
+    let folder = prefix().join("drive_c/users/王工/Documents/共享 锁");
+    std::fs::create_dir_all(&folder).unwrap();
+    let win_db = r"C:\users\王工\Documents\共享 锁\portfolio.sqlite";
+    let dir = tempfile::tempdir().unwrap();
+    let lin_db = dir.path().join("portfolio.sqlite");
+    ok(windows(&exe, &["--db", win_db, "init"]), "windows: init");
+    ok(
+        linux(&["--db", lin_db.to_str().unwrap(), "init"]),
+        "linux: init",
+    );
+    // What 刘工's app on his laptop writes beside the shared file while he edits it.
+    let holder = serde_json::json!({
+        "user": "刘工",
+        "machine": "LIU-LAPTOP",
+        "process": 4242,
+        "since": chrono::Local::now().fixed_offset().to_rfc3339(),
+    })
+    .to_string();
+    std::fs::write(folder.join("~$portfolio.sqlite"), &holder).unwrap();
+    std::fs::write(dir.path().join("~$portfolio.sqlite"), &holder).unwrap();
+    let before = std::fs::read(folder.join("portfolio.sqlite")).unwrap();
+    let edit = |db: &str| {
+        vec![
+            "--db".to_owned(),
+            db.to_owned(),
+            "milestone".into(),
+            "done".into(),
+            "189".into(),
+            "--date".into(),
+            "2021-06-10".into(),
+        ]
+    };
+    let w = windows(
+        &exe,
+        &edit(win_db).iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let l = linux(
+        &edit(lin_db.to_str().unwrap())
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(
+        w.status.code(),
+        Some(8),
+        "{}",
+        String::from_utf8_lossy(&w.stderr)
+    );
+    assert_eq!(w.status.code(), l.status.code());
+    let said = String::from_utf8_lossy(&w.stderr);
+    assert!(
+        said.contains("刘工") && said.contains("LIU-LAPTOP"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read(folder.join("portfolio.sqlite")).unwrap(),
+        before,
+        "nothing written"
+    );
+    // Once he closes it (the lock file goes), the edit goes through.
+    std::fs::remove_file(folder.join("~$portfolio.sqlite")).unwrap();
+    ok(
+        windows(
+            &exe,
+            &edit(win_db).iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+        "windows: the edit after the lock is gone",
+    );
+}
