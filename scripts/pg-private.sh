@@ -8,7 +8,8 @@
 #   pg-private.sh stop DIR
 #
 # With WATCH_PID, the server stops by itself when that process ends (a test binary that
-# started it). initdb refuses to run as root: as root, the server runs as user postgres.
+# started it), and its folder DIR is removed. initdb refuses to run as root: as root, the
+# server runs as user postgres.
 set -euo pipefail
 cmd=${1:?start or stop}
 dir=${2:?data folder}
@@ -35,7 +36,8 @@ start)
   if [ -n "${4:-}" ]; then
     watch=$4
     setsid nohup sh -c "while kill -0 $watch 2>/dev/null; do sleep 1; done; \
-      $( [ "$(id -u)" -eq 0 ] && echo 'runuser -u postgres --' ) $bin/pg_ctl -D '$dir/data' -m immediate stop" \
+      $( [ "$(id -u)" -eq 0 ] && echo 'runuser -u postgres --' ) $bin/pg_ctl -D '$dir/data' -m immediate stop; \
+      rm -rf '$dir'" \
       >/dev/null 2>&1 </dev/null &
   fi
   echo "postgresql://postgres@/postgres?host=$dir&port=$port"

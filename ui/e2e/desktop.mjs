@@ -548,6 +548,8 @@ async function main() {
     for (const s of sessions) await s.close();
     driver?.kill();
   }
+  // A failed run keeps its folder for a look; a passed one leaves nothing in /tmp.
+  if (!failed) rmSync(home, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);
 }
 

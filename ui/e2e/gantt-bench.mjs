@@ -9,7 +9,7 @@
 // a vertical scroll and a sideways scroll: frames, frames per second, median, 95th percentile
 // and worst frame time. One JSON line at the end (prefix "BENCH ") for scripts to pick up.
 
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { openApp, sleep, startDriver, until as poll, wd } from "./webdriver.mjs";
@@ -224,6 +224,8 @@ async function main() {
     for (let i = 0; i < 100 && existsSync(lock); i++) await sleep(100);
     driver?.kill();
   }
+  // A failed run keeps its folder for a look; a passed one leaves nothing in /tmp.
+  if (!failed) rmSync(dataHome, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);
 }
 

@@ -11,7 +11,7 @@
 // the app process's start (from /proc/PID/stat), as a cross-check of the launch figure.
 // One JSON line at the end (prefix "BENCH ").
 
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { openApp, sleep, startDriver, until as poll, wd } from "./webdriver.mjs";
@@ -115,6 +115,8 @@ async function main() {
     if (id) await wd("DELETE", `/session/${id}`).catch(() => {});
     driver?.kill();
   }
+  // A failed run keeps its folder for a look; a passed one leaves nothing in /tmp.
+  if (!failed) rmSync(dataHome, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);
 }
 

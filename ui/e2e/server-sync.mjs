@@ -13,7 +13,7 @@
 // replica receives them, `verify --hub` passes, and no file holds the password.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Session, until } from "./session.mjs";
@@ -167,6 +167,8 @@ async function main() {
     log("the server holds 刘工's update; 王工's replica gets it; verify --hub passes; no file holds the password");
     console.log(`server sync e2e passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
+  // A failed run keeps its folder for a look; a passed one leaves nothing in /tmp.
+  if (!failed) rmSync(home, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);
 }
 

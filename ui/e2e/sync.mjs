@@ -10,7 +10,7 @@
 // shared file: 刘工's words, his edit marked as merged from his replica, everything verified.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Session, until } from "./session.mjs";
@@ -134,6 +134,8 @@ async function main() {
     log("the shared file holds 刘工's update, merged from 刘工.sqlite; all three files verify");
     console.log(`sync e2e passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
+  // A failed run keeps its folder for a look; a passed one leaves nothing in /tmp.
+  if (!failed) rmSync(home, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);
 }
 

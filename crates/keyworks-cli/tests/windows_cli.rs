@@ -37,12 +37,13 @@ fn windows_exe() -> Option<PathBuf> {
     }
 }
 
-/// A Wine prefix of this test binary's own, with the bcryptprimitives stand-in.
+/// The tests' Wine prefix, with the bcryptprimitives stand-in. A prefix is some 700 MB: one
+/// is kept under cargo's target/tmp and reused by every run (each test empties its own folder
+/// in it first), rather than a new one per run left behind in /tmp.
 fn prefix() -> &'static Path {
     static PREFIX: OnceLock<PathBuf> = OnceLock::new();
     PREFIX.get_or_init(|| {
-        let prefix = std::env::temp_dir().join(format!("keyworks-wine-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&prefix);
+        let prefix = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wine-prefix");
         let boot = Command::new("wineboot")
             .arg("--init")
             .env("WINEPREFIX", &prefix)
@@ -72,6 +73,14 @@ fn prefix() -> &'static Path {
     })
 }
 
+/// `C:\users\王工\Documents\<name>` in the prefix, empty (an earlier run may have left files).
+fn fresh_folder(name: &str) -> PathBuf {
+    let folder = prefix().join("drive_c/users/王工/Documents").join(name);
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    folder
+}
+
 /// Runs the Windows exe under Wine with `args`.
 fn windows(exe: &Path, args: &[&str]) -> Output {
     Command::new("wine")
@@ -92,6 +101,37 @@ fn linux(args: &[&str]) -> Output {
         .env_remove("KEYWORKS_DB")
         .output()
         .unwrap()
+}
+
+/// An update of KP21-02 for W24, on `db`.
+fn update_args(db: &str) -> [&str; 12] {
+    [
+        "--db",
+        db,
+        "update",
+        "KP21-02",
+        "--week",
+        "2021-W24",
+        "--percent",
+        "61",
+        "--status",
+        "黄",
+        "--narrative",
+        "设备调试，节点推迟一周",
+    ]
+}
+
+/// Milestone 189 done on 2021-06-10, on `db`.
+fn milestone_done_args(db: &str) -> [&str; 7] {
+    [
+        "--db",
+        db,
+        "milestone",
+        "done",
+        "189",
+        "--date",
+        "2021-06-10",
+    ]
 }
 
 fn ok(out: Output, what: &str) -> String {
@@ -141,8 +181,7 @@ fn first_sheet(xlsx: &Path) -> String {
 #[test]
 fn the_windows_build_does_the_main_path_in_a_chinese_folder_as_the_linux_build_does() {
     let Some(exe) = windows_exe() else { return };
-    let folder = prefix().join("drive_c/users/王工/Documents/重点 项目");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = fresh_folder("重点 项目");
     let win_db = r"C:\users\王工\Documents\重点 项目\portfolio.sqlite";
     let dir = tempfile::tempdir().unwrap();
     let lin_folder = dir.path().join("重点 项目");
@@ -175,49 +214,11 @@ fn the_windows_build_does_the_main_path_in_a_chinese_folder_as_the_linux_build_d
     );
     assert!(folder.join("portfolio.sqlite").is_file());
 
-    let update = |db: &str| {
-        vec![
-            "--db".to_owned(),
-            db.to_owned(),
-            "update".into(),
-            "KP21-02".into(),
-            "--week".into(),
-            "2021-W24".into(),
-            "--percent".into(),
-            "61".into(),
-            "--status".into(),
-            "黄".into(),
-            "--narrative".into(),
-            "设备调试，节点推迟一周".into(),
-        ]
-    };
-    let wu = update(win_db);
-    let lu = update(lin_db);
-    both(
-        "update",
-        &wu.iter().map(String::as_str).collect::<Vec<_>>(),
-        &lu.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    both("update", &update_args(win_db), &update_args(lin_db));
     both(
         "milestone done",
-        &[
-            "--db",
-            win_db,
-            "milestone",
-            "done",
-            "189",
-            "--date",
-            "2021-06-10",
-        ],
-        &[
-            "--db",
-            lin_db,
-            "milestone",
-            "done",
-            "189",
-            "--date",
-            "2021-06-10",
-        ],
+        &milestone_done_args(win_db),
+        &milestone_done_args(lin_db),
     );
     let (w, l) = both(
         "import",
@@ -351,8 +352,7 @@ fn the_windows_build_does_the_main_path_in_a_chinese_folder_as_the_linux_build_d
 #[test]
 fn the_windows_build_refuses_bad_input_with_the_same_sentence_and_exit_code() {
     let Some(exe) = windows_exe() else { return };
-    let folder = prefix().join("drive_c/users/王工/Documents/坏 输入");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = fresh_folder("坏 输入");
     std::fs::write(folder.join("不是数据库.sqlite"), "这不是 SQLite 文件").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let lin = dir.path().join("不是数据库.sqlite");
@@ -487,8 +487,7 @@ fn the_portable_package_holds_the_app_the_cli_and_the_notes_at_the_cargo_version
 #[test]
 fn a_lock_held_from_another_laptop_stops_the_windows_build_as_it_stops_the_linux_build() {
     let Some(exe) = windows_exe() else { return };
-    let folder = prefix().join("drive_c/users/王工/Documents/共享 锁");
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = fresh_folder("共享 锁");
     let win_db = r"C:\users\王工\Documents\共享 锁\portfolio.sqlite";
     let dir = tempfile::tempdir().unwrap();
     let lin_db = dir.path().join("portfolio.sqlite");
@@ -508,27 +507,9 @@ fn a_lock_held_from_another_laptop_stops_the_windows_build_as_it_stops_the_linux
     std::fs::write(folder.join("~$portfolio.sqlite"), &holder).unwrap();
     std::fs::write(dir.path().join("~$portfolio.sqlite"), &holder).unwrap();
     let before = std::fs::read(folder.join("portfolio.sqlite")).unwrap();
-    let edit = |db: &str| {
-        vec![
-            "--db".to_owned(),
-            db.to_owned(),
-            "milestone".into(),
-            "done".into(),
-            "189".into(),
-            "--date".into(),
-            "2021-06-10".into(),
-        ]
-    };
-    let w = windows(
-        &exe,
-        &edit(win_db).iter().map(String::as_str).collect::<Vec<_>>(),
-    );
-    let l = linux(
-        &edit(lin_db.to_str().unwrap())
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let lin_db = lin_db.to_str().unwrap();
+    let w = windows(&exe, &milestone_done_args(win_db));
+    let l = linux(&milestone_done_args(lin_db));
     assert_eq!(
         w.status.code(),
         Some(8),
@@ -549,10 +530,7 @@ fn a_lock_held_from_another_laptop_stops_the_windows_build_as_it_stops_the_linux
     // Once he closes it (the lock file goes), the edit goes through.
     std::fs::remove_file(folder.join("~$portfolio.sqlite")).unwrap();
     ok(
-        windows(
-            &exe,
-            &edit(win_db).iter().map(String::as_str).collect::<Vec<_>>(),
-        ),
+        windows(&exe, &milestone_done_args(win_db)),
         "windows: the edit after the lock is gone",
     );
 }

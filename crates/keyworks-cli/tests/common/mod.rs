@@ -10,9 +10,18 @@ use sha2::{Digest, Sha256};
 pub mod pg;
 
 /// The user cache folder of every process a test starts (a server hub's local copies live
-/// there): one per test binary, never the tester's own.
+/// there), never the tester's own: one folder under cargo's target/tmp, emptied when a test
+/// binary first asks for it (cargo runs test binaries one after another), so nothing piles up.
 pub fn cache_home() -> PathBuf {
-    std::env::temp_dir().join(format!("keyworks-test-cache-{}", std::process::id()))
+    static EMPTIED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    EMPTIED
+        .get_or_init(|| {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("keyworks-test-cache");
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            dir
+        })
+        .clone()
 }
 
 /// `keyworks --db DB`, with the author set and no database from the environment.
@@ -24,6 +33,22 @@ pub fn keyworks(db: &Path) -> Command {
         .env("XDG_CACHE_HOME", cache_home())
         .env("KEYWORKS_AUTHOR", "测试员");
     c
+}
+
+/// `keyworks --db DB` as `who`.
+pub fn as_person(db: &Path, who: &str) -> Command {
+    let mut c = keyworks(db);
+    c.env("KEYWORKS_AUTHOR", who);
+    c
+}
+
+/// `keyworks verify` passes on `db`.
+pub fn verifies(db: &Path) {
+    keyworks(db)
+        .arg("verify")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("校验通过"));
 }
 
 /// A temporary folder holding `x.sqlite`, created by `keyworks init` with the seeded portfolio.

@@ -50,7 +50,8 @@ pub fn server() -> &'static Server {
 }
 
 impl Server {
-    /// A server of this test binary's own, stopped when the binary ends.
+    /// A server of this test binary's own, stopped and its folder removed when the binary
+    /// ends (pg-private.sh watches this process).
     pub fn start_private(tag: &str) -> Server {
         // A short folder: a Unix socket's path may not exceed ~100 bytes.
         let dir = PathBuf::from(format!("/tmp/kwpg-{tag}-{}", std::process::id()));
@@ -60,7 +61,7 @@ impl Server {
         let out = Command::new("bash")
             .arg(script())
             .arg("start")
-            .arg(dir.join("pg"))
+            .arg(&dir)
             .arg("")
             .arg(std::process::id().to_string())
             .output()
