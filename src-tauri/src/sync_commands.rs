@@ -33,6 +33,21 @@ impl SessionPassword {
             *held = None;
         }
     }
+
+    /// Runs `f` with the password just typed, else the one held for this session; a password
+    /// the server refuses is forgotten, so that the next try asks again.
+    fn using<T>(
+        &self,
+        typed: Option<String>,
+        f: impl FnOnce(Option<&str>) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        let password = self.remember(typed);
+        let done = f(password.as_deref());
+        if matches!(&done, Err(e) if e.code == keyworks_core::ErrorCode::Login) {
+            self.forget();
+        }
+        done
+    }
 }
 
 type Answer<T> = Result<T, IpcError>;
@@ -60,21 +75,19 @@ pub fn sync_now(
 ) -> Answer<SyncOutcome> {
     let stamp = file.stamp()?;
     let preferred = prefs.get()?.hub_url;
-    let password = session.remember(password);
-    let outcome = file.write(|db| {
-        let hub = keyworks_api::hubs::preferred_hub(db, &preferred)?;
-        keyworks_api::hubs::sync(
-            db,
-            hub.as_deref(),
-            password.as_deref(),
-            &Decisions::each(&decisions),
-            &stamp,
-        )
-    });
-    if matches!(&outcome, Err(e) if e.code == keyworks_core::ErrorCode::Login) {
-        session.forget();
-    }
-    Ok(outcome?.in_words(lang))
+    let outcome = session.using(password, |password| {
+        file.write(|db| {
+            let hub = keyworks_api::hubs::preferred_hub(db, &preferred)?;
+            keyworks_api::hubs::sync(
+                db,
+                hub.as_deref(),
+                password,
+                &Decisions::each(&decisions),
+                &stamp,
+            )
+        })
+    })?;
+    Ok(outcome.in_words(lang))
 }
 
 /// Makes an offline replica of the server hub at `url` and opens it in the window. The
@@ -112,14 +125,11 @@ pub fn create_server_replica(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let password = session.remember(password);
-    let made = keyworks_api::hubs::create_replica(&url, password.as_deref(), &out, &label, &stamp);
-    if let Err(e) = &made
-        && e.code() == keyworks_core::ErrorCode::Login
-    {
-        session.forget();
-    }
-    made?;
+    session.using(password, |password| {
+        Ok(keyworks_api::hubs::create_replica(
+            &url, password, &out, &label, &stamp,
+        )?)
+    })?;
     if prefs.get()?.hub_url.is_empty() {
         let current = prefs.get()?;
         prefs.set(&current.author, current.stale_lock_hours, &url)?;

@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use serde_json::Value;
 
 mod common;
-use common::{keyworks, pg, portfolio_rows as data, sha256};
+use common::{as_person, keyworks, pg, portfolio_rows as data, sha256, verifies};
 
 /// Where the officers' replicas sync to.
 enum Hub {
@@ -123,12 +123,6 @@ impl Hub {
 
 const KINDS: [&str; 2] = ["file", "server"];
 
-fn as_person(db: &Path, who: &str) -> assert_cmd::Command {
-    let mut c = keyworks(db);
-    c.env("KEYWORKS_AUTHOR", who);
-    c
-}
-
 fn replicas(hub: &Hub, dir: &Path, names: &[&str]) -> Vec<PathBuf> {
     names
         .iter()
@@ -153,14 +147,6 @@ fn update(db: &Path, who: &str, code: &str, narrative: &str) {
         .args(["--status", "绿", "--narrative", narrative])
         .assert()
         .success();
-}
-
-fn verify_file(db: &Path) {
-    keyworks(db)
-        .arg("verify")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("校验通过"));
 }
 
 #[test]
@@ -229,7 +215,7 @@ fn three_officers_a_conflict_kept_at_the_hub_and_convergence_against_either_hub(
         let at_hub = hub.data(dir.path());
         for p in &r {
             assert_eq!(data(p), at_hub, "{kind}: {} converged", p.display());
-            verify_file(p);
+            verifies(p);
         }
         assert!(at_hub.contains("王工：主体封顶") && at_hub.contains("陈工：桩基完成"));
         assert!(at_hub.contains("刘工：设备进场") && !at_hub.contains("刘工：外墙施工"));

@@ -11,15 +11,9 @@ use predicates::prelude::*;
 use rusqlite::Connection;
 
 mod common;
-use common::{delays, keyworks, portfolio_rows as data, scratch_dir};
+use common::{as_person, delays, keyworks, portfolio_rows as data, scratch_dir, verifies};
 
 const BIN: &str = env!("CARGO_BIN_EXE_keyworks");
-
-fn as_person(db: &Path, who: &str) -> assert_cmd::Command {
-    let mut c = keyworks(db);
-    c.env("KEYWORKS_AUTHOR", who);
-    c
-}
 
 fn hub_and_replicas(dir: &Path, names: &[&str]) -> (PathBuf, Vec<PathBuf>) {
     let hub = dir.join("共享 文件.sqlite");
@@ -40,14 +34,6 @@ fn hub_and_replicas(dir: &Path, names: &[&str]) -> (PathBuf, Vec<PathBuf>) {
         })
         .collect();
     (hub, replicas)
-}
-
-fn verify(db: &Path) {
-    keyworks(db)
-        .arg("verify")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("校验通过"));
 }
 
 #[test]
@@ -148,8 +134,8 @@ fn a_sync_killed_at_any_moment_leaves_both_files_before_or_after_and_completes_n
             (true, false) => between += 1,
             (true, true) => after += 1,
         }
-        verify(&hub);
-        verify(&replica);
+        verifies(&hub);
+        verifies(&replica);
 
         // The next sync completes it, applying nothing twice.
         assert!(sync_process(&replica, &hub).status().unwrap().success());
@@ -169,6 +155,6 @@ fn a_sync_killed_at_any_moment_leaves_both_files_before_or_after_and_completes_n
         "sync kill -9: 50 rounds over {span} ms: killed before the hub's commit {before} times, \
          between the hub's and the replica's {between} times, after both {after} times"
     );
-    verify(&hub);
-    verify(&replica);
+    verifies(&hub);
+    verifies(&replica);
 }

@@ -42,13 +42,13 @@ fn remove_copy(path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// The copy as it stands, if it can be used at all.
+/// The copy as it stands, with where its log ends, if it can be used at all.
 fn usable_copy(
     path: &Path,
     tx: &mut Transaction<'_>,
     hub: &HubRow,
     address: &ServerAddress,
-) -> Result<Option<Db>, Error> {
+) -> Result<Option<(Db, i64)>, Error> {
     if !path.exists() {
         return Ok(None);
     }
@@ -67,7 +67,7 @@ fn usable_copy(
             return Ok(None);
         }
     }
-    Ok(Some(copy))
+    Ok(Some((copy, id.last_change)))
 }
 
 /// The copy of the hub, level with the server as `tx` sees it (`tx` holds the hub's lock).
@@ -78,8 +78,7 @@ pub(crate) fn level_copy(
 ) -> Result<Db, Error> {
     let path = copy_path(&hub.file_id)?;
     let err = |e: postgres::Error| server_error(address, &e);
-    if let Some(mut copy) = usable_copy(&path, tx, hub, address)? {
-        let after = copy.hub_identity()?.last_change;
+    if let Some((mut copy, after)) = usable_copy(&path, tx, hub, address)? {
         let delta = read_delta(tx, after).map_err(err)?;
         if copy.apply_hub_delta(&hub.file_id, &delta).is_ok() {
             return Ok(copy);

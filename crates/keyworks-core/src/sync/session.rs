@@ -185,13 +185,15 @@ pub(crate) fn hub_write<T>(
     publish: Option<Publish<'_>>,
     f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
 ) -> Result<T> {
-    hub.write_tx(|tx| {
-        let before = last_change_id(tx)?;
-        let value = f(tx)?;
-        if let Some(publish) = publish {
+    hub.write_tx(|tx| match publish {
+        // A hub file has nothing to publish: no read of its log's end.
+        None => f(tx),
+        Some(publish) => {
+            let before = last_change_id(tx)?;
+            let value = f(tx)?;
             publish(&written_since(tx, before)?)?;
+            Ok(value)
         }
-        Ok(value)
     })
 }
 
