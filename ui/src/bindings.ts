@@ -490,6 +490,30 @@ export type ImportPreview = {
 	fingerprint: string,
 };
 
+/**  当月完成投资: what one project completed in one calendar month. */
+export type InvestmentMonth = {
+	id: InvestmentMonthId,
+	project_id: ProjectId,
+	month: YearMonth,
+	completed_yuan: Yuan,
+	note: string,
+};
+
+/**  A row of `investment_months`. */
+export type InvestmentMonthId = number;
+
+/**  年度计划投资: one project's planned investment for one year. */
+export type InvestmentPlan = {
+	id: InvestmentPlanId,
+	project_id: ProjectId,
+	year: number,
+	annual_yuan: Yuan,
+	note: string,
+};
+
+/**  A row of `investment_plans`. */
+export type InvestmentPlanId = number;
+
 export type IpcError = {
 	code: ErrorCode,
 	message: string,
@@ -712,10 +736,10 @@ export type Project = {
 	lead_unit: string,
 	contact: string,
 	location: string,
-	/**  亿元 */
-	total_investment: number | null,
-	/**  亿元, planned for the portfolio year. */
-	annual_investment: number | null,
+	/**  总投资, whole yuan (shown in 万元). The year's plans are `InvestmentPlan` rows. */
+	total_investment_yuan: Yuan | null,
+	/**  包抓领导: the zone leader who answers for the project; None when none is named. */
+	leader: string | null,
 	planned_start: string | null,
 	planned_finish: string | null,
 	status: Status,
@@ -735,6 +759,10 @@ export type ProjectDetail = {
 	/**  Oldest first. */
 	updates: WeeklyUpdate[],
 	baselines: Baseline[],
+	/**  年度计划投资 by year. */
+	investment_plans: InvestmentPlan[],
+	/**  当月完成投资, oldest month first. */
+	investment_months: InvestmentMonth[],
 };
 
 /**  A row of `projects`. */
@@ -854,7 +882,7 @@ export type StatusCounts = {
 };
 
 /**  What kind of row a change is about. */
-export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "file" | "other";
+export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "investment_plan" | "investment_month" | "file" | "other";
 
 /**  The answer to a sync: done, or conflicts that need a decision (then nothing changed). */
 export type SyncOutcome = {
@@ -1054,6 +1082,15 @@ export type WindowStart = {
 	/**  Why there is no file or no dashboard, to show once the window is up. */
 	problem: IpcError | null,
 };
+
+/**  A calendar month, "2021-05": the period investment is recorded and reported for. */
+export type YearMonth = string;
+
+/**
+ *  A non-negative amount of money in whole yuan. Serialised as the integer (JSON, the change
+ *  log, the UI's numbers: every amount below 9·10^15 yuan is exact in JavaScript).
+ */
+export type Yuan = number;
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -116,6 +116,11 @@ pub fn init_server(url: &str, from: &Path, stamp: &Stamp) -> Result<HubLoaded, E
     server::init(&ServerAddress::parse(url)?, from, stamp)
 }
 
+/// Brings the server hub at `url` to this program's schema version.
+pub fn upgrade_server(url: &str) -> Result<server::HubUpgraded, Error> {
+    server::upgrade(&ServerAddress::parse(url)?)
+}
+
 /// Verifies the server hub at `url` (its hash chain, its rows against the log).
 pub fn verify_server(url: &str) -> Result<(VerifyReport, i64), Error> {
     let done = server::verify(&ServerAddress::parse(url)?)?;

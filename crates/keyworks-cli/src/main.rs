@@ -5,6 +5,7 @@
 mod audit_cmd;
 mod history_cmd;
 mod interchange_cmd;
+mod invest_cmd;
 mod report_cmd;
 mod schedule_cmd;
 mod sync_cmd;
@@ -18,6 +19,7 @@ use chrono::{Local, NaiveDate};
 use clap::{Args, Parser, Subcommand};
 use keyworks_core::ids::TaskId;
 use keyworks_core::model::Status;
+use keyworks_core::money::Yuan;
 use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneRow};
 use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::week::{IsoWeek, parse_date};
@@ -89,6 +91,17 @@ enum Command {
     Milestone {
         #[command(subcommand)]
         action: MilestoneAction,
+    },
+    /// Investment supervision: plan a year, record a month, show the month's table with
+    /// its red/yellow/green warnings, set the warning thresholds
+    Invest {
+        #[command(subcommand)]
+        action: invest_cmd::InvestAction,
+    },
+    /// Edit a project: who answers for it (包抓领导, 责任单位)
+    Project {
+        #[command(subcommand)]
+        action: invest_cmd::ProjectAction,
     },
     /// Upgrade the database file to this version's schema
     Migrate,
@@ -271,7 +284,7 @@ fn quiet_on_closed_pipe() {
 /// Distinct exit codes so that scripts can branch without parsing messages: one per error
 /// kind, and one for each way a server hub can refuse (a wrong URL, a wrong password, a
 /// database that is no hub, a reader's account used to write, a newer hub, a database that
-/// is not empty for `hub init`).
+/// is not empty for `hub init`, a hub older than this program or one it cannot upgrade).
 fn exit_code_of(e: &Error) -> u8 {
     match e {
         Error::HubUrl { .. } => 20,
@@ -280,6 +293,7 @@ fn exit_code_of(e: &Error) -> u8 {
         Error::HubReadOnly { .. } => 23,
         Error::HubNewer { .. } => 24,
         Error::HubNotEmpty { .. } => 25,
+        Error::HubOlder { .. } | Error::HubUpgrade { .. } => 26,
         other => exit_code(other.code()),
     }
 }
@@ -501,6 +515,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 task.id, task.name, date
             );
         }
+        Command::Invest { action } if invest_cmd::is_read(action) => {
+            let db = Db::open_checked(&path, Access::ReadOnly)?;
+            return invest_cmd::show(&db, action);
+        }
+        Command::Invest { action } => {
+            let stamp = stamp(&cli)?;
+            let mut db = open_for_writing(&cli, &path, &stamp)?;
+            return invest_cmd::write(&mut db, action, &stamp);
+        }
+        Command::Project { action } => {
+            let stamp = stamp(&cli)?;
+            let mut db = open_for_writing(&cli, &path, &stamp)?;
+            return invest_cmd::project(&mut db, action, &stamp);
+        }
         Command::Where => println!("{}", path.display()),
         Command::Verify { json, hub: None } => return audit_cmd::verify(&path, *json).map(|o| o.0),
         Command::Verify {
@@ -582,7 +610,10 @@ fn opt_date(d: Option<NaiveDate>) -> String {
 fn print_project(d: &keyworks_core::portfolio::projects::ProjectDetail) {
     let p = &d.project;
     println!("{} {}", p.code, p.name);
-    let money = |v: Option<f64>| v.map(|v| format!("{v} 亿元")).unwrap_or_else(|| "—".into());
+    let money = |v: Option<Yuan>| {
+        v.map(|v| format!("{} 万元", v.wan(2)))
+            .unwrap_or_else(|| "—".into())
+    };
     let facts = [
         ("类别", p.category.label_zh().to_owned()),
         ("阶段", p.stage.label_zh().to_owned()),
@@ -590,8 +621,8 @@ fn print_project(d: &keyworks_core::portfolio::projects::ProjectDetail) {
         ("责任单位", p.lead_unit.clone()),
         ("联系人", p.contact.clone()),
         ("地点", p.location.clone()),
-        ("总投资", money(p.total_investment)),
-        ("年度计划投资", money(p.annual_investment)),
+        ("包抓领导", p.leader.clone().unwrap_or_else(|| "—".into())),
+        ("总投资", money(p.total_investment_yuan)),
         (
             "计划工期",
             format!(
@@ -605,6 +636,20 @@ fn print_project(d: &keyworks_core::portfolio::projects::ProjectDetail) {
     ];
     for (k, v) in facts {
         println!("  {k}：{v}");
+    }
+    for plan in &d.investment_plans {
+        let done = Yuan::sum(
+            d.investment_months
+                .iter()
+                .filter(|m| m.month.year() == plan.year)
+                .map(|m| m.completed_yuan),
+        );
+        println!(
+            "  {}年计划投资：{}，已完成 {}",
+            plan.year,
+            money(Some(plan.annual_yuan)),
+            money(Some(done))
+        );
     }
     if !d.targets.is_empty() {
         println!("\n实物指标");

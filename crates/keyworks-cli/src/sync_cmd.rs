@@ -65,6 +65,12 @@ pub enum HubAction {
         #[arg(long, value_name = "SHARED")]
         from: PathBuf,
     },
+    /// Bring the server's tables and views to this program's version (an administrator runs
+    /// this once after installing a new KeyWorks; syncs wait for it)
+    Upgrade {
+        #[arg(long, value_name = "URL")]
+        url: String,
+    },
 }
 
 /// A decision for every conflict.
@@ -290,6 +296,18 @@ pub fn hub(action: &HubAction, stamp: &Stamp) -> Result<ExitCode, Error> {
                 loaded.changes,
                 loaded.url
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        HubAction::Upgrade { url } => {
+            let done = hubs::upgrade_server(url)?;
+            if done.from == done.to {
+                println!("共享服务器已是第 {} 版，无需升级。", done.to);
+            } else {
+                println!(
+                    "已将共享服务器从第 {} 版升级到第 {} 版；各离线副本可照常同步。",
+                    done.from, done.to
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -492,3 +492,110 @@ fn a_replica_made_from_the_shared_file_before_the_move_syncs_with_the_server() {
         .assert()
         .success();
 }
+
+/// The hub schema as version 6 of KeyWorks made it, for an upgrade to start from.
+const HUB_SCHEMA_6: &str = include_str!("../../keyworks-hub/pg/0006_hub.sql");
+
+/// An empty hub exactly as version 6 left it: its tables and its identity row.
+fn version_6_hub(tag: &str) -> String {
+    let db = pg::fresh_database(tag);
+    let url = pg::socket_url(&db);
+    let mut c = pg::client(&url);
+    c.batch_execute(HUB_SCHEMA_6).unwrap();
+    c.batch_execute(
+        "INSERT INTO keyworks_hub (id, file_id, schema_version, loaded_from, loaded_by, loaded_at) \
+         VALUES (1, repeat('a', 32), 6, '共享.sqlite', '张工', '2021-06-01T09:00:00+08:00')",
+    )
+    .unwrap();
+    url
+}
+
+fn server_version(url: &str) -> i32 {
+    pg::client(url)
+        .query_one("SELECT schema_version FROM keyworks_hub", &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn an_older_hub_is_refused_until_upgraded_and_the_upgrade_brings_every_column() {
+    // A current hub marked older: syncing says what to run, and changes nothing.
+    let s = setup("older");
+    edit(&s.replica, 2, "o");
+    let replica_before = sha256(&s.replica);
+    pg::client(&s.url)
+        .batch_execute("UPDATE keyworks_hub SET schema_version = 6")
+        .unwrap();
+    keyworks(&s.replica)
+        .arg("sync")
+        .assert()
+        .code(26)
+        .stderr(predicate::str::contains("第 6 版"))
+        .stderr(predicate::str::contains("keyworks hub upgrade"));
+    assert_eq!(sha256(&s.replica), replica_before);
+
+    // A real version-6 hub: upgraded in place, once; a second run has nothing to do.
+    let url = version_6_hub("upgrade6");
+    let dir = scratch_dir();
+    let any = dir.path().join("任意.sqlite");
+    keyworks(&any)
+        .args(["hub", "upgrade", "--url", &url])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("从第 6 版升级到第 7 版"));
+    assert_eq!(server_version(&url), 7);
+    keyworks(&any)
+        .args(["hub", "upgrade", "--url", &url])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("无需升级"));
+    // Its tables now have exactly the columns of a hub made at version 7.
+    let columns = |url: &str| -> Vec<(String, String)> {
+        pg::client(url)
+            .query(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = 'public' ORDER BY 1, 2",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    };
+    assert_eq!(columns(&url), columns(&s.url));
+    // The readers' role may read the new tables.
+    let granted: bool = pg::client(&url)
+        .query_one(
+            "SELECT has_table_privilege('keyworks_reader', 'investment_months', 'SELECT') \
+               AND NOT has_table_privilege('keyworks_reader', 'investment_months', 'INSERT') \
+               AND has_table_privilege('keyworks_writer', 'investment_plans', 'INSERT')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(granted);
+}
+
+#[test]
+fn a_version_6_hub_holding_old_amounts_is_not_upgraded_and_keeps_them() {
+    let url = version_6_hub("upgrade6old");
+    pg::client(&url)
+        .batch_execute(
+            "INSERT INTO projects (id, code, name, category, stage, total_investment) \
+             VALUES (1, 'KP21-01', '三星二期二阶段', 'advanced_manufacturing', 'continuing', 120.5)",
+        )
+        .unwrap();
+    let dir = scratch_dir();
+    keyworks(&dir.path().join("任意.sqlite"))
+        .args(["hub", "upgrade", "--url", &url])
+        .assert()
+        .code(26)
+        .stderr(predicate::str::contains("1 个项目存有旧版的投资额"))
+        .stderr(predicate::str::contains("未做任何改动"));
+    assert_eq!(server_version(&url), 6);
+    let kept: f64 = pg::client(&url)
+        .query_one("SELECT total_investment FROM projects", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(kept, 120.5);
+}

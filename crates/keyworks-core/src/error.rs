@@ -235,6 +235,18 @@ pub enum Error {
     },
 
     #[error(
+        "共享服务器 {url} 的数据结构是第 {found} 版，本程序为第 {supported} 版：请由管理员先运行 keyworks hub upgrade --url {url} 升级服务器。未做任何改动。"
+    )]
+    HubOlder {
+        url: String,
+        found: u32,
+        supported: u32,
+    },
+
+    #[error("共享服务器 {url} 不能自动升级：{detail}。未做任何改动。")]
+    HubUpgrade { url: String, detail: String },
+
+    #[error(
         "共享服务器 {url} 上的用户 {user} 只有读权限，不能同步或写入：请用有写权限的账号（keyworks_writer 角色的成员）。未做任何改动。"
     )]
     HubReadOnly { url: String, user: String },
@@ -304,7 +316,10 @@ impl Error {
             Error::BadPackage { .. } => ErrorCode::InvalidFile,
             Error::HubUrl { .. } => ErrorCode::InvalidInput,
             Error::HubLogin { .. } => ErrorCode::Login,
-            Error::NotAHub { .. } | Error::HubNewer { .. } => ErrorCode::InvalidFile,
+            Error::NotAHub { .. }
+            | Error::HubNewer { .. }
+            | Error::HubOlder { .. }
+            | Error::HubUpgrade { .. } => ErrorCode::InvalidFile,
             Error::HubReadOnly { .. } => ErrorCode::ReadOnly,
             Error::HubNotEmpty { .. } => ErrorCode::Conflict,
             Error::HubServer { .. } | Error::ServerUnreachable { .. } => ErrorCode::Busy,

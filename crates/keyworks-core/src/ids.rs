@@ -58,3 +58,11 @@ id_type!(
     /// A row of `baselines`.
     BaselineId
 );
+id_type!(
+    /// A row of `investment_plans`.
+    InvestmentPlanId
+);
+id_type!(
+    /// A row of `investment_months`.
+    InvestmentMonthId
+);

@@ -5,6 +5,7 @@
 pub mod error;
 pub mod ids;
 pub mod model;
+pub mod money;
 pub mod week;
 
 // The concerns, each a folder: where a behaviour lives is where its name says.
@@ -13,6 +14,7 @@ pub mod imports;
 pub mod plan;
 pub mod portfolio;
 pub mod store;
+pub mod supervision;
 pub mod sync;
 
 pub use audit::change_log::Stamp;

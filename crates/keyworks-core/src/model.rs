@@ -7,8 +7,12 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::ids::{BaselineId, CalendarId, DependencyId, ProjectId, TargetId, TaskId, UpdateId};
-use crate::week::IsoWeek;
+use crate::ids::{
+    BaselineId, CalendarId, DependencyId, InvestmentMonthId, InvestmentPlanId, ProjectId, TargetId,
+    TaskId, UpdateId,
+};
+use crate::money::Yuan;
+use crate::week::{IsoWeek, YearMonth};
 
 /// A closed vocabulary stored as a short English code, shown in Chinese or English.
 macro_rules! vocabulary {
@@ -160,10 +164,10 @@ pub struct Project {
     pub lead_unit: String,
     pub contact: String,
     pub location: String,
-    /// 亿元
-    pub total_investment: Option<f64>,
-    /// 亿元, planned for the portfolio year.
-    pub annual_investment: Option<f64>,
+    /// 总投资, whole yuan (shown in 万元). The year's plans are `InvestmentPlan` rows.
+    pub total_investment_yuan: Option<Yuan>,
+    /// 包抓领导: the zone leader who answers for the project; None when none is named.
+    pub leader: Option<String>,
     pub planned_start: Option<NaiveDate>,
     pub planned_finish: Option<NaiveDate>,
     pub status: Status,
@@ -175,7 +179,7 @@ pub struct Project {
 
 impl Project {
     pub const COLUMNS: &'static str = "id, code, name, category, stage, lead_unit, contact, location, \
-        total_investment, annual_investment, planned_start, planned_finish, status, calendar_id, \
+        total_investment_yuan, leader, planned_start, planned_finish, status, calendar_id, \
         description, plan_sentence";
 
     pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
@@ -188,14 +192,64 @@ impl Project {
             lead_unit: row.get("lead_unit")?,
             contact: row.get("contact")?,
             location: row.get("location")?,
-            total_investment: row.get("total_investment")?,
-            annual_investment: row.get("annual_investment")?,
+            total_investment_yuan: row.get("total_investment_yuan")?,
+            leader: row.get("leader")?,
             planned_start: row.get("planned_start")?,
             planned_finish: row.get("planned_finish")?,
             status: row.get("status")?,
             calendar_id: row.get("calendar_id")?,
             description: row.get("description")?,
             plan_sentence: row.get("plan_sentence")?,
+        })
+    }
+}
+
+/// 年度计划投资: one project's planned investment for one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct InvestmentPlan {
+    pub id: InvestmentPlanId,
+    pub project_id: ProjectId,
+    pub year: i32,
+    pub annual_yuan: Yuan,
+    pub note: String,
+}
+
+impl InvestmentPlan {
+    pub const COLUMNS: &'static str = "id, project_id, year, annual_yuan, note";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(InvestmentPlan {
+            id: row.get("id")?,
+            project_id: row.get("project_id")?,
+            year: row.get("year")?,
+            annual_yuan: row.get("annual_yuan")?,
+            note: row.get("note")?,
+        })
+    }
+}
+
+/// 当月完成投资: what one project completed in one calendar month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct InvestmentMonth {
+    pub id: InvestmentMonthId,
+    pub project_id: ProjectId,
+    pub month: YearMonth,
+    pub completed_yuan: Yuan,
+    pub note: String,
+}
+
+impl InvestmentMonth {
+    pub const COLUMNS: &'static str = "id, project_id, month, completed_yuan, note";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(InvestmentMonth {
+            id: row.get("id")?,
+            project_id: row.get("project_id")?,
+            month: row.get("month")?,
+            completed_yuan: row.get("completed_yuan")?,
+            note: row.get("note")?,
         })
     }
 }

@@ -1,4 +1,5 @@
-//! ISO 8601 weeks ("2021-W23"), the unit of weekly progress reporting.
+//! The periods reports are made for: ISO 8601 weeks ("2021-W23"), the unit of weekly progress
+//! reporting, and calendar months ("2021-05"), the unit of investment supervision.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
@@ -94,6 +95,128 @@ impl FromSql for IsoWeek {
     }
 }
 
+/// A calendar month, "2021-05": the period investment is recorded and reported for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// Serialised as its text, "2021-05" (see the Serialize impl below).
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = String))]
+pub struct YearMonth {
+    year: i32,
+    month: u32,
+}
+
+impl YearMonth {
+    pub fn new(year: i32, month: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(year, month, 1).map(|_| YearMonth { year, month })
+    }
+
+    /// The month `date` falls in.
+    pub fn containing(date: NaiveDate) -> Self {
+        YearMonth {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// 1–12.
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        // Invariant: constructors only build months that chrono accepted.
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn next(self) -> Self {
+        if self.month == 12 {
+            YearMonth {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Self {
+        if self.month == 1 {
+            YearMonth {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// January to this month of its year.
+    pub fn year_to_date(self) -> impl Iterator<Item = YearMonth> {
+        let year = self.year;
+        (1..=self.month).map(move |month| YearMonth { year, month })
+    }
+
+    /// Parses "2021-05" (also "2021-5", "2021/05", "202105" and "2021年5月").
+    pub fn parse(field: &str, text: &str) -> Result<Self> {
+        let bad = || Error::invalid(field, text, "应为月份，格式如 2021-05");
+        let t = text.trim().replace(['年', '/', '.'], "-");
+        let t = t.trim_end_matches('月');
+        let (y, m) = match t.split_once('-') {
+            Some((y, m)) => (y, m),
+            None if t.len() == 6 => t.split_at(4),
+            None => return Err(bad()),
+        };
+        if y.len() != 4 || m.is_empty() || m.len() > 2 {
+            return Err(bad());
+        }
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u32 = m.parse().map_err(|_| bad())?;
+        if !(2000..=2100).contains(&year) {
+            return Err(Error::invalid(field, text, "年份应在 2000–2100 之间"));
+        }
+        YearMonth::new(year, month)
+            .ok_or_else(|| Error::invalid(field, text, "月份应为 1–12，格式如 2021-05"))
+    }
+}
+
+impl std::fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl serde::Serialize for YearMonth {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl ToSql for YearMonth {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.to_string()))
+    }
+}
+
+impl FromSql for YearMonth {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let s = value.as_str()?;
+        YearMonth::parse("month", s).map_err(|e| FromSqlError::Other(e.to_string().into()))
+    }
+}
+
 /// Parses a calendar date typed by a person: ISO `2021-06-07`, also `2021/6/7` and `2021年6月7日`.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
     let t = text.trim();
@@ -143,6 +266,36 @@ mod tests {
         }
         assert!(IsoWeek::parse("week", "2020-W53").is_ok());
         assert!(IsoWeek::parse("week", "2021-W53").is_err());
+    }
+
+    #[test]
+    fn parses_and_steps_months() {
+        let m = YearMonth::parse("--month", "2021-05").unwrap();
+        assert_eq!(m.to_string(), "2021-05");
+        for same in ["2021-5", "2021/05", "202105", "2021年5月"] {
+            assert_eq!(YearMonth::parse("--month", same).unwrap(), m, "{same}");
+        }
+        assert_eq!(m.last_day(), NaiveDate::from_ymd_opt(2021, 5, 31).unwrap());
+        assert_eq!(
+            YearMonth::parse("m", "2020-02").unwrap().last_day(),
+            NaiveDate::from_ymd_opt(2020, 2, 29).unwrap()
+        );
+        assert_eq!(
+            YearMonth::parse("m", "2021-12").unwrap().next().to_string(),
+            "2022-01"
+        );
+        assert_eq!(
+            YearMonth::parse("m", "2021-01")
+                .unwrap()
+                .previous()
+                .to_string(),
+            "2020-12"
+        );
+        assert_eq!(m.year_to_date().count(), 5);
+        for bad in ["2021-13", "2021-00", "21-05", "May", "", "1999-05"] {
+            let e = YearMonth::parse("--month", bad).unwrap_err();
+            assert!(e.to_string().contains("--month"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use chrono::NaiveDate;
 use keyworks_core::model::{Category, Stage, Status};
+use keyworks_core::money::Yuan;
 use keyworks_core::store::db::APPLICATION_ID;
 use keyworks_core::{Access, Db, Error, ErrorCode, SCHEMA_VERSION};
 use rusqlite::{Connection, OpenFlags};
@@ -148,8 +149,16 @@ fn a_version_1_file_opens_read_write_reaches_the_current_schema_and_reads_back()
     assert_eq!(p.category, Category::AdvancedManufacturing);
     assert_eq!(p.stage, Stage::Continuing);
     assert_eq!(p.status, Status::Yellow);
-    assert_eq!(p.total_investment, Some(120.5));
-    assert_eq!(p.annual_investment, Some(30.25));
+    // Schema 7 carried the REAL 亿元 figures over to whole yuan, the annual one as the
+    // portfolio year's plan, every yuan kept.
+    assert_eq!(p.total_investment_yuan, Some(Yuan(12_050_000_000)));
+    let plans = db.investment_plans_of(p.id).unwrap();
+    assert_eq!(plans.len(), 1);
+    assert_eq!(
+        (plans[0].year, plans[0].annual_yuan),
+        (2021, Yuan(3_025_000_000))
+    );
+    assert_eq!(p.leader, None);
     assert_eq!(p.planned_start, Some(d(2021, 3, 1)));
     assert_eq!(p.planned_finish, Some(d(2021, 12, 31)));
 

@@ -33,6 +33,8 @@ const LOGGED_TABLES: &[&str] = &[
     "weekly_updates",
     "baselines",
     "baseline_tasks",
+    "investment_plans",
+    "investment_months",
 ];
 
 fn stamp_at(at: &str) -> Stamp {

@@ -13,7 +13,10 @@
 use keyworks_core::audit::history::words::FIELD_LABELS;
 
 /// The server schema files, by the KeyWorks schema version each brings the server to.
-pub const MIGRATIONS: &[(u32, &str)] = &[(6, include_str!("../pg/0006_hub.sql"))];
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (6, include_str!("../pg/0006_hub.sql")),
+    (7, include_str!("../pg/0007_supervision.sql")),
+];
 
 /// The schema version of a server this program makes and can sync with.
 pub fn supported_version() -> u32 {
@@ -57,10 +60,10 @@ SELECT p.code,
            WHEN 'completion' THEN '建成投产'
        END AS stage,
        p.lead_unit,
+       p.leader,
        p.contact,
        p.location,
-       p.total_investment  AS total_investment_yi_yuan,
-       p.annual_investment AS annual_investment_yi_yuan,
+       p.total_investment_yuan,
        p.planned_start,
        p.planned_finish,
        CASE p.status WHEN 'green' THEN '绿' WHEN 'yellow' THEN '黄' WHEN 'red' THEN '红' END AS status,
@@ -70,6 +73,28 @@ SELECT p.code,
          WHERE u.project_id = p.id ORDER BY u.iso_week DESC LIMIT 1) AS last_update_week
   FROM projects p
  ORDER BY p.code;
+
+CREATE OR REPLACE VIEW v_investment AS
+SELECT p.code AS 项目编号,
+       p.name AS 项目名称,
+       p.leader AS 包抓领导,
+       p.lead_unit AS 责任单位,
+       m.month AS 月份,
+       (m.completed_yuan / 10000)::text || '.' || lpad((m.completed_yuan % 10000)::text, 4, '0')
+           AS 当月完成投资_万元,
+       (SELECT (sum(m2.completed_yuan)::bigint / 10000)::text || '.'
+               || lpad((sum(m2.completed_yuan)::bigint % 10000)::text, 4, '0')
+          FROM investment_months m2
+         WHERE m2.project_id = m.project_id AND left(m2.month, 4) = left(m.month, 4)
+           AND m2.month <= m.month) AS 年内累计完成投资_万元,
+       (SELECT (ip.annual_yuan / 10000)::text || '.' || lpad((ip.annual_yuan % 10000)::text, 4, '0')
+          FROM investment_plans ip
+         WHERE ip.project_id = m.project_id AND ip.year = left(m.month, 4)::bigint)
+           AS 年度计划投资_万元,
+       m.note AS 备注
+  FROM investment_months m
+  JOIN projects p ON p.id = m.project_id
+ ORDER BY p.code, m.month;
 
 CREATE OR REPLACE VIEW v_milestones AS
 SELECT t.id AS milestone_id,
@@ -141,12 +166,15 @@ SELECT c.id,
            WHEN 'calendar_exceptions' THEN '日历例外'
            WHEN 'database' THEN '文件'
            WHEN 'edit_lock' THEN '编辑锁'
+           WHEN 'investment_plans' THEN '投资计划'
+           WHEN 'investment_months' THEN '月度完成投资'
            ELSE c.table_name
        END AS object,
        c.table_name,
        c.row_id,
        COALESCE(c.changes::jsonb #>> '{{name,1}}', c.changes::jsonb #>> '{{name,0}}',
                 c.changes::jsonb #>> '{{task_name,1}}', c.changes::jsonb #>> '{{iso_week,1}}',
+                c.changes::jsonb #>> '{{month,1}}',
                 (SELECT t.name FROM tasks t WHERE c.table_name = 'tasks' AND t.id = c.row_id),
                 (SELECT p.name FROM projects p WHERE c.table_name = 'projects' AND p.id = c.row_id),
                 (SELECT u.iso_week FROM weekly_updates u WHERE c.table_name = 'weekly_updates' AND u.id = c.row_id))
@@ -157,9 +185,15 @@ SELECT c.id,
                    ELSE COALESCE(f.after_text, '') END, '；')
           FROM (SELECT v.*,
                        CASE WHEN v.field = 'percent_complete' AND v.before IS NOT NULL
-                            THEN v.before::float8::text || '%' ELSE v.before END AS before_text,
+                            THEN v.before::float8::text || '%'
+                            WHEN v.field IN ('total_investment_yuan', 'annual_yuan', 'completed_yuan') AND v.before IS NOT NULL
+                            THEN (v.before::bigint / 10000)::text || rtrim(rtrim('.' || lpad((v.before::bigint % 10000)::text, 4, '0'), '0'), '.') || ' 万元'
+                            ELSE v.before END AS before_text,
                        CASE WHEN v.field = 'percent_complete' AND v.after IS NOT NULL
-                            THEN v.after::float8::text || '%' ELSE v.after END AS after_text
+                            THEN v.after::float8::text || '%'
+                            WHEN v.field IN ('total_investment_yuan', 'annual_yuan', 'completed_yuan') AND v.after IS NOT NULL
+                            THEN (v.after::bigint / 10000)::text || rtrim(rtrim('.' || lpad((v.after::bigint % 10000)::text, 4, '0'), '0'), '.') || ' 万元'
+                            ELSE v.after END AS after_text
                   FROM v_change_fields v WHERE v.change_id = c.id) f) AS changes,
        c.undoes_tx AS undoes_edit,
        c.hash
@@ -172,7 +206,6 @@ SELECT c.id,
 /// Creates the two group roles where missing and gives them their rights on this database's
 /// tables and views.
 pub fn roles_sql(database: &str) -> String {
-    let db = database.replace('"', "\"\"");
     format!(
         r#"
 DO $$
@@ -189,6 +222,18 @@ BEGIN
     END;
 END
 $$;
+{grants}
+"#,
+        grants = grants_sql(database)
+    )
+}
+
+/// The two roles' rights on this database's tables and views as they are now: run again
+/// after `hub upgrade` has made new ones.
+pub fn grants_sql(database: &str) -> String {
+    let db = database.replace('"', "\"\"");
+    format!(
+        r#"
 GRANT CONNECT ON DATABASE "{db}" TO {READER_ROLE}, {WRITER_ROLE};
 GRANT USAGE ON SCHEMA public TO {READER_ROLE}, {WRITER_ROLE};
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READER_ROLE};

@@ -100,7 +100,26 @@ impl Server {
 
 /// Reads the hub's identity in `tx`; with `lock`, takes the row lock every writer takes
 /// first, so that syncs follow one another (a reader's attempt fails: it may not lock).
+/// A server of another schema version than this program's is refused: a newer one until
+/// KeyWorks is upgraded, an older one until `keyworks hub upgrade` has run.
 pub(crate) fn hub_row(
+    tx: &mut Transaction<'_>,
+    address: &ServerAddress,
+    lock: bool,
+) -> Result<HubRow, Error> {
+    let row = hub_row_any_version(tx, address, lock)?;
+    if row.schema_version < supported_version() {
+        return Err(Error::HubOlder {
+            url: address.shown().to_owned(),
+            found: row.schema_version,
+            supported: supported_version(),
+        });
+    }
+    Ok(row)
+}
+
+/// `hub_row` for a server at this program's version or older (what `hub upgrade` reads).
+pub(crate) fn hub_row_any_version(
     tx: &mut Transaction<'_>,
     address: &ServerAddress,
     lock: bool,

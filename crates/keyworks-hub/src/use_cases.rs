@@ -15,8 +15,10 @@ use postgres::error::SqlState;
 
 use crate::address::ServerAddress;
 use crate::copy::level_copy;
-use crate::schema::{MIGRATIONS, roles_sql, supported_version, views_sql};
-use crate::server::{Server, hub_row, last_change, read_complete, server_error, write_delta};
+use crate::schema::{MIGRATIONS, grants_sql, roles_sql, supported_version, views_sql};
+use crate::server::{
+    Server, hub_row, hub_row_any_version, last_change, read_complete, server_error, write_delta,
+};
 
 /// Runs `f` on a plain thread of its own. The `postgres` client drives a small runtime of its
 /// own and panics when called inside another one, which is where the desktop app's async
@@ -128,6 +130,74 @@ fn init_here(address: &ServerAddress, from: &Path, stamp: &Stamp) -> Result<HubL
             .filter(|r| r.table == "projects")
             .count(),
         changes: id.last_change,
+    })
+}
+
+/// What `hub upgrade` did: the server's schema version before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HubUpgraded {
+    pub from: u32,
+    pub to: u32,
+}
+
+/// Brings the hub at `address` to this program's schema version, in one server transaction
+/// under the hub's lock (no sync runs meanwhile); a server already current is left as it is.
+pub fn upgrade(address: &ServerAddress) -> Result<HubUpgraded, Error> {
+    on_plain_thread(|| upgrade_here(address))
+}
+
+fn upgrade_here(address: &ServerAddress) -> Result<HubUpgraded, Error> {
+    let mut server = Server::connect(address)?;
+    let err = |e: postgres::Error| server_error(address, &e);
+    let mut tx = server.client.transaction().map_err(err)?;
+    let hub = hub_row_any_version(&mut tx, address, true)?;
+    let to = supported_version();
+    if hub.schema_version == to {
+        return Ok(HubUpgraded { from: to, to });
+    }
+    for (version, sql) in MIGRATIONS {
+        if *version <= hub.schema_version {
+            continue;
+        }
+        if *version == 7 {
+            // A file carries schema 6's REAL figures over as logged changes, which a server
+            // cannot hash by itself; KeyWorks never let anyone type them, so servers have none.
+            let legacy: i64 = tx
+                .query_one(
+                    "SELECT count(*) FROM projects \
+                     WHERE total_investment IS NOT NULL OR annual_investment IS NOT NULL",
+                    &[],
+                )
+                .map_err(err)?
+                .get(0);
+            if legacy > 0 {
+                return Err(Error::HubUpgrade {
+                    url: address.shown().to_owned(),
+                    detail: format!(
+                        "有 {legacy} 个项目存有旧版的投资额（亿元），需随变更记录一并换算：\
+                         请用本程序打开共享文件（会自动换算），再把它装入一个空数据库（keyworks hub init）"
+                    ),
+                });
+            }
+        }
+        tx.batch_execute(sql).map_err(err)?;
+    }
+    tx.batch_execute(&views_sql()).map_err(err)?;
+    let version = i32::try_from(to).unwrap_or(i32::MAX);
+    tx.execute(
+        "UPDATE keyworks_hub SET schema_version = $1 WHERE id = 1",
+        &[&version],
+    )
+    .map_err(err)?;
+    let database: String = tx
+        .query_one("SELECT current_database()::text", &[])
+        .map_err(err)?
+        .get(0);
+    tx.batch_execute(&grants_sql(&database)).map_err(err)?;
+    tx.commit().map_err(err)?;
+    Ok(HubUpgraded {
+        from: hub.schema_version,
+        to,
     })
 }
 

@@ -13,6 +13,7 @@ use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime};
 use keyworks_core::audit::history::{Action, Lang, words};
 use keyworks_core::ids::{CalendarId, ProjectId, TaskId};
 use keyworks_core::model::{Category, ChangeRecord, Project, Stage, Status, Task, WeeklyUpdate};
+use keyworks_core::money::Yuan;
 use keyworks_core::plan::calendar::Calendar;
 use keyworks_core::portfolio::milestones::MilestoneState;
 use keyworks_core::portfolio::summary::StatusCounts;
@@ -101,9 +102,8 @@ pub struct Summary {
     pub by_status: StatusCounts,
     /// Mean of the projects' percent complete.
     pub average_percent: f64,
-    /// 亿元; None when no project states it.
-    pub total_investment: Option<f64>,
-    pub annual_investment: Option<f64>,
+    /// Exact; None when no project states it.
+    pub total_investment_yuan: Option<Yuan>,
     pub milestones: usize,
     pub milestones_done: usize,
     /// Milestones planned within the week, done or not.
@@ -294,12 +294,6 @@ fn state_on(task: &Task, as_of: NaiveDate) -> (MilestoneState, Option<NaiveDate>
         MilestoneState::of(task.planned_finish, known, as_of).0,
         known,
     )
-}
-
-fn sum_known(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    values
-        .flatten()
-        .fold(None, |acc, v| Some(acc.unwrap_or(0.0) + v))
 }
 
 /// Each project's calendar by the core's one rule (`Db::calendar_of_project`), loaded once per
@@ -575,8 +569,10 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
         projects: n,
         by_status,
         average_percent,
-        total_investment: sum_known(projects.iter().map(|p| p.total_investment)),
-        annual_investment: sum_known(projects.iter().map(|p| p.annual_investment)),
+        total_investment_yuan: projects
+            .iter()
+            .any(|p| p.total_investment_yuan.is_some())
+            .then(|| Yuan::sum(projects.iter().filter_map(|p| p.total_investment_yuan))),
         milestones: milestones_total,
         milestones_done,
         due_this_week,

@@ -53,8 +53,8 @@ function project(id: number, code: string, name: string, category: Project["cate
     lead_unit: "高新区先进制造业发展服务中心",
     contact: "",
     location: "",
-    total_investment: null,
-    annual_investment: null,
+    total_investment_yuan: null,
+    leader: null,
     planned_start: "2021-01-04",
     planned_finish: "2021-12-30",
     status: "green",
@@ -154,6 +154,8 @@ export class FakeFile {
       dependencies: [],
       updates: this.updates.filter((u) => u.project_id === p.id),
       baselines: [],
+      investment_plans: [],
+      investment_months: [],
     };
   }
 

@@ -28,6 +28,8 @@ pub const LOGGED_TABLES: &[&str] = &[
     "weekly_updates",
     "baselines",
     "baseline_tasks",
+    "investment_plans",
+    "investment_months",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -8,9 +8,10 @@ use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::{CalendarId, ProjectId, TaskId};
 use crate::model::{
-    Baseline, Category, Dependency, LinkKind, Portfolio, Project, Stage, Status, Target, Task,
-    WeeklyUpdate,
+    Baseline, Category, Dependency, InvestmentMonth, InvestmentPlan, LinkKind, Portfolio, Project,
+    Stage, Status, Target, Task, WeeklyUpdate,
 };
+use crate::money::Yuan;
 use crate::store::db::Db;
 use crate::store::row_ids::next_id;
 
@@ -23,8 +24,8 @@ pub struct NewProject {
     pub lead_unit: String,
     pub contact: String,
     pub location: String,
-    pub total_investment: Option<f64>,
-    pub annual_investment: Option<f64>,
+    pub total_investment_yuan: Option<Yuan>,
+    pub leader: Option<String>,
     pub planned_start: Option<NaiveDate>,
     pub planned_finish: Option<NaiveDate>,
     pub status: Status,
@@ -69,6 +70,10 @@ pub struct ProjectDetail {
     /// Oldest first.
     pub updates: Vec<WeeklyUpdate>,
     pub baselines: Vec<Baseline>,
+    /// 年度计划投资 by year.
+    pub investment_plans: Vec<InvestmentPlan>,
+    /// 当月完成投资, oldest month first.
+    pub investment_months: Vec<InvestmentMonth>,
 }
 
 fn conflict_or(e: rusqlite::Error, field: &str, value: &str, expected: &str) -> Error {
@@ -76,6 +81,21 @@ fn conflict_or(e: rusqlite::Error, field: &str, value: &str, expected: &str) -> 
         Some(rusqlite::ErrorCode::ConstraintViolation) => Error::invalid(field, value, expected),
         _ => Error::from(e),
     }
+}
+
+/// The project with this code (any case) or exact name, on any connection (a use case's
+/// transaction looks its project up inside itself).
+pub(crate) fn find_project(conn: &rusqlite::Connection, code: &str) -> Result<Project> {
+    let sql = format!(
+        "SELECT {} FROM projects WHERE code = ?1 COLLATE NOCASE OR name = ?1 ORDER BY code = ?1 COLLATE NOCASE DESC LIMIT 1",
+        Project::COLUMNS
+    );
+    conn.prepare_cached(&sql)?
+        .query_row([code.trim()], Project::from_row)
+        .optional()?
+        .ok_or_else(|| Error::UnknownProject {
+            code: code.to_owned(),
+        })
 }
 
 pub(crate) fn insert_portfolio(tx: &Transaction<'_>, stamp: &Stamp, p: &Portfolio) -> Result<()> {
@@ -93,8 +113,8 @@ pub(crate) fn insert_project(
     p: &NewProject,
 ) -> Result<Project> {
     let sql = format!(
-        "INSERT INTO projects (code, name, category, stage, lead_unit, contact, location, total_investment, \
-         annual_investment, planned_start, planned_finish, status, calendar_id, description, plan_sentence, id) \
+        "INSERT INTO projects (code, name, category, stage, lead_unit, contact, location, total_investment_yuan, \
+         leader, planned_start, planned_finish, status, calendar_id, description, plan_sentence, id) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING {}",
         Project::COLUMNS
     );
@@ -109,8 +129,8 @@ pub(crate) fn insert_project(
                 p.lead_unit,
                 p.contact,
                 p.location,
-                p.total_investment,
-                p.annual_investment,
+                p.total_investment_yuan,
+                p.leader,
                 p.planned_start,
                 p.planned_finish,
                 p.status,
@@ -265,16 +285,7 @@ impl Db {
 
     /// The project with this code (case-insensitive), or with exactly this name.
     pub fn project_by_code(&self, code: &str) -> Result<Project> {
-        let sql = format!(
-            "SELECT {} FROM projects WHERE code = ?1 COLLATE NOCASE OR name = ?1 ORDER BY code = ?1 COLLATE NOCASE DESC LIMIT 1",
-            Project::COLUMNS
-        );
-        self.conn()
-            .query_row(&sql, [code.trim()], Project::from_row)
-            .optional()?
-            .ok_or_else(|| Error::UnknownProject {
-                code: code.to_owned(),
-            })
+        find_project(self.conn(), code)
     }
 
     pub fn task(&self, id: TaskId) -> Result<Task> {
@@ -336,7 +347,11 @@ impl Db {
             stmt.query_map([id], Baseline::from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?
         };
+        let investment_plans = self.investment_plans_of(id)?;
+        let investment_months = self.investment_months_of(id)?;
         Ok(ProjectDetail {
+            investment_plans,
+            investment_months,
             project,
             targets,
             tasks,

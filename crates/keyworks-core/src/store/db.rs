@@ -46,6 +46,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0006_replicas.sql"),
         after: None,
     },
+    Migration {
+        sql: include_str!("../../migrations/0007_supervision.sql"),
+        after: Some(crate::supervision::legacy_money::carry_over),
+    },
 ];
 
 /// The schema version this build writes.

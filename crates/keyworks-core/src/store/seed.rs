@@ -11,6 +11,7 @@ use crate::audit::change_log::Stamp;
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
 use crate::model::{Category, LinkKind, Portfolio, Stage, Status};
+use crate::money::Yuan;
 use crate::plan::baselines::insert_baseline;
 use crate::plan::calendar::{CHINA_CALENDAR_NAME, Calendar, insert_calendar};
 use crate::portfolio::projects::{
@@ -19,7 +20,8 @@ use crate::portfolio::projects::{
 };
 use crate::portfolio::updates::UpdateInput;
 use crate::store::db::Db;
-use crate::week::IsoWeek;
+use crate::supervision::investment::{insert_month, insert_plan};
+use crate::week::{IsoWeek, YearMonth};
 
 /// The seed file, as reviewed in the repository.
 pub const SEED_TOML: &str = include_str!("../../../../seeds/portfolio-2021.toml");
@@ -71,8 +73,9 @@ pub struct SeedProject {
     pub lead_unit: String,
     pub contact: String,
     pub location: String,
-    pub total_investment: Option<f64>,
-    pub investment_2021: Option<f64>,
+    /// 包抓领导 (illustrative).
+    pub leader: Option<String>,
+    pub investment: Option<SeedInvestment>,
     pub planned_start: TomlDate,
     pub planned_finish: TomlDate,
     pub status: String,
@@ -86,6 +89,17 @@ pub struct SeedProject {
     pub links: Vec<SeedLink>,
     #[serde(default)]
     pub updates: Vec<SeedUpdate>,
+}
+
+/// Illustrative investment figures, in 万元 written as text (exact, never floating point).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedInvestment {
+    pub total_wan: String,
+    /// The plan for the portfolio's year.
+    pub annual_wan: String,
+    /// Completed in each month from January of the portfolio's year.
+    pub months_wan: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -181,7 +195,8 @@ impl Db {
             )?;
             let calendar_id = insert_calendar(tx, stamp, CHINA_CALENDAR_NAME, None, &china)?;
             for p in &seed.projects {
-                load_project(tx, stamp, p, calendar_id, &china).map_err(seed_err)?;
+                load_project(tx, stamp, p, seed.portfolio.year, calendar_id, &china)
+                    .map_err(seed_err)?;
             }
             Ok(())
         })
@@ -192,6 +207,7 @@ fn load_project(
     tx: &rusqlite::Transaction<'_>,
     stamp: &Stamp,
     p: &SeedProject,
+    year: i32,
     calendar_id: crate::ids::CalendarId,
     calendar: &Calendar,
 ) -> Result<()> {
@@ -207,8 +223,12 @@ fn load_project(
             lead_unit: p.lead_unit.clone(),
             contact: p.contact.clone(),
             location: p.location.clone(),
-            total_investment: p.total_investment,
-            annual_investment: p.investment_2021,
+            total_investment_yuan: p
+                .investment
+                .as_ref()
+                .map(|i| Yuan::parse_wan(&at("total_wan"), &i.total_wan))
+                .transpose()?,
+            leader: p.leader.clone(),
             planned_start: Some(date(&at("planned_start"), &p.planned_start)?),
             planned_finish: Some(date(&at("planned_finish"), &p.planned_finish)?),
             status: Status::parse(&at("status"), &p.status)?,
@@ -315,6 +335,16 @@ fn load_project(
             .ok_or_else(|| Error::Seed(format!("{}: bad update time", p.code)))?;
         let officer = Stamp::new(&u.author, at_time)?;
         crate::portfolio::updates::insert_update(tx, stamp, &officer, &project, &input)?;
+    }
+    if let Some(inv) = &p.investment {
+        let annual = Yuan::parse_wan(&at("annual_wan"), &inv.annual_wan)?;
+        insert_plan(tx, stamp, project.id, year, annual, "示例数据")?;
+        for (i, text) in inv.months_wan.iter().enumerate() {
+            let month = YearMonth::new(year, i as u32 + 1)
+                .ok_or_else(|| Error::Seed(format!("{}: more than 12 months", p.code)))?;
+            let completed = Yuan::parse_wan(&at(&format!("months_wan[{i}]")), text)?;
+            insert_month(tx, stamp, project.id, month, completed, "示例数据")?;
+        }
     }
     Ok(())
 }

@@ -7,13 +7,15 @@ use crate::audit::change_log::Stamp;
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
 use crate::model::{Category, LinkKind, Portfolio, Stage, Status};
+use crate::money::Yuan;
 use crate::plan::calendar::{CHINA_CALENDAR_NAME, Calendar, insert_calendar};
 use crate::portfolio::projects::{
     NewProject, NewTask, insert_dependency, insert_portfolio, insert_project, insert_task,
 };
 use crate::portfolio::updates::{UpdateInput, insert_update};
 use crate::store::db::Db;
-use crate::week::IsoWeek;
+use crate::supervision::investment::{insert_month, insert_plan};
+use crate::week::{IsoWeek, YearMonth};
 
 /// A small deterministic generator (xorshift), so that no random crate is needed.
 struct Sequence(u64);
@@ -77,8 +79,8 @@ pub fn generate(
                     lead_unit: format!("责任单位{}", p % 37 + 1),
                     contact: format!("联系人{}", p % 101 + 1),
                     location: "高新区".into(),
-                    total_investment: Some((seq.next(5000) as f64) / 10.0),
-                    annual_investment: Some((seq.next(1000) as f64) / 10.0),
+                    total_investment_yuan: Some(Yuan(seq.next(5_000_000) as i64 * 10_000)),
+                    leader: Some(format!("领导{}", p % 9 + 1)),
                     planned_start: Some(year_start),
                     planned_finish: NaiveDate::from_ymd_opt(2021, 12, 31),
                     status,
@@ -162,6 +164,15 @@ pub fn generate(
                 if_reported: crate::portfolio::updates::IfReported::Refuse,
             };
             insert_update(tx, stamp, stamp, &project, &input)?;
+            // The year's plan and each finished month's completion, about on course with
+            // some ahead and some behind, so every light shows.
+            let annual = 1_000 + seq.next(200_000) as i64;
+            insert_plan(tx, stamp, project.id, 2021, Yuan(annual * 10_000), "")?;
+            let pace = 30 + seq.next(90) as i64; // % of the on-course monthly amount
+            for m in YearMonth::containing(as_of).previous().year_to_date() {
+                let completed = annual * 10_000 / 12 * pace / 100 + seq.next(10_000) as i64;
+                insert_month(tx, stamp, project.id, m, Yuan(completed), "")?;
+            }
         }
         Ok(())
     })

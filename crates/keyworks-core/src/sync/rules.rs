@@ -22,6 +22,8 @@ pub(crate) const PARENTS: &[(&str, &str, &str)] = &[
     ("weekly_updates", "project_id", "projects"),
     ("baselines", "project_id", "projects"),
     ("baseline_tasks", "baseline_id", "baselines"),
+    ("investment_plans", "project_id", "projects"),
+    ("investment_months", "project_id", "projects"),
 ];
 
 /// The schema's UNIQUE rules over logged tables.
@@ -33,6 +35,8 @@ pub(crate) const UNIQUE: &[(&str, &[&str])] = &[
     ("weekly_updates", &["project_id", "iso_week"]),
     ("baselines", &["project_id", "name"]),
     ("baseline_tasks", &["baseline_id", "task_id"]),
+    ("investment_plans", &["project_id", "year"]),
+    ("investment_months", &["project_id", "month"]),
 ];
 
 /// A summary task's fields that the roll-up computes from its subtasks.
@@ -159,6 +163,13 @@ pub(crate) fn describe(conn: &Connection, table: &str, state: &State) -> Result<
         "tasks" | "targets" => (id_in(row, "project_id"), text("name")),
         "weekly_updates" => (id_in(row, "project_id"), text("iso_week")),
         "baselines" => (id_in(row, "project_id"), text("name")),
+        "investment_months" => (id_in(row, "project_id"), text("month")),
+        "investment_plans" => (
+            id_in(row, "project_id"),
+            row.get("year")
+                .map(|y| format!("{y}年"))
+                .unwrap_or_default(),
+        ),
         "dependencies" => (
             project_of_task(id_in(row, "successor_id"))?,
             format!(

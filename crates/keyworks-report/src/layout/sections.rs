@@ -76,8 +76,8 @@ pub(super) fn summary_section(f: &mut Flow<'_>, r: &WeeklyReport) {
             (s.overdue > 0).then_some(RED),
         ),
     ];
-    if let Some(v) = s.total_investment {
-        tiles.insert(1, (format!("{v:.1}"), w.investment.to_owned(), None));
+    if let Some(v) = s.total_investment_yuan {
+        tiles.insert(1, (v.yi(1), w.investment.to_owned(), None));
     }
     f.tiles(&tiles);
 

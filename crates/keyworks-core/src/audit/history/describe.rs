@@ -96,6 +96,8 @@ pub enum SubjectKind {
     BaselineTask,
     Calendar,
     CalendarException,
+    InvestmentPlan,
+    InvestmentMonth,
     File,
     Other,
 }
@@ -109,6 +111,8 @@ impl SubjectKind {
             SubjectKind::Milestone => ("里程碑", "milestone"),
             SubjectKind::Target => ("指标", "target"),
             SubjectKind::Dependency => ("依赖", "dependency"),
+            SubjectKind::InvestmentPlan => ("投资计划", "investment plan"),
+            SubjectKind::InvestmentMonth => ("月度完成投资", "monthly investment"),
             SubjectKind::WeeklyUpdate => ("周报", "weekly update"),
             SubjectKind::Baseline => ("基线", "baseline"),
             SubjectKind::BaselineTask => ("基线任务", "baseline task"),
@@ -290,6 +294,8 @@ fn kind_of(row: &LogRow, names: &mut Names<'_>) -> Result<SubjectKind> {
         "baseline_tasks" => SubjectKind::BaselineTask,
         "calendars" => SubjectKind::Calendar,
         "calendar_exceptions" => SubjectKind::CalendarException,
+        "investment_plans" => SubjectKind::InvestmentPlan,
+        "investment_months" => SubjectKind::InvestmentMonth,
         "database" | "edit_lock" => SubjectKind::File,
         _ => SubjectKind::Other,
     })
@@ -303,7 +309,21 @@ fn subject_of(
 ) -> Result<(String, Option<ProjectName>)> {
     let logged_project = row.id_field("project_id");
     let (subject, project) = match row.table.as_str() {
-        "portfolio" => (row.text("name"), None),
+        "portfolio" => {
+            // An update (a threshold) does not repeat the name: read it from the row.
+            let logged = row.text("name");
+            let name = if logged.is_empty() {
+                names
+                    .conn
+                    .prepare_cached("SELECT name FROM portfolio WHERE id = 1")?
+                    .query_row([], |r| r.get(0))
+                    .optional()?
+                    .unwrap_or_default()
+            } else {
+                logged
+            };
+            (name, None)
+        }
         "projects" => {
             let p = names.project(row.row_id)?;
             let name = p
@@ -366,6 +386,35 @@ fn subject_of(
                 week_text(lang, &week),
                 current.map(|c| c.1).or(logged_project),
             )
+        }
+        "investment_plans" | "investment_months" => {
+            let (key, owner) = if row.table == "investment_plans" {
+                (
+                    "year",
+                    "SELECT CAST(year AS TEXT), project_id FROM investment_plans WHERE id = ?1",
+                )
+            } else {
+                (
+                    "month",
+                    "SELECT month, project_id FROM investment_months WHERE id = ?1",
+                )
+            };
+            let current = names
+                .conn
+                .prepare_cached(owner)?
+                .query_row([row.row_id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+                })
+                .optional()?;
+            let period = match &current {
+                Some((p, _)) => p.clone(),
+                None => plain(row.value(key).unwrap_or(&Value::Null)),
+            };
+            let subject = match (key, lang) {
+                ("year", Lang::Zh) => format!("{period}年"),
+                _ => period,
+            };
+            (subject, current.map(|c| c.1).or(logged_project))
         }
         "targets" | "baselines" => {
             let table = row.table.as_str();

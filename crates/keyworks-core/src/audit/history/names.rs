@@ -63,7 +63,8 @@ impl<'c> Names<'c> {
             return Ok(*found);
         }
         let found = match table {
-            "weekly_updates" | "targets" | "baselines" => {
+            "weekly_updates" | "targets" | "baselines" | "investment_plans"
+            | "investment_months" => {
                 let current: Option<i64> = self
                     .conn
                     .prepare_cached(&format!("SELECT project_id FROM {table} WHERE id = ?1"))?

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::{Category, LinkKind, Stage, Status};
+use crate::money::Yuan;
 
 /// The language words are given in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -84,6 +85,35 @@ pub const FIELD_LABELS: &[(&str, &str, &str)] = &[
     ("note", "备注", "note"),
     ("restored_from", "恢复自备份", "restored from backup"),
     ("holder", "编辑锁持有人", "edit lock holder"),
+    ("total_investment_yuan", "总投资", "total investment"),
+    ("leader", "包抓领导", "responsible leader"),
+    ("annual_yuan", "年度计划投资", "annual planned investment"),
+    (
+        "completed_yuan",
+        "当月完成投资",
+        "investment completed in the month",
+    ),
+    ("month", "月份", "month"),
+    (
+        "warn_invest_yellow_pct",
+        "投资黄灯线（序时进度的%）",
+        "investment yellow line (% of time elapsed)",
+    ),
+    (
+        "warn_invest_red_pct",
+        "投资红灯线（序时进度的%）",
+        "investment red line (% of time elapsed)",
+    ),
+    (
+        "warn_overdue_yellow_days",
+        "逾期黄灯线（工作日）",
+        "overdue yellow line (working days)",
+    ),
+    (
+        "warn_overdue_red_days",
+        "逾期红灯线（工作日）",
+        "overdue red line (working days)",
+    ),
 ];
 
 /// The label of a field, or None for bookkeeping fields that readers are not shown.
@@ -182,6 +212,10 @@ pub fn value_text(lang: Lang, field: &str, v: &Value) -> String {
             .to_owned(),
         ),
         "percent_complete" => Some(format!("{raw}%")),
+        // Logged in whole yuan, read in 万元 as amounts are entered: 1250000 → 125 万元.
+        f if f.ends_with("_yuan") => v
+            .as_i64()
+            .map(|y| format!("{} {}", Yuan(y).wan_exact(), lang.pick("万元", "×10k yuan"))),
         _ => None,
     };
     if let Some(v) = vocab {
