@@ -931,7 +931,9 @@ export type TableExport =
 /**  One row per weekly update (周报), as CSV */
 "update_csv" | 
 /**  Milestones as an iCalendar file for Outlook */
-"milestone_calendar";
+"milestone_calendar" | 
+/**  重点项目建设进展情况表: the month's investment and progress table sent upward (Excel) */
+"monthly_sheet";
 
 /**  A file an export wrote. */
 export type TableWritten = {

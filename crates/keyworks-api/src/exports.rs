@@ -7,10 +7,12 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use keyworks_core::store::atomic_file::write_atomically;
+use keyworks_core::week::YearMonth;
 use keyworks_core::{Db, Error, Result};
 use keyworks_interchange::ical::{IcsRequest, calendar_text};
 use keyworks_interchange::mspdi;
 use keyworks_interchange::tabular::{Lang, Scope, TableKind, gather, milestones_of};
+use keyworks_interchange::upward_sheet::{UpwardSheet, upward_sheet_bytes};
 use keyworks_interchange::{csv_export, xlsx};
 use serde::{Deserialize, Serialize};
 
@@ -30,13 +32,15 @@ pub enum TableExport {
     UpdateCsv,
     /// Milestones as an iCalendar file for Outlook
     MilestoneCalendar,
+    /// 重点项目建设进展情况表: the month's investment and progress table sent upward (Excel)
+    MonthlySheet,
 }
 
 impl TableExport {
     /// The file type's name and extension, for save dialogs.
     pub fn file_type(self) -> (&'static str, &'static str) {
         match self {
-            TableExport::Workbook => ("Excel", "xlsx"),
+            TableExport::Workbook | TableExport::MonthlySheet => ("Excel", "xlsx"),
             TableExport::ProjectCsv | TableExport::MilestoneCsv | TableExport::UpdateCsv => {
                 ("CSV", "csv")
             }
@@ -53,6 +57,7 @@ impl TableExport {
             TableExport::MilestoneCsv => "里程碑",
             TableExport::UpdateCsv => "周报",
             TableExport::MilestoneCalendar => "里程碑日历",
+            TableExport::MonthlySheet => "重点项目建设进展情况表",
         };
         format!(
             "{what}-{}-{as_of}.{}",
@@ -70,6 +75,9 @@ pub struct TableRequest {
     pub what: TableExport,
     pub lang: Lang,
     pub as_of: NaiveDate,
+    /// The monthly sheet's month (default: the latest month recorded, else the one before
+    /// `as_of`'s); other exports ignore it.
+    pub month: Option<YearMonth>,
     pub now: DateTime<Utc>,
 }
 
@@ -106,6 +114,23 @@ pub fn export_table(db: &Db, request: &TableRequest, out: &Path) -> Result<Writt
         TableExport::ProjectCsv => one_table(TableKind::Projects)?,
         TableExport::MilestoneCsv => one_table(TableKind::Milestones)?,
         TableExport::UpdateCsv => one_table(TableKind::Updates)?,
+        TableExport::MonthlySheet => {
+            if let Scope::Project(code) = &scope {
+                return Err(Error::InvalidInput {
+                    field: "项目".into(),
+                    value: code.clone(),
+                    expected: "进展情况表包含全部项目：请用 --all 导出".into(),
+                });
+            }
+            let month = match request.month {
+                Some(m) => m,
+                None => db
+                    .latest_investment_month()?
+                    .unwrap_or_else(|| YearMonth::containing(as_of).previous()),
+            };
+            let sheet = UpwardSheet::gather(db, month, as_of)?;
+            (upward_sheet_bytes(&sheet, now)?, sheet.rows.len())
+        }
         TableExport::MilestoneCalendar => {
             let milestones = milestones_of(db, &scope, as_of)?;
             let name = match &scope {
@@ -210,6 +235,7 @@ mod tests {
             what: TableExport::MilestoneCsv,
             lang: Lang::Zh,
             as_of: at.date_naive(),
+            month: None,
             now: at.to_utc(),
         };
         let written = export_table(&db, &request, &out).unwrap();

@@ -27,10 +27,10 @@ pub enum InvestAction {
         #[arg(long)]
         year: i32,
         /// 年度计划投资 in 万元, up to 4 decimals, e.g. 85000 or 1234.5
-        #[arg(long, value_name = "万元")]
+        #[arg(long, value_name = "万元", allow_hyphen_values = true)]
         annual: String,
         /// 总投资 in 万元
-        #[arg(long, value_name = "万元")]
+        #[arg(long, value_name = "万元", allow_hyphen_values = true)]
         total: Option<String>,
     },
     /// Record the investment a project completed in a month; recording the month again
@@ -41,7 +41,7 @@ pub enum InvestAction {
         #[arg(long)]
         month: String,
         /// 当月完成投资 in 万元, up to 4 decimals
-        #[arg(long, value_name = "万元")]
+        #[arg(long, value_name = "万元", allow_hyphen_values = true)]
         completed: String,
         #[arg(long)]
         note: Option<String>,

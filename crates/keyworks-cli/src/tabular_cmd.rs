@@ -25,7 +25,7 @@ use clap::{Args, ValueEnum};
 use keyworks_api::exports::{TableExport, TableRequest, export_table};
 use keyworks_api::imports::read_milestone_sheet;
 use keyworks_core::imports::milestone_import::{ImportPreview, MilestoneSheet, PlannedChange};
-use keyworks_core::week::parse_date;
+use keyworks_core::week::{YearMonth, parse_date};
 use keyworks_core::{Access, Db, Error, Stamp};
 use keyworks_interchange::csv_import::ReadCsv;
 
@@ -52,17 +52,28 @@ pub enum CsvTable {
     Milestones,
     /// One row per weekly update (周报)
     Updates,
+    /// XLSX only: 重点项目建设进展情况表, the month's investment and progress table sent
+    /// upward (pick the month with --month)
+    Monthly,
 }
 
 /// The export a format and a table name.
-fn export_of(format: TabularFormat, table: CsvTable) -> TableExport {
-    match (format, table) {
+fn export_of(format: TabularFormat, table: CsvTable) -> Result<TableExport, Error> {
+    Ok(match (format, table) {
+        (TabularFormat::Xlsx, CsvTable::Monthly) => TableExport::MonthlySheet,
         (TabularFormat::Xlsx, _) => TableExport::Workbook,
         (TabularFormat::Ics, _) => TableExport::MilestoneCalendar,
         (TabularFormat::Csv, CsvTable::Portfolio) => TableExport::ProjectCsv,
         (TabularFormat::Csv, CsvTable::Milestones) => TableExport::MilestoneCsv,
         (TabularFormat::Csv, CsvTable::Updates) => TableExport::UpdateCsv,
-    }
+        (TabularFormat::Csv, CsvTable::Monthly) => {
+            return Err(Error::InvalidInput {
+                field: "--table".into(),
+                value: "monthly".into(),
+                expected: "进展情况表只有 Excel 格式：请用 --format xlsx".into(),
+            });
+        }
+    })
 }
 
 /// Options of `export` for the tabular formats (flatten into the export command).
@@ -77,6 +88,9 @@ pub struct TabularOptions {
     /// Date that decides which milestones are overdue (default: today), e.g. 2021-06-11
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// --table monthly: the month, e.g. 2021-05 (default: the latest month recorded)
+    #[arg(long)]
+    pub month: Option<String>,
 }
 
 /// Writes the export and prints where; returns the file written. `code` None is the
@@ -93,7 +107,12 @@ pub fn export(
         Some(t) => parse_date("--as-of", t)?,
         None => Local::now().date_naive(),
     };
-    let what = export_of(format, options.table);
+    let what = export_of(format, options.table)?;
+    let month = options
+        .month
+        .as_deref()
+        .map(|m| YearMonth::parse("--month", m))
+        .transpose()?;
     // The file is named after the project's code, also when a name was given for it.
     let code = match code {
         Some(c) => Some(db.project_by_code(c)?.code),
@@ -107,6 +126,7 @@ pub fn export(
         what,
         lang: options.lang.into(),
         as_of,
+        month,
         now: Utc::now(),
     };
     let written = export_table(&db, &request, &out)?;

@@ -7,4 +7,5 @@ pub mod csv_import;
 pub mod ical;
 pub mod mspdi;
 pub mod tabular;
+pub mod upward_sheet;
 pub mod xlsx;

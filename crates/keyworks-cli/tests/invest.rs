@@ -1,0 +1,250 @@
+//! `keyworks invest …`, `project set` and the upward sheet from the command line, as a
+//! manager runs them: amounts typed in 万元, corrections logged, every figure of `--json` in
+//! whole yuan and equal to the table's, bad input one sentence with exit code 2 and the file
+//! untouched.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+mod common;
+use common::{keyworks, seeded, sha256, verifies};
+
+fn show_json(db: &std::path::Path, args: &[&str]) -> Value {
+    let out = keyworks(db)
+        .args([
+            "invest",
+            "show",
+            "--month",
+            "2021-05",
+            "--as-of",
+            "2021-06-11",
+            "--json",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_month_recorded_and_corrected_moves_the_light_and_the_totals_to_the_yuan() {
+    let (_dir, db) = seeded();
+    let before = show_json(&db, &["KP21-04"]);
+    assert_eq!(before["rows"][0]["warning"]["light"], "red");
+    // 北斗 catches up in May: 7,800 → 17,000 万元 of 40,000 is 42.5%, above 序时进度.
+    keyworks(&db)
+        .args([
+            "invest",
+            "record",
+            "KP21-04",
+            "--month",
+            "2021-05",
+            "--completed",
+            "11700.0001",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2500 万元 → 11700.0001 万元"));
+    let after = show_json(&db, &["KP21-04"]);
+    let row = &after["rows"][0];
+    assert_eq!(row["month_yuan"], 117_000_001_i64);
+    assert_eq!(row["year_to_date_yuan"], 170_000_001_i64);
+    assert_eq!(row["warning"]["light"], "green");
+    // The whole portfolio's totals are the sums of its rows, exactly.
+    let all = show_json(&db, &[]);
+    let rows = all["rows"].as_array().unwrap();
+    let sum = |field: &str| -> i64 { rows.iter().filter_map(|r| r[field].as_i64()).sum() };
+    for (total, field) in [
+        ("annual_yuan", "annual_yuan"),
+        ("month_yuan", "month_yuan"),
+        ("year_to_date_yuan", "year_to_date_yuan"),
+    ] {
+        assert_eq!(
+            all["totals"][total].as_i64().unwrap(),
+            sum(field),
+            "{field}"
+        );
+    }
+    keyworks(&db)
+        .args(["history", "--project", "KP21-04", "--limit", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("当月完成投资"))
+        .stdout(predicate::str::contains("2500 万元→11700.0001 万元"));
+    verifies(&db);
+}
+
+#[test]
+fn bad_amounts_months_and_thresholds_are_refused_and_change_nothing() {
+    let (_dir, db) = seeded();
+    let untouched = sha256(&db);
+    for (args, says) in [
+        (
+            vec![
+                "invest",
+                "record",
+                "KP21-01",
+                "--month",
+                "2021-05",
+                "--completed",
+                "1.23456",
+            ],
+            "最多保留 4 位小数",
+        ),
+        (
+            vec![
+                "invest",
+                "record",
+                "KP21-01",
+                "--month",
+                "2021-13",
+                "--completed",
+                "1",
+            ],
+            "--month",
+        ),
+        (
+            vec![
+                "invest",
+                "record",
+                "KP21-01",
+                "--month",
+                "2021-05",
+                "--completed",
+                "-5",
+            ],
+            "不带符号",
+        ),
+        (
+            vec![
+                "invest", "plan", "KP21-01", "--year", "2021", "--annual", "一千",
+            ],
+            "--annual",
+        ),
+        (
+            vec!["invest", "rules", "--invest-red", "90"],
+            "红灯线应不高于黄灯线",
+        ),
+        (vec!["project", "set", "KP21-01"], "--leader 或 --unit"),
+    ] {
+        keyworks(&db)
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    keyworks(&db)
+        .args([
+            "invest",
+            "record",
+            "KP99-01",
+            "--month",
+            "2021-05",
+            "--completed",
+            "1",
+        ])
+        .assert()
+        .code(3);
+    assert_eq!(sha256(&db), untouched);
+}
+
+#[test]
+fn leaders_filter_and_group_the_table_and_the_thresholds_belong_to_the_file() {
+    let (_dir, db) = seeded();
+    keyworks(&db)
+        .args([
+            "project",
+            "set",
+            "KP21-14",
+            "--leader",
+            "刘洋",
+            "--unit",
+            "高新区城改办",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "包抓领导 刘洋，责任单位 高新区城改办",
+        ));
+    let liu = show_json(&db, &["--leader", "刘洋"]);
+    assert_eq!(liu["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(liu["rows"][0]["lead_unit"], "高新区城改办");
+    keyworks(&db)
+        .args([
+            "invest",
+            "show",
+            "--month",
+            "2021-05",
+            "--as-of",
+            "2021-06-11",
+            "--by-leader",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("包抓领导：刘洋"))
+        .stdout(predicate::str::contains("包抓领导：赵敏（示例）"));
+    let red = show_json(&db, &["--warning", "红"]);
+    assert!(
+        red["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["warning"]["light"] == "red")
+    );
+    // Looser lines, set once in the file, turn 奕斯伟's yellow green for every reader.
+    keyworks(&db)
+        .args([
+            "invest",
+            "rules",
+            "--invest-yellow",
+            "70",
+            "--invest-red",
+            "50",
+        ])
+        .assert()
+        .success();
+    keyworks(&db)
+        .args(["--read-only", "invest", "rules", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"invest_yellow_pct\": 70"));
+    assert_eq!(
+        show_json(&db, &["KP21-05"])["rows"][0]["warning"]["light"],
+        "green"
+    );
+    verifies(&db);
+}
+
+#[test]
+fn the_upward_sheet_is_written_for_the_whole_portfolio_only() {
+    let (dir, db) = seeded();
+    let out = dir.path().join("2021年5月进展情况表.xlsx");
+    keyworks(&db)
+        .args([
+            "export", "--all", "--format", "xlsx", "--table", "monthly", "--month", "2021-05",
+        ])
+        .args(["--as-of", "2021-06-11", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("15 行数据"));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
+    keyworks(&db)
+        .args([
+            "export", "KP21-01", "--format", "xlsx", "--table", "monthly",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--all"));
+    keyworks(&db)
+        .args(["export", "--all", "--format", "csv", "--table", "monthly"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format xlsx"));
+}
