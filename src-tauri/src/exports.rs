@@ -66,6 +66,7 @@ pub fn export_table(
         what,
         lang,
         as_of,
+        month: None,
         now: Utc::now(),
     };
     let written = file.read_apart(|db| write_table(db, &request, &out))?;
