@@ -55,4 +55,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "sync_status",
     "sync_now",
     "create_server_replica",
+    "record_investment_month",
+    "choose_monthly_report_path",
+    "write_monthly_report",
 ];

@@ -14,6 +14,7 @@ mod os_open;
 pub mod preferences;
 #[cfg(target_os = "linux")]
 mod renderer_choice;
+pub mod supervision_commands;
 pub mod sync_commands;
 mod window_size;
 
@@ -86,6 +87,9 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             sync_commands::sync_status,
             sync_commands::sync_now,
             sync_commands::create_server_replica,
+            supervision_commands::record_investment_month,
+            supervision_commands::choose_monthly_report_path,
+            supervision_commands::write_monthly_report,
         ])
         .events(collect_events![
             FileChanged,

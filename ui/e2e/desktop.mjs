@@ -12,7 +12,8 @@
 //   tree, Alt+Shift+→ indents, a looping indent is refused · errors inside dialogs · focus back
 //   in the tree after dialogs and deletes · undo says what it undid · a late milestone shows
 //   its date · History readable and filtered · Milestones filtered, bulk done with undo ·
-//   English throughout · a restart keeps everything · auditor mode changes nothing.
+//   English throughout · a restart keeps everything · auditor mode changes nothing. And #15:
+//   a month's investment recorded in the project view moves the dashboard's chart and light.
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -465,6 +466,50 @@ async function english(s) {
   log("English: filters with English colons, dates 11 Jun 2021, Gantt dates on one line, form checks in English");
 }
 
+/** A manager reads the month's investment on the dashboard; an officer records 北斗's May in
+ *  the project's investment pane (#15); the chart and the warning change with it, and the CLI
+ *  reads the same yuan. */
+async function investment(s) {
+  await s.click('[data-testid="nav-dashboard"]');
+  await until("the investment panel", async () => (await s.all('[data-testid="invest-chart"]')).length === 1);
+  const before = await s.text('[data-testid="invest-chart-completed"]');
+  check(before === "1,331,801", `cumulative completed reads ${before}`);
+  check((await s.all('[data-testid="invest-row"][data-code="KP21-04"][data-light="red"]')).length === 1, "北斗 is not shown red");
+  const reason = await s.text('[data-testid="invest-row"][data-code="KP21-04"] .reason');
+  check(reason.includes("1–5月完成投资 19.5%，低于序时进度 41.7% 的 60%"), `北斗's warning reads ${reason}`);
+  await s.screenshot("13-investment-before");
+
+  await openProject(s, "KP21-04", "前期手续");
+  await s.click('[data-testid="tab-investment"]');
+  await until("the investment form", async () => (await s.all('[data-testid="invest-form"]')).length === 1);
+  await until("May's amount in the form", async () => (await s.value('[data-testid="invest-form-amount"]')) === "2500");
+  // A typo first: five decimals are refused in the form, nothing saved.
+  await s.type('[data-testid="invest-form-amount"]', "11700.00001");
+  await s.click('[data-testid="invest-form-save"]');
+  const refused = await until("the form's error", async () => s.text('[data-testid="invest-form-error"]'));
+  check(refused.includes("4 位小数"), `the form says ${refused}`);
+  await s.type('[data-testid="invest-form-amount"]', "11700");
+  await s.type('[data-testid="invest-form-note"]', "补录设备款");
+  await s.click('[data-testid="invest-form-save"]');
+  const saved = await until("the correction's notice", async () => {
+    const n = (await s.all('[data-testid="notice"]')).length ? await s.text('[data-testid="notice"]') : "";
+    return n.includes("已更正 KP21-04") ? n : null;
+  });
+  check(saved.includes("2,500.0000 → 11,700.0000"), `notice reads ${saved}`);
+  await until("the month's row", async () => (await s.text('[data-testid="invest-months"] tr[data-month="2021-05"]'))?.includes("11,700.00"));
+  await s.screenshot("14-investment-recorded");
+
+  await s.click('[data-testid="nav-dashboard"]');
+  await until("the chart to move", async () => (await s.text('[data-testid="invest-chart-completed"]')) === "1,341,001");
+  await until("北斗 no longer red", async () => (await s.all('[data-testid="invest-row"][data-code="KP21-04"]')).length === 0);
+  await s.click('[data-testid="invest-light-green"]');
+  await until("北斗 among the green", async () => (await s.all('[data-testid="invest-row"][data-code="KP21-04"][data-light="green"]')).length === 1);
+  await s.screenshot("15-investment-after");
+  const shown = cliJson("invest", "show", "KP21-04", "--month", "2021-05");
+  check(shown.rows[0].month_yuan === 117_000_000 && shown.rows[0].warning.light === "green", `CLI reads ${JSON.stringify(shown.rows[0]).slice(0, 200)}`);
+  log("investment: chart 1,331,801 → 1,341,001 万元, 北斗 red → green after its May was corrected in the form; the CLI agrees to the yuan");
+}
+
 async function main() {
   let driver = null;
   let failed = false;
@@ -484,6 +529,7 @@ async function main() {
     await lateMilestone(s);
     await history(s, narrative);
     await milestonesView(s);
+    await investment(s);
     await english(s);
 
     // A restart: the same data directory, a new process; the name is not asked again, the

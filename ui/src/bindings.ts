@@ -179,6 +179,15 @@ export const commands = {
 	 *  becomes the preferred server when none is set; `password` is kept as for `sync_now`.
 	 */
 	createServerReplica: (url: string, password: string | null) => typedError<OpenFileInfo, IpcError>(__TAURI_INVOKE("create_server_replica", { url, password })),
+	/**
+	 *  Records what project `code` completed in `month` (万元 as typed, up to four decimals);
+	 *  recording the month again corrects it.
+	 */
+	recordInvestmentMonth: (code: string, month: string, completed: string, note: string | null) => typedError<AmountSaved, IpcError>(__TAURI_INVOKE("record_investment_month", { code, month, completed, note })),
+	/**  Asks where to save the monthly report of `month`, suggesting `月报-2021-05.pdf`. */
+	chooseMonthlyReportPath: (month: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_monthly_report_path", { month })),
+	/**  Writes the monthly report of `month` to `path`, as `keyworks report monthly` does. */
+	writeMonthlyReport: (month: string, landscape: boolean, lang: Lang, path: string) => typedError<MonthlyWritten, IpcError>(__TAURI_INVOKE("write_monthly_report", { month, landscape, lang, path })),
 };
 
 /** Events */
@@ -194,6 +203,14 @@ export const events = {
 /* Types */
 /**  What an edit did, as its verb. Worked out from the rows it wrote (see [`describe`]). */
 export type Action = "create_file" | "import_project" | "add_task" | "add_milestone" | "add_tasks" | "import_milestones" | "rename" | "reschedule" | "indent" | "outdent" | "reorder" | "delete_task" | "complete_milestone" | "complete_milestones" | "add_link" | "delete_link" | "file_update" | "revise_update" | "replace_update" | "set_target" | "save_baseline" | "change_calendar" | "restore" | "break_lock" | "undo" | "edit";
+
+/**  What `set_investment_plan` and `record_investment_month` did. */
+export type AmountSaved = {
+	project_code: string,
+	/**  The amount the row held before, None when it is new. */
+	previous: Yuan | null,
+	now: Yuan,
+};
 
 /**  One backup File → 从备份恢复… offers. */
 export type BackupEntry = {
@@ -315,6 +332,15 @@ export type CsvPreview = {
 	preview: ImportPreview,
 };
 
+/**  One month of the year, cumulative, for the dashboard's chart. */
+export type CumulativeMonth = {
+	month: YearMonth,
+	/**  Completed from January to this month, all rows shown. */
+	completed_yuan: Yuan,
+	/**  The annual plans times the share of the year passed (序时进度), to the yuan. */
+	on_course_yuan: Yuan,
+};
+
 /**
  *  What the dashboard shows as of one date: the summary, every milestone (its chart counts
  *  them per month) and the plan's targets, read together from one state of the file.
@@ -323,6 +349,8 @@ export type Dashboard = {
 	summary: PortfolioSummary,
 	milestones: MilestoneRow[],
 	targets: TargetProgress[],
+	/**  The supervision table of the month supervision looks at (`Db::supervision_month`). */
+	investment: InvestmentOverview,
 };
 
 export type DateChange = {
@@ -502,6 +530,23 @@ export type InvestmentMonth = {
 /**  A row of `investment_months`. */
 export type InvestmentMonthId = number;
 
+export type InvestmentOverview = {
+	month: YearMonth,
+	/**
+	 *  The day the schedule warnings were weighed on: the month's last day, or today when the
+	 *  month is not over.
+	 */
+	as_of: string,
+	/**  序时进度: M/12. */
+	elapsed_share: number | null,
+	rules: WarningRules,
+	/**  In project-code order. */
+	rows: InvestmentRow[],
+	totals: InvestmentTotals,
+	/**  January to the month. */
+	cumulative: CumulativeMonth[],
+};
+
 /**  年度计划投资: one project's planned investment for one year. */
 export type InvestmentPlan = {
 	id: InvestmentPlanId,
@@ -513,6 +558,41 @@ export type InvestmentPlan = {
 
 /**  A row of `investment_plans`. */
 export type InvestmentPlanId = number;
+
+/**  One project's line. */
+export type InvestmentRow = {
+	project_id: ProjectId,
+	code: string,
+	name: string,
+	leader: string | null,
+	lead_unit: string,
+	/**  The status the officer declared; the light stands beside it. */
+	declared: Status,
+	total_yuan: Yuan | null,
+	/**  The plan for the month's year; None when none was set. */
+	annual_yuan: Yuan | null,
+	/**  Completed in the month; None when the month was not recorded. */
+	month_yuan: Yuan | null,
+	/**  Completed from January to the month. */
+	year_to_date_yuan: Yuan,
+	/**  year_to_date / annual (0.18 for 18%); None without a plan. */
+	completion_rate: number | null,
+	/**  Open milestones past due on the day looked at, most overdue first. */
+	overdue: OverdueMilestone[],
+	warning: ProjectWarning,
+};
+
+/**  Sums over the rows shown, exact. */
+export type InvestmentTotals = {
+	total_yuan: Yuan,
+	annual_yuan: Yuan,
+	month_yuan: Yuan,
+	year_to_date_yuan: Yuan,
+	completion_rate: number | null,
+	red: number,
+	yellow: number,
+	green: number,
+};
 
 export type IpcError = {
 	code: ErrorCode,
@@ -530,6 +610,9 @@ export type Label = {
 
 /**  The language words are given in. */
 export type Lang = "zh" | "en";
+
+/**  A warning colour; ordered from mild to severe, so the worst of several is their maximum. */
+export type Light = "green" | "yellow" | "red";
 
 /**  Dependency types, as in MS Project. */
 export type LinkKind = "FS" | "SS" | "FF" | "SF";
@@ -585,6 +668,14 @@ export type MilestoneRow = {
 };
 
 export type MilestoneState = "done" | "overdue" | "open";
+
+/**  A monthly report written. */
+export type MonthlyWritten = {
+	path: string,
+	month: YearMonth,
+	pages: number,
+	bytes: number,
+};
 
 /**
  *  How far the running MS Project import is, for the progress bar (keyworks-api's progress,
@@ -643,6 +734,14 @@ export type Opening = {
 	 */
 	as_of: string,
 	dashboard: Dashboard,
+};
+
+/**  An open milestone past its due date, as the schedule warning weighs it. */
+export type OverdueMilestone = {
+	name: string,
+	due: string,
+	/**  Working days past due, on the project's calendar, up to and including the day looked at. */
+	working_days_late: number,
 };
 
 /**  What a long use case is doing. */
@@ -802,6 +901,12 @@ export type ProjectSummary = {
 	overdue_milestones: number,
 	/**  Calendar days the most overdue open milestone is late. */
 	days_late: number,
+};
+
+/**  A project's light: the worst of its warnings, green when it has none. */
+export type ProjectWarning = {
+	light: Light,
+	warnings: Warning[],
 };
 
 /**  Why an open file cannot be changed. */
@@ -1057,6 +1162,29 @@ export type VocabularyLabels = {
 	day_kinds: Label[],
 };
 
+/**  One reason for a yellow or red light. */
+export type Warning = {
+	kind: WarningKind,
+	light: Light,
+	/**  In Chinese, e.g. 「1–5月完成投资 18.0%，低于序时进度 41.7% 的 60%」. */
+	reason: string,
+};
+
+/**  What a warning is about. */
+export type WarningKind = "investment" | "schedule";
+
+/**  The thresholds in force. */
+export type WarningRules = {
+	/**  黄 when the completion rate is below this % of 序时进度. */
+	invest_yellow_pct: number,
+	/**  红 when it is below this %. */
+	invest_red_pct: number,
+	/**  黄 when a milestone is overdue by more than this many working days. */
+	overdue_yellow_days: number,
+	/**  红 when by more than this many. */
+	overdue_red_days: number,
+};
+
 export type WeeklyUpdate = {
 	id: UpdateId,
 	project_id: ProjectId,
@@ -1090,7 +1218,8 @@ export type YearMonth = string;
 
 /**
  *  A non-negative amount of money in whole yuan. Serialised as the integer (JSON, the change
- *  log, the UI's numbers: every amount below 9·10^15 yuan is exact in JavaScript).
+ *  log, the UI's numbers: every amount up to the input limit, 10^15 yuan, is exact in
+ *  JavaScript, whose doubles hold integers exactly below 2^53 ≈ 9·10^15).
  */
 export type Yuan = number;
 

@@ -124,9 +124,7 @@ pub fn export_table(db: &Db, request: &TableRequest, out: &Path) -> Result<Writt
             }
             let month = match request.month {
                 Some(m) => m,
-                None => db
-                    .latest_investment_month()?
-                    .unwrap_or_else(|| YearMonth::containing(as_of).previous()),
+                None => db.supervision_month(as_of)?,
             };
             let sheet = UpwardSheet::gather(db, month, as_of)?;
             (upward_sheet_bytes(&sheet, now)?, sheet.rows.len())

@@ -1,15 +1,15 @@
 //! The weekly report as both faces write it: the week asked for (judged as of its Sunday once
 //! it is over, as of today while it runs) or the week of a day (judged as of that day), laid out
-//! in the chosen language and paper, written atomically.
+//! in the chosen language and paper, written atomically; and the monthly report of a month.
 
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use keyworks_core::Db;
-use keyworks_core::week::IsoWeek;
-use keyworks_report::{Lang, Orientation, ReportRequest, WrittenReport};
+use keyworks_core::week::{IsoWeek, YearMonth};
+use keyworks_report::{Lang, Orientation, ReportRequest, WrittenMonthly, WrittenReport};
 
-pub use keyworks_report::default_file_name;
+pub use keyworks_report::{default_file_name, monthly_file_name};
 
 /// Which week a report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,4 +40,18 @@ pub fn write_weekly_report(
 ) -> keyworks_report::Result<WrittenReport> {
     let request = weekly_request(of, now);
     keyworks_report::write_weekly_pdf(db, &request, lang, orientation, now, out)
+}
+
+/// Writes the monthly report of `month` to `out`, overdue milestones judged on `as_of` (at most
+/// the month's last day), stamped as generated `now`.
+pub fn write_monthly_report(
+    db: &Db,
+    month: YearMonth,
+    as_of: NaiveDate,
+    lang: Lang,
+    orientation: Orientation,
+    now: DateTime<FixedOffset>,
+    out: &Path,
+) -> keyworks_report::Result<WrittenMonthly> {
+    keyworks_report::write_monthly_pdf(db, month, as_of, lang, orientation, now, out)
 }

@@ -240,9 +240,7 @@ pub fn show(db: &Db, action: &InvestAction) -> Result<ExitCode, Error> {
     let today = Local::now().date_naive();
     let month = match month {
         Some(m) => YearMonth::parse("--month", m)?,
-        None => db
-            .latest_investment_month()?
-            .unwrap_or_else(|| YearMonth::containing(today).previous()),
+        None => db.supervision_month(today)?,
     };
     let as_of: NaiveDate = match as_of {
         Some(t) => keyworks_core::week::parse_date("--as-of", t)?,

@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 pub const YUAN_PER_WAN: i64 = 10_000;
 
 /// A non-negative amount of money in whole yuan. Serialised as the integer (JSON, the change
-/// log, the UI's numbers: every amount below 9·10^15 yuan is exact in JavaScript).
+/// log, the UI's numbers: every amount up to the input limit, 10^15 yuan, is exact in
+/// JavaScript, whose doubles hold integers exactly below 2^53 ≈ 9·10^15).
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
@@ -21,9 +22,9 @@ pub const YUAN_PER_WAN: i64 = 10_000;
 #[serde(transparent)]
 pub struct Yuan(pub i64);
 
-/// The largest amount accepted: 10^12 万元 (a million 亿元), far above any project, and small
-/// enough that sums of a whole portfolio's months cannot overflow.
-const MAX_YUAN: i64 = 1_000_000_000_000 * YUAN_PER_WAN;
+/// The largest amount accepted: 10^11 万元 (1,000 万亿元), far above any project, and below
+/// 2^53 yuan, so that the UI's numbers (JavaScript doubles) hold every amount exactly.
+const MAX_YUAN: i64 = 100_000_000_000 * YUAN_PER_WAN;
 
 impl Yuan {
     pub const ZERO: Yuan = Yuan(0);
@@ -53,7 +54,7 @@ impl Yuan {
         if frac.len() > 4 {
             return Err(bad("金额最多保留 4 位小数（即精确到 1 元）"));
         }
-        let too_big = || bad("金额超出可记录的范围（上限 1 万亿万元）");
+        let too_big = || bad("金额超出可记录的范围（上限 1000 亿万元）");
         let whole: i64 = if whole.is_empty() {
             0
         } else {

@@ -11,8 +11,9 @@ use keyworks_core::week::IsoWeek;
 pub mod font;
 pub mod layout;
 pub mod model;
+pub mod monthly;
 
-pub use layout::{DocumentLayout, Lang, LayoutOptions, Orientation};
+pub use layout::{DocumentLayout, Lang, LayoutOptions, Orientation, layout_monthly};
 pub use model::{ReportRequest, WeeklyReport};
 
 #[derive(Debug, thiserror::Error)]
@@ -85,19 +86,11 @@ pub fn write_weekly_pdf(
     out: &Path,
 ) -> Result<WrittenReport> {
     let report = build(db, request)?;
-    let source_file = db
-        .path()
-        .map(|p| {
-            p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| p.display().to_string())
-        })
-        .unwrap_or_default();
     let opts = LayoutOptions {
         lang,
         orientation,
         generated_at,
-        source_file,
+        source_file: source_file_of(db),
     };
     let doc = layout(&report, &opts)?;
     let bytes = to_pdf(&doc, generated_at)?;
@@ -110,4 +103,62 @@ pub fn write_weekly_pdf(
         pages: doc.pages.len(),
         bytes: bytes.len(),
     })
+}
+
+/// The name a monthly report is saved under unless the user picks another: `月报-2021-05.pdf`.
+pub fn monthly_file_name(month: keyworks_core::week::YearMonth) -> String {
+    format!("月报-{month}.pdf")
+}
+
+/// What [`write_monthly_pdf`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenMonthly {
+    pub path: PathBuf,
+    pub portfolio: String,
+    pub month: keyworks_core::week::YearMonth,
+    pub as_of: NaiveDate,
+    pub pages: usize,
+    pub bytes: usize,
+}
+
+/// The monthly report for `month` (milestones judged on `as_of`, at most the month's end),
+/// built from `db`, laid out and written to `out` as PDF; the entry point of `report monthly`.
+pub fn write_monthly_pdf(
+    db: &keyworks_core::Db,
+    month: keyworks_core::week::YearMonth,
+    as_of: NaiveDate,
+    lang: Lang,
+    orientation: Orientation,
+    generated_at: DateTime<FixedOffset>,
+    out: &Path,
+) -> Result<WrittenMonthly> {
+    let report = monthly::build(db, month, as_of)?;
+    let opts = LayoutOptions {
+        lang,
+        orientation,
+        generated_at,
+        source_file: source_file_of(db),
+    };
+    let doc = layout_monthly(&report, &opts).map_err(Error::Pdf)?;
+    let bytes = to_pdf(&doc, generated_at)?;
+    keyworks_core::store::atomic_file::write_atomically(out, &bytes)?;
+    Ok(WrittenMonthly {
+        path: out.to_owned(),
+        portfolio: report.portfolio.name.clone(),
+        month,
+        as_of: report.overview.as_of,
+        pages: doc.pages.len(),
+        bytes: bytes.len(),
+    })
+}
+
+/// The database file's name, as footers name it.
+fn source_file_of(db: &keyworks_core::Db) -> String {
+    db.path()
+        .map(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string())
+        })
+        .unwrap_or_default()
 }

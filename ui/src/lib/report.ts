@@ -24,3 +24,17 @@ export function reportDoneText(r: ReportWritten, locale: Locale): string {
   if (locale === "zh") return `已生成${formatWeek(r.week, locale, true)}周报：${r.path}，共 ${r.pages} 页，${sizeText(r.bytes)}。`;
   return `Weekly report for ${formatWeek(r.week, locale, true)} saved to ${r.path}: ${r.pages} page${r.pages === 1 ? "" : "s"}, ${sizeText(r.bytes)}.`;
 }
+
+/** The month the monthly report's picker starts on: the one before the as-of date's, the last
+ *  whole month. */
+export function defaultReportMonth(asOf: string): string {
+  const y = Number(asOf.slice(0, 4));
+  const m = Number(asOf.slice(5, 7));
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+}
+
+/** Whether the text is a month the core will take ("2021-05"). */
+export function isReportMonth(text: string): boolean {
+  const m = /^(\d{4})-(\d{1,2})$/.exec(text.trim());
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+}

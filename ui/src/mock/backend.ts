@@ -8,6 +8,7 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type {
   IpcError,
+  InvestmentOverview,
   OpenFileInfo,
   PortfolioSummary,
   PreferencesView,
@@ -159,6 +160,13 @@ export class FakeFile {
     };
   }
 
+  /** A file with no investment recorded: the panel says so. */
+  investment(asOf: string): InvestmentOverview {
+    const totals = { total_yuan: 0, annual_yuan: 0, month_yuan: 0, year_to_date_yuan: 0, completion_rate: null, red: 0, yellow: 0, green: 0 };
+    const rules = { invest_yellow_pct: 80, invest_red_pct: 60, overdue_yellow_days: 10, overdue_red_days: 30 };
+    return { month: asOf.slice(0, 7), as_of: asOf, elapsed_share: 0, rules, rows: [], totals, cumulative: [] };
+  }
+
   recordUpdate(code: unknown, form: UpdateForm): WeeklyUpdate {
     const p = this.code(code);
     const existing = this.updates.find((u) => u.project_id === p.id && u.iso_week === form.week);
@@ -226,11 +234,11 @@ export class FakeFile {
     switch (cmd) {
       case "window_start": {
         const asOf = String(args.today);
-        const dashboard = { summary: this.summary(asOf), milestones: [], targets: [] };
+        const dashboard = { summary: this.summary(asOf), milestones: [], targets: [], investment: this.investment(asOf) };
         return { labels, preferences: prefs, file, opening: { sample_as_of: null, as_of: asOf, dashboard }, problem: null };
       }
       case "dashboard":
-        return { summary: this.summary(String(args.asOf)), milestones: [], targets: [] };
+        return { summary: this.summary(String(args.asOf)), milestones: [], targets: [], investment: this.investment(String(args.asOf)) };
       case "vocabulary_labels":
         return labels;
       case "sample_as_of":

@@ -11,6 +11,7 @@ use crate::model::{Category, Portfolio, Project, Stage, Status, Task};
 use crate::portfolio::milestones::{MilestoneQuery, MilestoneRow};
 use crate::portfolio::plan_targets::TargetProgress;
 use crate::store::db::Db;
+use crate::supervision::overview::{InvestmentOverview, OverviewFilter};
 use crate::week::IsoWeek;
 
 /// How far ahead the dashboard looks for milestones "due soon".
@@ -73,6 +74,8 @@ pub struct Dashboard {
     pub summary: PortfolioSummary,
     pub milestones: Vec<MilestoneRow>,
     pub targets: Vec<TargetProgress>,
+    /// The supervision table of the month supervision looks at (`Db::supervision_month`).
+    pub investment: InvestmentOverview,
 }
 
 /// What a window first shows of a file: its dashboard as of the day it opens on.
@@ -110,6 +113,11 @@ impl Db {
                     overdue: false,
                 })?,
                 targets: db.plan_targets()?,
+                investment: db.overview_now(
+                    db.supervision_month(as_of)?,
+                    as_of,
+                    &OverviewFilter::default(),
+                )?,
             })
         })
     }

@@ -2,6 +2,7 @@
 //! completed in a month. Both are upserts: setting or recording again corrects the row, and
 //! the change log keeps both values.
 
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
@@ -201,6 +202,18 @@ impl Db {
         Ok(self
             .conn()
             .query_row("SELECT max(month) FROM investment_months", [], |r| r.get(0))?)
+    }
+
+    /// The month supervision looks at on `today` unless asked for another: the latest month
+    /// recorded up to today's month, else the last whole month.
+    pub fn supervision_month(&self, today: NaiveDate) -> Result<YearMonth> {
+        let this = YearMonth::containing(today);
+        let latest: Option<YearMonth> = self.conn().query_row(
+            "SELECT max(month) FROM investment_months WHERE month <= ?1",
+            [this],
+            |r| r.get(0),
+        )?;
+        Ok(latest.unwrap_or_else(|| this.previous()))
     }
 }
 

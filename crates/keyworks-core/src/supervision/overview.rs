@@ -124,15 +124,17 @@ impl Db {
         as_of: NaiveDate,
         filter: &OverviewFilter,
     ) -> Result<InvestmentOverview> {
-        self.read_snapshot(|db| db.overview_now(month, as_of.min(month.last_day()), filter))
+        self.read_snapshot(|db| db.overview_now(month, as_of, filter))
     }
 
-    fn overview_now(
+    /// `investment_overview` inside a read snapshot the caller holds (the dashboard's).
+    pub(crate) fn overview_now(
         &self,
         month: YearMonth,
         as_of: NaiveDate,
         filter: &OverviewFilter,
     ) -> Result<InvestmentOverview> {
+        let as_of = as_of.min(month.last_day());
         let rules = self.warning_rules()?;
         let projects: Vec<Project> = match &filter.project {
             Some(code) => vec![self.project_by_code(code)?],
@@ -178,7 +180,7 @@ impl Db {
                 warning,
             });
         }
-        let totals = totals_of(&rows);
+        let totals = InvestmentTotals::of(&rows.iter().collect::<Vec<_>>());
         let cumulative = self.cumulative(month, &rows, &months)?;
         Ok(InvestmentOverview {
             month,
@@ -284,18 +286,21 @@ impl Db {
     }
 }
 
-fn totals_of(rows: &[InvestmentRow]) -> InvestmentTotals {
-    let annual = Yuan::sum(rows.iter().filter_map(|r| r.annual_yuan));
-    let ytd = Yuan::sum(rows.iter().map(|r| r.year_to_date_yuan));
-    let count = |l: Light| rows.iter().filter(|r| r.warning.light == l).count() as u32;
-    InvestmentTotals {
-        total_yuan: Yuan::sum(rows.iter().filter_map(|r| r.total_yuan)),
-        annual_yuan: annual,
-        month_yuan: Yuan::sum(rows.iter().filter_map(|r| r.month_yuan)),
-        year_to_date_yuan: ytd,
-        completion_rate: ytd.ratio_of(annual),
-        red: count(Light::Red),
-        yellow: count(Light::Yellow),
-        green: count(Light::Green),
+impl InvestmentTotals {
+    /// The exact sums over `rows` (the portfolio's, a leader's), with their lights counted.
+    pub fn of(rows: &[&InvestmentRow]) -> InvestmentTotals {
+        let annual = Yuan::sum(rows.iter().filter_map(|r| r.annual_yuan));
+        let ytd = Yuan::sum(rows.iter().map(|r| r.year_to_date_yuan));
+        let count = |l: Light| rows.iter().filter(|r| r.warning.light == l).count() as u32;
+        InvestmentTotals {
+            total_yuan: Yuan::sum(rows.iter().filter_map(|r| r.total_yuan)),
+            annual_yuan: annual,
+            month_yuan: Yuan::sum(rows.iter().filter_map(|r| r.month_yuan)),
+            year_to_date_yuan: ytd,
+            completion_rate: ytd.ratio_of(annual),
+            red: count(Light::Red),
+            yellow: count(Light::Yellow),
+            green: count(Light::Green),
+        }
     }
 }

@@ -194,11 +194,13 @@ impl DocumentLayout {
 }
 
 mod flow;
+mod monthly;
 mod pdf;
 mod sections;
 mod words;
 
 use flow::*;
+pub use monthly::layout_monthly;
 pub use pdf::{render_pdf, to_pdf};
 use sections::*;
 use words::*;
@@ -243,9 +245,37 @@ pub fn layout(report: &WeeklyReport, opts: &LayoutOptions) -> Result<DocumentLay
     let hash = report.content_hash().map_err(|e| e.to_string())?;
     let (width, height) = (f.width, f.height);
     let (left, right) = (f.left, f.right);
+    let mut pages = f.finish();
+    furnish(
+        &mut pages,
+        opts,
+        &report.portfolio.name,
+        &hash,
+        (height, left, right),
+    )?;
+    Ok(DocumentLayout {
+        width,
+        height,
+        margin: MARGIN,
+        title,
+        pages,
+    })
+}
+
+/// The page furniture every report shares, drawn under each page's content: a rule, the
+/// portfolio and its data file, the page number, the generation time, and on the last page
+/// the content hash (`height`, `left`, `right` of the flow the pages came from).
+pub(super) fn furnish(
+    pages: &mut [PageLayout],
+    opts: &LayoutOptions,
+    portfolio: &str,
+    hash: &str,
+    (height, left, right): (f32, f32, f32),
+) -> Result<(), String> {
+    let m = Metrics::get()?;
+    let w = words(opts.lang);
     let lang = opts.lang;
     let generated = opts.generated_at.format("%Y-%m-%d %H:%M %:z").to_string();
-    let mut pages = f.finish();
     let n = pages.len();
     let foot = Flow::new(m, opts, String::new());
     let lh = line_height(FOOT_SIZE);
@@ -265,7 +295,7 @@ pub fn layout(report: &WeeklyReport, opts: &LayoutOptions) -> Result<DocumentLay
         let number_w = foot.text_width(&number, FOOT_SIZE);
         let origin = format!(
             "{} · {}{}{}",
-            report.portfolio.name, w.data_file, w.colon, opts.source_file
+            portfolio, w.data_file, w.colon, opts.source_file
         );
         let origin = foot.fit(&origin, FOOT_SIZE, right - left - number_w - 6.0);
         let stamp = format!("{}{}{}", w.generated, w.colon, generated);
@@ -300,13 +330,7 @@ pub fn layout(report: &WeeklyReport, opts: &LayoutOptions) -> Result<DocumentLay
         }
         page.marks.extend(marks);
     }
-    Ok(DocumentLayout {
-        width,
-        height,
-        margin: MARGIN,
-        title,
-        pages,
-    })
+    Ok(())
 }
 
 #[cfg(test)]

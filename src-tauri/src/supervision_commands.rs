@@ -1,0 +1,92 @@
+//! The IPC commands of investment supervision: recording a month's completed investment (the
+//! project view's investment pane) and the monthly report. (The dashboard's supervision table
+//! comes with the dashboard, in its one request.) Amounts and months arrive as the text the person
+//! typed and are read by the core's rules (`Yuan::parse_wan`, `YearMonth::parse`), as the CLI
+//! reads them.
+
+use chrono::Local;
+use keyworks_api::reports;
+use keyworks_core::audit::history::Lang;
+use keyworks_core::money::Yuan;
+use keyworks_core::supervision::investment::AmountSaved;
+use keyworks_core::week::YearMonth;
+use keyworks_report::Orientation;
+use serde::Serialize;
+use tauri::State;
+
+use crate::commands::{absolute, ask_save_path};
+use crate::ipc_error::IpcError;
+use crate::open_file::OpenFile;
+
+type Answer<T> = Result<T, IpcError>;
+
+/// Records what project `code` completed in `month` (万元 as typed, up to four decimals);
+/// recording the month again corrects it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn record_investment_month(
+    file: State<'_, OpenFile>,
+    code: String,
+    month: String,
+    completed: String,
+    note: Option<String>,
+) -> Answer<AmountSaved> {
+    let stamp = file.stamp()?;
+    let month = YearMonth::parse("月份", &month)?;
+    let completed = Yuan::parse_wan("当月完成投资", &completed)?;
+    file.write(|db| db.record_investment_month(&code, month, completed, note.as_deref(), &stamp))
+}
+
+/// A monthly report written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct MonthlyWritten {
+    pub path: String,
+    pub month: YearMonth,
+    pub pages: u32,
+    pub bytes: u32,
+}
+
+/// Asks where to save the monthly report of `month`, suggesting `月报-2021-05.pdf`.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_monthly_report_path(month: String) -> Answer<Option<String>> {
+    let name = reports::monthly_file_name(YearMonth::parse("月份", &month)?);
+    ask_save_path("保存月报", "PDF", "pdf", name).await
+}
+
+/// Writes the monthly report of `month` to `path`, as `keyworks report monthly` does.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn write_monthly_report(
+    file: State<'_, OpenFile>,
+    month: String,
+    landscape: bool,
+    lang: Lang,
+    path: String,
+) -> Answer<MonthlyWritten> {
+    let month = YearMonth::parse("月份", &month)?;
+    let orientation = if landscape {
+        Orientation::Landscape
+    } else {
+        Orientation::Portrait
+    };
+    let out = absolute(&path)?;
+    let now = Local::now().fixed_offset();
+    let written = file.read_apart(|db| {
+        Ok(reports::write_monthly_report(
+            db,
+            month,
+            now.date_naive(),
+            lang,
+            orientation,
+            now,
+            &out,
+        )?)
+    })?;
+    Ok(MonthlyWritten {
+        path: written.path.display().to_string(),
+        month: written.month,
+        pages: u32::try_from(written.pages).unwrap_or(u32::MAX),
+        bytes: u32::try_from(written.bytes).unwrap_or(u32::MAX),
+    })
+}
