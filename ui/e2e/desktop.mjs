@@ -470,9 +470,11 @@ async function english(s) {
  *  the project's investment pane (#15); the chart and the warning change with it, and the CLI
  *  reads the same yuan. */
 async function investment(s) {
+  // An SVG <text> has no innerText: read what it draws.
+  const chartValue = () => s.run('return document.querySelector(\'[data-testid="invest-chart-completed"]\')?.textContent ?? null');
   await s.click('[data-testid="nav-dashboard"]');
   await until("the investment panel", async () => (await s.all('[data-testid="invest-chart"]')).length === 1);
-  const before = await s.text('[data-testid="invest-chart-completed"]');
+  const before = await chartValue();
   check(before === "1,331,801", `cumulative completed reads ${before}`);
   check((await s.all('[data-testid="invest-row"][data-code="KP21-04"][data-light="red"]')).length === 1, "北斗 is not shown red");
   const reason = await s.text('[data-testid="invest-row"][data-code="KP21-04"] .reason');
@@ -500,7 +502,7 @@ async function investment(s) {
   await s.screenshot("14-investment-recorded");
 
   await s.click('[data-testid="nav-dashboard"]');
-  await until("the chart to move", async () => (await s.text('[data-testid="invest-chart-completed"]')) === "1,341,001");
+  await until("the chart to move", async () => (await chartValue()) === "1,341,001");
   await until("北斗 no longer red", async () => (await s.all('[data-testid="invest-row"][data-code="KP21-04"]')).length === 0);
   await s.click('[data-testid="invest-light-green"]');
   await until("北斗 among the green", async () => (await s.all('[data-testid="invest-row"][data-code="KP21-04"][data-light="green"]')).length === 1);

@@ -203,6 +203,28 @@ fn auditors_read_the_views_in_chinese_with_psql_and_cannot_write() {
         .unwrap()
         .get(0);
     assert!(m > 0);
+    // Investment in 万元 written out exactly, with the year's plan and the sum to the month.
+    let i = auditor
+        .query_one(
+            "SELECT 当月完成投资_万元, 年内累计完成投资_万元, 年度计划投资_万元, 包抓领导 \
+             FROM v_investment WHERE 项目编号 = 'KP21-15' AND 月份 = '2021-05'",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            i.get::<_, String>(0),
+            i.get::<_, String>(1),
+            i.get::<_, String>(2),
+            i.get::<_, String>(3)
+        ),
+        (
+            "17500.5000".into(),
+            "70500.5000".into(),
+            "180000.0000".into(),
+            "王强（示例）".into()
+        )
+    );
     let w = auditor
         .query_one(
             "SELECT status, narrative, author FROM v_weekly_updates \

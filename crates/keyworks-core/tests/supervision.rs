@@ -410,3 +410,51 @@ fn version_6_files_carry_their_amounts_over_and_still_sync() {
     assert_eq!(upgrades, 3, "one carried plan per project, not two");
     assert_eq!(hub.updates_of("SYN-00002").unwrap().len(), 2);
 }
+
+/// Auditors with the sqlite3 shell alone: investment in 万元 written out exactly, and a
+/// correction spelled out in the change-log view in 万元 too.
+#[test]
+fn auditors_read_investment_in_wan_with_the_sqlite_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.sqlite");
+    let mut db = Db::create_seeded(
+        &path,
+        &person("KeyWorks 初始数据", "2021-01-04T09:00:00+08:00"),
+    )
+    .unwrap();
+    db.record_investment_month("KP21-15", may(), wan("17600.25"), None, &officer())
+        .unwrap();
+    drop(db);
+    let conn =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let row: (String, String, String, String) = conn
+        .query_row(
+            "SELECT 当月完成投资_万元, 年内累计完成投资_万元, 年度计划投资_万元, 包抓领导 \
+             FROM v_investment WHERE 项目编号 = 'KP21-15' AND 月份 = '2021-05'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        row,
+        (
+            "17600.2500".into(),
+            "70600.2500".into(),
+            "180000.0000".into(),
+            "王强（示例）".into()
+        )
+    );
+    let (object, changes): (String, String) = conn
+        .query_row(
+            "SELECT object, changes FROM v_change_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(object, "月度完成投资");
+    assert!(
+        changes.contains("当月完成投资：17500.5 万元 → 17600.25 万元"),
+        "{changes}"
+    );
+}
