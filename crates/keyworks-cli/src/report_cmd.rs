@@ -31,14 +31,8 @@ pub struct MonthlyArgs {
     /// Judge overdue milestones on this date (default: today; at most the month's last day)
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// Where to write the PDF (default: 月报-<month>.pdf in the current directory)
-    #[arg(long, value_name = "FILE.pdf")]
-    out: Option<PathBuf>,
-    /// A4 landscape instead of portrait
-    #[arg(long)]
-    landscape: bool,
-    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-    lang: LangArg,
+    #[command(flatten)]
+    print: PrintArgs,
 }
 
 #[derive(Debug, Args)]
@@ -49,7 +43,15 @@ pub struct WeeklyArgs {
     /// Report on the week containing this date, judged as of this date, e.g. 2021-06-11
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// Where to write the PDF (default: 周报-<week>.pdf in the current directory; replaced if it exists)
+    #[command(flatten)]
+    print: PrintArgs,
+}
+
+/// How a report is printed, the same for every report.
+#[derive(Debug, Args)]
+pub struct PrintArgs {
+    /// Where to write the PDF (default: 周报-<week>.pdf or 月报-<month>.pdf in the current
+    /// directory; replaced if it exists)
     #[arg(long, value_name = "FILE.pdf")]
     out: Option<PathBuf>,
     /// A4 landscape instead of portrait
@@ -58,6 +60,16 @@ pub struct WeeklyArgs {
     /// Language of the labels (project data is printed as entered)
     #[arg(long, value_enum, default_value_t = LangArg::Zh)]
     lang: LangArg,
+}
+
+impl PrintArgs {
+    fn orientation(&self) -> Orientation {
+        if self.landscape {
+            Orientation::Landscape
+        } else {
+            Orientation::Portrait
+        }
+    }
 }
 
 /// `--lang zh|en` of every command that writes words.
@@ -88,15 +100,12 @@ pub fn run(db_path: &Path, command: &ReportCommand) -> Result<(), Error> {
         (None, None) => ReportOf::Day(now.date_naive()),
     };
     let out = args
+        .print
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(default_file_name(weekly_request(of, now).week)));
-    let lang = Lang::from(args.lang);
-    let orientation = if args.landscape {
-        Orientation::Landscape
-    } else {
-        Orientation::Portrait
-    };
+    let lang = Lang::from(args.print.lang);
+    let orientation = args.print.orientation();
 
     let db = Db::open_checked(db_path, Access::ReadOnly)?;
     let written = write_weekly_report(&db, of, lang, orientation, now, &out)?;
@@ -124,19 +133,16 @@ fn monthly(db_path: &Path, args: &MonthlyArgs) -> Result<(), Error> {
         None => db.supervision_month(as_of)?,
     };
     let out = args
+        .print
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(monthly_file_name(month)));
-    let orientation = if args.landscape {
-        Orientation::Landscape
-    } else {
-        Orientation::Portrait
-    };
+    let orientation = args.print.orientation();
     let written = write_monthly_report(
         &db,
         month,
         as_of,
-        Lang::from(args.lang),
+        Lang::from(args.print.lang),
         orientation,
         now,
         &out,

@@ -248,3 +248,23 @@ fn the_upward_sheet_is_written_for_the_whole_portfolio_only() {
         .code(2)
         .stderr(predicate::str::contains("--format xlsx"));
 }
+
+#[test]
+fn the_monthly_report_is_written_and_a_bad_month_is_refused() {
+    let (dir, db) = seeded();
+    let out = dir.path().join("月报.pdf");
+    keyworks(&db)
+        .args(["report", "monthly", "--month", "2021-05", "--as-of", "2021-06-11", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2021-05 月报，截至 2021-05-31"));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF"));
+    keyworks(&db)
+        .args(["report", "monthly", "--month", "2021-13", "--out"])
+        .arg(dir.path().join("x.pdf"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--month"));
+    assert!(!dir.path().join("x.pdf").exists());
+}

@@ -6,11 +6,7 @@
 //!
 //! Run: `cargo bench -p keyworks-interchange --bench upward_sheet`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-// Counting heap use needs `unsafe impl GlobalAlloc`; it only forwards to the system allocator.
-#![allow(unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -20,29 +16,8 @@ use keyworks_core::week::YearMonth;
 use keyworks_core::{Db, Stamp};
 use keyworks_interchange::upward_sheet::{UpwardSheet, upward_sheet_bytes};
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static HIGH_WATER: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            HIGH_WATER.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "../../keyworks-report/benches/heap/mod.rs"]
+mod heap;
 
 fn may() -> YearMonth {
     YearMonth::new(2021, 5).unwrap()
@@ -58,17 +33,16 @@ fn sheet(db: &Db) -> Vec<u8> {
 }
 
 fn describe(label: &str, db: &Db) {
-    let base = LIVE.load(Ordering::Relaxed);
-    HIGH_WATER.store(base, Ordering::Relaxed);
+    let base = heap::start();
     let started = Instant::now();
     let bytes = sheet(db);
     let took = started.elapsed();
-    let peak = HIGH_WATER.load(Ordering::Relaxed) - base;
+    let peak = heap::peak_mib(base);
     println!(
         "{label}: XLSX {:.0} KiB, one run {:.0} ms, peak heap {:.1} MiB",
         bytes.len() as f64 / 1024.0,
         took.as_secs_f64() * 1000.0,
-        peak as f64 / 1_048_576.0
+        peak
     );
 }
 

@@ -84,16 +84,10 @@ impl UpwardSheet {
                     .map(|p| p.description.clone())
                     .unwrap_or_default();
                 let (progress, problems) = latest.get(&r.project_id).cloned().unwrap_or_default();
-                let reasons: Vec<&str> = r
-                    .warning
-                    .warnings
-                    .iter()
-                    .map(|w| w.reason.as_str())
-                    .collect();
-                let warning = if reasons.is_empty() {
+                let warning = if r.warning.warnings.is_empty() {
                     r.warning.light.label_zh().to_owned()
                 } else {
-                    format!("{}：{}", r.warning.light.label_zh(), reasons.join("；"))
+                    format!("{}：{}", r.warning.light.label_zh(), r.warning.reasons())
                 };
                 UpwardRow {
                     name: r.name.clone(),

@@ -4,11 +4,7 @@
 //!
 //! Run: `cargo bench -p keyworks-report --bench weekly`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-// Counting heap use needs `unsafe impl GlobalAlloc`; it only forwards to the system allocator.
-#![allow(unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -16,29 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use keyworks_core::{Db, Stamp};
 use keyworks_report::{Lang, LayoutOptions, Orientation, ReportRequest};
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static HIGH_WATER: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            HIGH_WATER.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+mod heap;
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, 6, 11).unwrap()
@@ -68,17 +42,16 @@ fn report(db: &Db) -> (usize, Vec<u8>) {
 fn describe(label: &str, db: &Db) {
     // The font's metrics are read once per process; do that outside the measurement.
     keyworks_report::font::Metrics::get().unwrap();
-    let base = LIVE.load(Ordering::Relaxed);
-    HIGH_WATER.store(base, Ordering::Relaxed);
+    let base = heap::start();
     let started = Instant::now();
     let (pages, pdf) = report(db);
     let took = started.elapsed();
-    let peak = HIGH_WATER.load(Ordering::Relaxed) - base;
+    let peak = heap::peak_mib(base);
     println!(
         "{label}: {pages} pages, PDF {:.0} KiB, one run {:.0} ms, peak heap during model+layout+PDF {:.1} MiB",
         pdf.len() as f64 / 1024.0,
         took.as_secs_f64() * 1000.0,
-        peak as f64 / 1_048_576.0
+        peak
     );
 }
 

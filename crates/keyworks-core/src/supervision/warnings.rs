@@ -251,13 +251,18 @@ impl ProjectWarning {
         }
     }
 
+    /// Every reason in one line, joined by 「；」; empty when green.
+    pub fn reasons(&self) -> String {
+        let reasons: Vec<&str> = self.warnings.iter().map(|w| w.reason.as_str()).collect();
+        reasons.join("；")
+    }
+
     /// 「预警：红 — 1–5月完成投资 18.0%，低于序时进度 41.7% 的 60%」, or 「预警：绿」.
     pub fn sentence(&self) -> String {
         if self.warnings.is_empty() {
             return format!("预警：{}", self.light.label_zh());
         }
-        let reasons: Vec<&str> = self.warnings.iter().map(|w| w.reason.as_str()).collect();
-        format!("预警：{} — {}", self.light.label_zh(), reasons.join("；"))
+        format!("预警：{} — {}", self.light.label_zh(), self.reasons())
     }
 }
 

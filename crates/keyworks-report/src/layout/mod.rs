@@ -243,35 +243,22 @@ pub fn layout(report: &WeeklyReport, opts: &LayoutOptions) -> Result<DocumentLay
     appendix(&mut f, report);
 
     let hash = report.content_hash().map_err(|e| e.to_string())?;
+    document(f, opts, title, &report.portfolio.name, &hash)
+}
+
+/// The flow's pages as a document, each with the furniture every report shares, drawn under
+/// its content: a rule, the portfolio and its data file, the page number, the generation time,
+/// and on the last page the content hash.
+fn document(
+    f: Flow<'_>,
+    opts: &LayoutOptions,
+    title: String,
+    portfolio: &str,
+    hash: &str,
+) -> Result<DocumentLayout, String> {
     let (width, height) = (f.width, f.height);
     let (left, right) = (f.left, f.right);
     let mut pages = f.finish();
-    furnish(
-        &mut pages,
-        opts,
-        &report.portfolio.name,
-        &hash,
-        (height, left, right),
-    )?;
-    Ok(DocumentLayout {
-        width,
-        height,
-        margin: MARGIN,
-        title,
-        pages,
-    })
-}
-
-/// The page furniture every report shares, drawn under each page's content: a rule, the
-/// portfolio and its data file, the page number, the generation time, and on the last page
-/// the content hash (`height`, `left`, `right` of the flow the pages came from).
-pub(super) fn furnish(
-    pages: &mut [PageLayout],
-    opts: &LayoutOptions,
-    portfolio: &str,
-    hash: &str,
-    (height, left, right): (f32, f32, f32),
-) -> Result<(), String> {
     let m = Metrics::get()?;
     let w = words(opts.lang);
     let lang = opts.lang;
@@ -330,7 +317,13 @@ pub(super) fn furnish(
         }
         page.marks.extend(marks);
     }
-    Ok(())
+    Ok(DocumentLayout {
+        width,
+        height,
+        margin: MARGIN,
+        title,
+        pages,
+    })
 }
 
 #[cfg(test)]

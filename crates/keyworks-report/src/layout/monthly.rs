@@ -224,12 +224,6 @@ fn warning_table(f: &mut Flow<'_>, rows: &[&InvestmentRow], mw: &MonthWords) {
     let rows = warned
         .iter()
         .map(|r| {
-            let reasons: Vec<&str> = r
-                .warning
-                .warnings
-                .iter()
-                .map(|w| w.reason.as_str())
-                .collect();
             vec![
                 text(format!("{} {}", r.code, r.name)),
                 Cell::Coloured(
@@ -237,7 +231,7 @@ fn warning_table(f: &mut Flow<'_>, rows: &[&InvestmentRow], mw: &MonthWords) {
                     light_colour(r.warning.light),
                 ),
                 Cell::Status(r.declared, String::new()),
-                text(reasons.join("；")),
+                text(r.warning.reasons()),
             ]
         })
         .collect();
@@ -427,21 +421,5 @@ pub fn layout_monthly(r: &MonthlyReport, opts: &LayoutOptions) -> Result<Documen
     milestone_section(&mut f, r, mw);
 
     let hash = r.content_hash().map_err(|e| e.to_string())?;
-    let (width, height) = (f.width, f.height);
-    let (left, right) = (f.left, f.right);
-    let mut pages = f.finish();
-    furnish(
-        &mut pages,
-        opts,
-        &r.portfolio.name,
-        &hash,
-        (height, left, right),
-    )?;
-    Ok(DocumentLayout {
-        width,
-        height,
-        margin: MARGIN,
-        title,
-        pages,
-    })
+    document(f, opts, title, &r.portfolio.name, &hash)
 }
