@@ -254,7 +254,15 @@ fn the_monthly_report_is_written_and_a_bad_month_is_refused() {
     let (dir, db) = seeded();
     let out = dir.path().join("月报.pdf");
     keyworks(&db)
-        .args(["report", "monthly", "--month", "2021-05", "--as-of", "2021-06-11", "--out"])
+        .args([
+            "report",
+            "monthly",
+            "--month",
+            "2021-05",
+            "--as-of",
+            "2021-06-11",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success()

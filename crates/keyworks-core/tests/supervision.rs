@@ -12,7 +12,7 @@ use keyworks_core::supervision::UPGRADE_AUTHOR;
 use keyworks_core::supervision::leaders::Responsibility;
 use keyworks_core::supervision::overview::OverviewFilter;
 use keyworks_core::supervision::warnings::{Light, WarningKind, WarningRules};
-use keyworks_core::sync::{Decisions, SyncOutcome};
+use keyworks_core::sync::{Choice, ConflictDecision, ConflictKind, Decisions, SyncOutcome};
 use keyworks_core::week::YearMonth;
 use keyworks_core::{Access, Db, Error, Stamp};
 use proptest::prelude::*;
@@ -457,4 +457,104 @@ fn auditors_read_investment_in_wan_with_the_sqlite_shell() {
         changes.contains("当月完成投资：17500.5 万元 → 17600.25 万元"),
         "{changes}"
     );
+}
+
+fn synced(outcome: SyncOutcome) -> keyworks_core::sync::SyncReport {
+    match outcome {
+        SyncOutcome::Synced(r) => r,
+        SyncOutcome::NeedsDecision { conflicts } => panic!("unexpected conflicts: {conflicts:#?}"),
+    }
+}
+
+/// Two officers record investment offline: the same new month twice is a Duplicate conflict,
+/// the same correction with two values a BothChanged one; decided, both files hold one value,
+/// the hub's log keeps every value, and all three files verify.
+#[test]
+fn investment_recorded_on_two_laptops_meets_at_the_hub_with_conflicts_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = dir.path().join("共享.sqlite");
+    drop(Db::create_seeded(&hub, &person("种子", "2021-06-01T09:00:00+08:00")).unwrap());
+    let make = |name: &str, who: &str| {
+        let out = dir.path().join(name);
+        let mut h = Db::open_checked(&hub, Access::ReadWrite).unwrap();
+        h.create_replica(&out, name, &person(who, "2021-06-14T08:00:00+08:00"))
+            .unwrap();
+        out
+    };
+    let (a_path, b_path) = (make("王工.sqlite", "王工"), make("李工.sqlite", "李工"));
+    let wang = person("王工", "2021-07-02T10:00:00+08:00");
+    let li = person("李工", "2021-07-02T11:00:00+08:00");
+    let june = YearMonth::new(2021, 6).unwrap();
+    let mut a = Db::open_checked(&a_path, Access::ReadWrite).unwrap();
+    let mut b = Db::open_checked(&b_path, Access::ReadWrite).unwrap();
+    a.record_investment_month("KP21-04", june, wan("3000"), None, &wang)
+        .unwrap();
+    a.record_investment_month("KP21-01", may(), wan("161000"), None, &wang)
+        .unwrap();
+    b.record_investment_month("KP21-04", june, wan("3200"), None, &li)
+        .unwrap();
+    b.record_investment_month("KP21-01", may(), wan("162000"), None, &li)
+        .unwrap();
+
+    synced(a.sync(&Decisions::default(), &wang).unwrap());
+    let conflicts = match b.sync(&Decisions::default(), &li).unwrap() {
+        SyncOutcome::NeedsDecision { conflicts } => conflicts,
+        SyncOutcome::Synced(r) => panic!("no conflict: {r:?}"),
+    };
+    let kinds: Vec<ConflictKind> = conflicts.iter().map(|c| c.kind).collect();
+    assert!(kinds.contains(&ConflictKind::Duplicate), "{conflicts:#?}");
+    assert!(kinds.contains(&ConflictKind::BothChanged), "{conflicts:#?}");
+    assert!(
+        conflicts
+            .iter()
+            .all(|c| c.project == "KP21-04" || c.project == "KP21-01"),
+        "{conflicts:#?}"
+    );
+    // 李工 keeps the hub's June and takes his own May.
+    let decisions = Decisions::each(
+        &conflicts
+            .iter()
+            .map(|c| ConflictDecision {
+                key: c.key.clone(),
+                choice: if c.kind == ConflictKind::Duplicate {
+                    Choice::KeepHub
+                } else {
+                    Choice::TakeMine
+                },
+            })
+            .collect::<Vec<_>>(),
+    );
+    synced(b.sync(&decisions, &li).unwrap());
+    synced(a.sync(&Decisions::default(), &wang).unwrap());
+
+    let month_of = |db: &Db, code: &str, m: YearMonth| {
+        let p = db.project_by_code(code).unwrap();
+        db.investment_months_of(p.id)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.month == m)
+            .map(|r| r.completed_yuan)
+    };
+    let h = Db::open_checked(&hub, Access::ReadOnly).unwrap();
+    for db in [&a, &b, &h] {
+        assert_eq!(month_of(db, "KP21-04", june), Some(wan("3000")));
+        assert_eq!(month_of(db, "KP21-01", may()), Some(wan("162000")));
+        assert!(db.verify().unwrap().is_ok());
+    }
+    // Every value anyone recorded for May stays in the hub's log.
+    let p = h.project_by_code("KP21-01").unwrap();
+    let may_row = h
+        .investment_months_of(p.id)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.month == may())
+        .unwrap();
+    let logged: Vec<String> = h
+        .changes_of("investment_months", may_row.id.0)
+        .unwrap()
+        .iter()
+        .map(|c| c.changes["completed_yuan"][1].to_string())
+        .collect();
+    assert!(logged.contains(&"1610000000".to_owned()), "{logged:?}");
+    assert!(logged.contains(&"1620000000".to_owned()), "{logged:?}");
 }

@@ -84,6 +84,23 @@ pub struct WeeklyReport {
     pub overdue: Vec<OverdueMilestone>,
     /// What was changed during the week, oldest first.
     pub change_log: Vec<ChangeLine>,
+    /// The projects with a yellow or red light in the month supervision looks at on `as_of`
+    /// (the core's supervision table, as the monthly report has it).
+    pub warnings: MonthWarnings,
+}
+
+/// A month's yellow and red lights.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthWarnings {
+    pub month: keyworks_core::week::YearMonth,
+    pub projects: Vec<WarnedProject>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WarnedProject {
+    pub project: ProjectRef,
+    pub light: keyworks_core::supervision::warnings::Light,
+    pub reasons: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -599,6 +616,33 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
         projects: sections,
         overdue,
         change_log,
+        warnings: month_warnings(db, as_of)?,
+    })
+}
+
+/// The yellow and red lights of the month supervision looks at on `as_of`.
+fn month_warnings(db: &Db, as_of: NaiveDate) -> Result<MonthWarnings> {
+    let month = db.supervision_month(as_of)?;
+    let overview = db.investment_overview(
+        month,
+        as_of,
+        &keyworks_core::supervision::overview::OverviewFilter::default(),
+    )?;
+    Ok(MonthWarnings {
+        month,
+        projects: overview
+            .rows
+            .into_iter()
+            .filter(|r| r.warning.light != keyworks_core::supervision::warnings::Light::Green)
+            .map(|r| WarnedProject {
+                project: ProjectRef {
+                    code: r.code,
+                    name: r.name,
+                },
+                light: r.warning.light,
+                reasons: r.warning.reasons(),
+            })
+            .collect(),
     })
 }
 

@@ -1,6 +1,8 @@
 //! The report's sections: the summary, one section per project, the overdue milestones and
 //! the appendix of the week's changes.
 
+use keyworks_core::supervision::warnings::Light;
+
 use super::*;
 
 pub(super) const TITLE: f32 = 17.0;
@@ -77,7 +79,8 @@ pub(super) fn summary_section(f: &mut Flow<'_>, r: &WeeklyReport) {
         ),
     ];
     if let Some(v) = s.total_investment_yuan {
-        tiles.insert(1, (v.yi(1), w.investment.to_owned(), None));
+        // Whole 亿元: a tile has room for about five figures.
+        tiles.insert(1, (v.yi(0), w.investment.to_owned(), None));
     }
     f.tiles(&tiles);
 
@@ -173,6 +176,7 @@ pub(super) fn summary_section(f: &mut Flow<'_>, r: &WeeklyReport) {
         ));
     }
     f.paragraph(&format!("{}{}", w.updates, w.colon), &updates, BODY);
+    warnings_of_month(f, r);
     f.y += 1.0;
 
     // This week's milestones: due and done.
@@ -265,6 +269,47 @@ pub(super) fn summary_section(f: &mut Flow<'_>, r: &WeeklyReport) {
             col(w.planned, 1.5, Align::Left),
             col(w.overdue_count, 0.9, Align::Right),
             col(w.days_late, 1.0, Align::Right),
+        ],
+        rows,
+        size: TABLE,
+        header: true,
+        label_columns: false,
+    });
+}
+
+/// The month's yellow and red lights (investment against 序时进度, milestones overdue in
+/// working days), as the monthly report lists them.
+fn warnings_of_month(f: &mut Flow<'_>, r: &WeeklyReport) {
+    let w = f.w;
+    let lang = f.lang;
+    let label = format!("{}（{}）{}", w.warnings, r.warnings.month, w.colon);
+    if r.warnings.projects.is_empty() {
+        f.paragraph(&label, w.none, BODY);
+        return;
+    }
+    f.paragraph(&label, "", BODY);
+    let rows = r
+        .warnings
+        .projects
+        .iter()
+        .map(|p| {
+            let (word, colour) = match p.light {
+                Light::Red => (lang.pick("红", "Red"), RED),
+                Light::Yellow => (lang.pick("黄", "Yellow"), AMBER),
+                Light::Green => (lang.pick("绿", "Green"), GREEN),
+            };
+            vec![
+                text(format!("{} {}", p.project.code, p.project.name)),
+                Cell::Coloured(word.to_owned(), colour),
+                text(p.reasons.clone()),
+            ]
+        })
+        .collect();
+    f.table(&Table {
+        columns: vec![
+            col(w.project, 2.6, Align::Left),
+            col(w.warnings, 0.8, Align::Left),
+            col(lang.pick("原因", "Reason"), 5.0, Align::Left),
         ],
         rows,
         size: TABLE,
