@@ -56,6 +56,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "sync_now",
     "create_server_replica",
     "record_investment_month",
+    "set_responsibility",
     "choose_monthly_report_path",
     "write_monthly_report",
 ];

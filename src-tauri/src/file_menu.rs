@@ -39,6 +39,7 @@ const IMPORT_MILESTONE_CSV: &str = "file-import-csv";
 const EXPORT_WORKBOOK: &str = "file-export-xlsx";
 const EXPORT_MILESTONE_CSV: &str = "file-export-csv";
 const EXPORT_CALENDAR: &str = "file-export-ics";
+const EXPORT_MONTHLY_SHEET: &str = "file-export-monthly-sheet";
 const CLEAR_RECENT: &str = "file-recent-clear";
 const RECENT_NONE: &str = "file-recent-none";
 const RECENT_PREFIX: &str = "file-recent-";
@@ -107,6 +108,7 @@ enum Label {
     ExportWorkbook,
     ExportMilestoneCsv,
     ExportCalendar,
+    ExportMonthlySheet,
     Quit,
     EditMenu,
     Preferences,
@@ -155,6 +157,10 @@ impl Label {
             ),
             Label::ExportMilestoneCsv => ("里程碑 CSV…", "Milestones CSV…"),
             Label::ExportCalendar => ("里程碑日历（.ics）…", "Milestone Calendar (.ics)…"),
+            Label::ExportMonthlySheet => (
+                "重点项目建设进展情况表（月报 Excel）…",
+                "Monthly Progress Sheet for the District (Excel)…",
+            ),
             Label::Quit => ("退出", "Quit"),
             Label::EditMenu => ("编辑", "Edit"),
             Label::Preferences => ("首选项…", "Preferences…"),
@@ -198,6 +204,7 @@ impl Label {
             Label::ExportWorkbook => EXPORT_WORKBOOK,
             Label::ExportMilestoneCsv => EXPORT_MILESTONE_CSV,
             Label::ExportCalendar => EXPORT_CALENDAR,
+            Label::ExportMonthlySheet => EXPORT_MONTHLY_SHEET,
             Label::Quit => QUIT,
             Label::EditMenu => EDIT_MENU,
             Label::Preferences => PREFERENCES,
@@ -219,7 +226,7 @@ impl Label {
         Label::ALL.into_iter().find(|l| l.id() == Some(id))
     }
 
-    const ALL: [Label; 30] = [
+    const ALL: [Label; 31] = [
         Label::FileMenu,
         Label::New,
         Label::Open,
@@ -238,6 +245,7 @@ impl Label {
         Label::ExportWorkbook,
         Label::ExportMilestoneCsv,
         Label::ExportCalendar,
+        Label::ExportMonthlySheet,
         Label::Quit,
         Label::EditMenu,
         Label::Preferences,
@@ -401,6 +409,7 @@ fn build_menu<R: Runtime>(
                 .item(&item(app, lang, Label::ExportWorkbook, None)?)
                 .item(&item(app, lang, Label::ExportMilestoneCsv, None)?)
                 .item(&item(app, lang, Label::ExportCalendar, None)?)
+                .item(&item(app, lang, Label::ExportMonthlySheet, None)?)
                 .build()?,
         )
         .separator()
@@ -571,6 +580,7 @@ pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         EXPORT_WORKBOOK => Some(TableExport::Workbook),
         EXPORT_MILESTONE_CSV => Some(TableExport::MilestoneCsv),
         EXPORT_CALENDAR => Some(TableExport::MilestoneCalendar),
+        EXPORT_MONTHLY_SHEET => Some(TableExport::MonthlySheet),
         _ => None,
     };
     if let Some(what) = export {

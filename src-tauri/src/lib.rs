@@ -88,6 +88,7 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             sync_commands::sync_now,
             sync_commands::create_server_replica,
             supervision_commands::record_investment_month,
+            supervision_commands::set_responsibility,
             supervision_commands::choose_monthly_report_path,
             supervision_commands::write_monthly_report,
         ])

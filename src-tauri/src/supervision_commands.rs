@@ -1,5 +1,5 @@
-//! The IPC commands of investment supervision: recording a month's completed investment (the
-//! project view's investment pane) and the monthly report. (The dashboard's supervision table
+//! The IPC commands of investment supervision: recording a month's completed investment and
+//! who answers for a project (the project view's investment pane), and the monthly report. (The dashboard's supervision table
 //! comes with the dashboard, in its one request.) Amounts and months arrive as the text the person
 //! typed and are read by the core's rules (`Yuan::parse_wan`, `YearMonth::parse`), as the CLI
 //! reads them.
@@ -7,8 +7,10 @@
 use chrono::Local;
 use keyworks_api::reports;
 use keyworks_core::audit::history::Lang;
+use keyworks_core::model::Project;
 use keyworks_core::money::Yuan;
 use keyworks_core::supervision::investment::AmountSaved;
+use keyworks_core::supervision::leaders::Responsibility;
 use keyworks_core::week::YearMonth;
 use keyworks_report::Orientation;
 use serde::Serialize;
@@ -35,6 +37,24 @@ pub fn record_investment_month(
     let month = YearMonth::parse("月份", &month)?;
     let completed = Yuan::parse_wan("当月完成投资", &completed)?;
     file.write(|db| db.record_investment_month(&code, month, completed, note.as_deref(), &stamp))
+}
+
+/// Sets who answers for project `code`: its 包抓领导 (an empty name clears it) and 责任单位;
+/// logged. Returns the project as saved.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_responsibility(
+    file: State<'_, OpenFile>,
+    code: String,
+    leader: String,
+    lead_unit: String,
+) -> Answer<Project> {
+    let stamp = file.stamp()?;
+    let change = Responsibility {
+        leader: Some(leader),
+        lead_unit: Some(lead_unit),
+    };
+    file.write(|db| db.set_responsibility(&code, &change, &stamp))
 }
 
 /// A monthly report written.

@@ -499,6 +499,10 @@ async function investment(s) {
   });
   check(saved.includes("2,500.0000 → 11,700.0000"), `notice reads ${saved}`);
   await until("the month's row", async () => (await s.text('[data-testid="invest-months"] tr[data-month="2021-05"]'))?.includes("11,700.00"));
+  // Who answers for it: a new 包抓领导, saved and logged.
+  await s.type('[data-testid="invest-form-leader"]', "刘洋");
+  await s.click('[data-testid="invest-people-save"]');
+  await until("the leader's notice", async () => ((await s.text('[data-testid="notice"]')) ?? "").includes("包抓领导 刘洋"));
   await s.screenshot("14-investment-recorded");
 
   await s.click('[data-testid="nav-dashboard"]');
@@ -507,9 +511,18 @@ async function investment(s) {
   await s.click('[data-testid="invest-light-green"]');
   await until("北斗 among the green", async () => (await s.all('[data-testid="invest-row"][data-code="KP21-04"][data-light="green"]')).length === 1);
   await s.screenshot("15-investment-after");
+  // The portfolio filtered by that leader: 北斗 alone.
+  await s.choose('[data-testid="filter-leader"]', "刘洋");
+  await until("only 刘洋's project", async () => {
+    const codes = await s.run('return [...document.querySelectorAll(\'[data-testid="project-row"]\')].map((r) => r.dataset.code)');
+    return codes.length === 1 && codes[0] === "KP21-04";
+  });
+  // Leaving the dashboard drops its filters.
+  await s.click('[data-testid="nav-milestones"]');
   const shown = cliJson("invest", "show", "KP21-04", "--month", "2021-05");
   check(shown.rows[0].month_yuan === 117_000_000 && shown.rows[0].warning.light === "green", `CLI reads ${JSON.stringify(shown.rows[0]).slice(0, 200)}`);
-  log("investment: chart 1,331,801 → 1,341,001 万元, 北斗 red → green after its May was corrected in the form; the CLI agrees to the yuan");
+  check(shown.rows[0].leader === "刘洋", `the CLI reads the leader ${shown.rows[0].leader}`);
+  log("investment: chart 1,331,801 → 1,341,001 万元, 北斗 red → green after its May was corrected in the form; its new leader filters the portfolio; the CLI agrees to the yuan");
 }
 
 async function main() {

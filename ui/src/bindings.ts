@@ -184,6 +184,11 @@ export const commands = {
 	 *  recording the month again corrects it.
 	 */
 	recordInvestmentMonth: (code: string, month: string, completed: string, note: string | null) => typedError<AmountSaved, IpcError>(__TAURI_INVOKE("record_investment_month", { code, month, completed, note })),
+	/**
+	 *  Sets who answers for project `code`: its 包抓领导 (an empty name clears it) and 责任单位;
+	 *  logged. Returns the project as saved.
+	 */
+	setResponsibility: (code: string, leader: string, leadUnit: string) => typedError<Project, IpcError>(__TAURI_INVOKE("set_responsibility", { code, leader, leadUnit })),
 	/**  Asks where to save the monthly report of `month`, suggesting `月报-2021-05.pdf`. */
 	chooseMonthlyReportPath: (month: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_monthly_report_path", { month })),
 	/**  Writes the monthly report of `month` to `path`, as `keyworks report monthly` does. */
@@ -892,6 +897,8 @@ export type ProjectSummary = {
 	category: Category,
 	stage: Stage,
 	lead_unit: string,
+	/**  包抓领导, when one is named. */
+	leader: string | null,
 	status: Status,
 	/**  From the latest weekly update; without one, the duration-weighted completion of its tasks. */
 	percent_complete: number | null,

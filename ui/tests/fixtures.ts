@@ -9,6 +9,7 @@ export function project(over: Partial<ProjectSummary>): ProjectSummary {
     category: "advanced_manufacturing",
     stage: "continuing",
     lead_unit: "高新区先进制造业发展局",
+    leader: null,
     status: "green",
     percent_complete: 50,
     last_update: "2021-W23",

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { NO_FILTER, filterProjects, leadUnits, milestonesPerMonth, sortProjects } from "../src/lib/portfolio";
+import { NO_FILTER, filterProjects, leadUnits, leaders, milestonesPerMonth, sortProjects } from "../src/lib/portfolio";
 import { milestone, project } from "./fixtures";
 
 const rows = [
-  project({ id: 1, code: "KP21-01", name: "三星二期二阶段", status: "green", percent_complete: 62, lead_unit: "先进制造业发展局" }),
+  project({ id: 1, code: "KP21-01", name: "三星二期二阶段", status: "green", percent_complete: 62, lead_unit: "先进制造业发展局", leader: "张明（示例）" }),
   project({
     id: 2,
     code: "KP21-02",
@@ -49,6 +49,9 @@ describe("dashboard rows", () => {
     expect(filterProjects(rows, { ...NO_FILTER, search: "封顶" }).map((p) => p.code)).toEqual(["KP21-02"]);
     expect(filterProjects(rows, { ...NO_FILTER, search: "  " })).toHaveLength(3);
     expect(leadUnits(rows)).toHaveLength(3);
+    expect(leaders(rows)).toEqual(["张明（示例）"]);
+    expect(filterProjects(rows, { ...NO_FILTER, leader: "张明（示例）" }).map((p) => p.code)).toEqual(["KP21-01"]);
+    expect(filterProjects(rows, { ...NO_FILTER, search: "张明" }).map((p) => p.code)).toEqual(["KP21-01"]);
   });
 });
 

@@ -77,9 +77,10 @@ fn exports_are_utf8_with_bom_and_crlf() {
         db.milestone_exports(None, as_of()).unwrap().len() + 1
     );
     let samsung = projects.iter().find(|r| r[0] == "KP21-01").unwrap();
-    assert_eq!(samsung[5], "绿");
-    assert!(samsung[6].ends_with('%'), "{}", samsung[6]);
-    assert_eq!(samsung[7], "2021-01-04");
+    assert_eq!(samsung[5], "张明（示例）");
+    assert_eq!(samsung[6], "绿");
+    assert!(samsung[7].ends_with('%'), "{}", samsung[7]);
+    assert_eq!(samsung[8], "2021-01-04");
 }
 
 #[test]

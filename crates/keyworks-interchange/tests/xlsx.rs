@@ -125,10 +125,16 @@ fn known_rows_carry_the_database_values() {
             .find(|r| r[0] == Data::String(p.code.clone()))
             .unwrap_or_else(|| panic!("{} missing", p.code));
         assert_eq!(row[1], Data::String(p.name.clone()));
-        assert_eq!(row[5], Data::String(p.status.label_zh().to_owned()));
-        assert!(["绿", "黄", "红"].contains(&row[5].to_string().as_str()));
         assert_eq!(
-            row[6],
+            row[5],
+            Data::String(p.leader.clone().unwrap_or_default()),
+            "{}",
+            p.code
+        );
+        assert_eq!(row[6], Data::String(p.status.label_zh().to_owned()));
+        assert!(["绿", "黄", "红"].contains(&row[6].to_string().as_str()));
+        assert_eq!(
+            row[7],
             Data::Float(p.percent_complete / 100.0),
             "{}",
             p.code
@@ -221,7 +227,7 @@ fn english_headers_and_vocabulary() {
         PROJECT_COLUMNS.iter().map(|c| c.en).collect::<Vec<_>>()
     );
     for row in projects.rows().skip(1) {
-        assert!(["Green", "Yellow", "Red"].contains(&row[5].to_string().as_str()));
+        assert!(["Green", "Yellow", "Red"].contains(&row[6].to_string().as_str()));
     }
     let m = book.worksheet_range("Milestones").unwrap();
     let header: Vec<String> = m

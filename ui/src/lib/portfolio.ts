@@ -24,12 +24,14 @@ export interface SortOrder {
 export interface ProjectFilter {
   category: string | null;
   leadUnit: string | null;
+  /** 包抓领导. */
+  leader: string | null;
   status: Status | null;
-  /** Matches code, name, lead unit or next milestone, case-insensitive. */
+  /** Matches code, name, lead unit, leader or next milestone, case-insensitive. */
   search: string;
 }
 
-export const NO_FILTER: ProjectFilter = { category: null, leadUnit: null, status: null, search: "" };
+export const NO_FILTER: ProjectFilter = { category: null, leadUnit: null, leader: null, status: null, search: "" };
 
 // Red first when sorting by status: what needs attention comes up.
 const STATUS_RANK: Record<Status, number> = { red: 0, yellow: 1, green: 2 };
@@ -72,9 +74,10 @@ export function filterProjects(rows: readonly ProjectSummary[], f: ProjectFilter
     (p) =>
       (f.category === null || p.category === f.category) &&
       (f.leadUnit === null || p.lead_unit === f.leadUnit) &&
+      (f.leader === null || p.leader === f.leader) &&
       (f.status === null || p.status === f.status) &&
       (needle === "" ||
-        [p.code, p.name, p.lead_unit, p.next_milestone?.name ?? ""].some((s) =>
+        [p.code, p.name, p.lead_unit, p.leader ?? "", p.next_milestone?.name ?? ""].some((s) =>
           s.toLowerCase().includes(needle),
         )),
   );
@@ -83,6 +86,11 @@ export function filterProjects(rows: readonly ProjectSummary[], f: ProjectFilter
 /** The distinct lead units, in Chinese collation order, for the filter list. */
 export function leadUnits(rows: readonly ProjectSummary[]): string[] {
   return [...new Set(rows.map((p) => p.lead_unit).filter((u) => u !== ""))].sort(compareText);
+}
+
+/** The distinct leaders (包抓领导), in Chinese collation order, for the filter list. */
+export function leaders(rows: readonly ProjectSummary[]): string[] {
+  return [...new Set(rows.flatMap((p) => (p.leader ? [p.leader] : [])))].sort(compareText);
 }
 
 export interface MonthlyMilestones {

@@ -128,6 +128,7 @@ export class FakeFile {
         category: p.category,
         stage: p.stage,
         lead_unit: p.lead_unit,
+        leader: p.leader,
         status: latest?.status ?? p.status,
         percent_complete: latest?.percent_complete ?? 0,
         last_update: latest?.iso_week ?? null,

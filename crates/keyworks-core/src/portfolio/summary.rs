@@ -34,6 +34,8 @@ pub struct ProjectSummary {
     pub category: Category,
     pub stage: Stage,
     pub lead_unit: String,
+    /// 包抓领导, when one is named.
+    pub leader: Option<String>,
     pub status: Status,
     /// From the latest weekly update; without one, the duration-weighted completion of its tasks.
     pub percent_complete: f64,
@@ -201,6 +203,7 @@ impl Db {
                     category: p.category,
                     stage: p.stage,
                     lead_unit: p.lead_unit,
+                    leader: p.leader,
                     status: p.status,
                     percent_complete,
                     last_update,
