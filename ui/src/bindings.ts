@@ -465,6 +465,12 @@ export type FileProblem = {
  */
 export type FindingKind = "integrity" | "broken_link" | "row_changed" | "row_missing" | "row_unlogged";
 
+/**
+ *  Who pays for a project: the approval time limit of the zone's 2021 plan depends on it
+ *  (60 working days for government-invested projects, 35 for social investment).
+ */
+export type Funding = "government" | "social";
+
 /**  An edit's gist: verb, subject, project. */
 export type Gist = {
 	action: Action,
@@ -844,6 +850,8 @@ export type Project = {
 	total_investment_yuan: Yuan | null,
 	/**  包抓领导: the zone leader who answers for the project; None when none is named. */
 	leader: string | null,
+	/**  政府投资 or 社会投资; None until someone says which. */
+	funding: Funding | null,
 	planned_start: string | null,
 	planned_finish: string | null,
 	status: Status,
@@ -994,7 +1002,7 @@ export type StatusCounts = {
 };
 
 /**  What kind of row a change is about. */
-export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "investment_plan" | "investment_month" | "file" | "other";
+export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "investment_plan" | "investment_month" | "approval" | "file" | "other";
 
 /**  The answer to a sync: done, or conflicts that need a decision (then nothing changed). */
 export type SyncOutcome = {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use chrono::{Local, NaiveDate};
 use clap::Subcommand;
+use keyworks_core::model::Funding;
 use keyworks_core::money::Yuan;
 use keyworks_core::supervision::investment::AmountSaved;
 use keyworks_core::supervision::leaders::Responsibility;
@@ -90,7 +91,8 @@ pub enum InvestAction {
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectAction {
-    /// Set who answers for a project: the 包抓领导 and the 责任单位 (logged)
+    /// Set who answers for a project (the 包抓领导 and the 责任单位) and who pays for it
+    /// (政府投资 or 社会投资, which decides its approval time limit); logged
     Set {
         code: String,
         /// 包抓领导; an empty value clears it
@@ -99,6 +101,9 @@ pub enum ProjectAction {
         /// 责任单位
         #[arg(long)]
         unit: Option<String>,
+        /// 政府投资 or 社会投资
+        #[arg(long)]
+        funding: Option<String>,
     },
 }
 
@@ -350,13 +355,34 @@ fn print_rows(rows: &[&InvestmentRow], ytd: &str) {
 
 /// `project set`.
 pub fn project(db: &mut Db, action: &ProjectAction, stamp: &Stamp) -> Result<ExitCode, Error> {
-    let ProjectAction::Set { code, leader, unit } = action;
-    if leader.is_none() && unit.is_none() {
+    let ProjectAction::Set {
+        code,
+        leader,
+        unit,
+        funding,
+    } = action;
+    if leader.is_none() && unit.is_none() && funding.is_none() {
         return Err(Error::InvalidInput {
             field: "project set".into(),
             value: code.clone(),
-            expected: "请至少给出 --leader 或 --unit".into(),
+            expected: "请至少给出 --leader、--unit 或 --funding".into(),
         });
+    }
+    let funding = funding
+        .as_deref()
+        .map(|f| Funding::parse("--funding", f))
+        .transpose()?;
+    if let Some(f) = funding {
+        let p = db.set_funding(code, f, stamp)?;
+        println!(
+            "已将 {} {} 的投资类型设为 {}。",
+            p.code,
+            p.name,
+            f.label_zh()
+        );
+        if leader.is_none() && unit.is_none() {
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     let saved = db.set_responsibility(
         code,

@@ -2,6 +2,7 @@
 //! Every command opens the database, calls one core operation and prints the result:
 //! aligned tables for people, `--json` for scripts, errors on stderr.
 
+mod approval_cmd;
 mod audit_cmd;
 mod history_cmd;
 mod interchange_cmd;
@@ -98,7 +99,12 @@ enum Command {
         #[command(subcommand)]
         action: invest_cmd::InvestAction,
     },
-    /// Edit a project: who answers for it (包抓领导, 责任单位)
+    /// Pre-construction approvals (前期手续) on the working-day clock: add, done, list
+    Approval {
+        #[command(subcommand)]
+        action: approval_cmd::ApprovalAction,
+    },
+    /// Edit a project: who answers for it (包抓领导, 责任单位), who pays for it (投资类型)
     Project {
         #[command(subcommand)]
         action: invest_cmd::ProjectAction,
@@ -523,6 +529,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let stamp = stamp(&cli)?;
             let mut db = open_for_writing(&cli, &path, &stamp)?;
             return invest_cmd::write(&mut db, action, &stamp);
+        }
+        Command::Approval { action } if approval_cmd::is_read(action) => {
+            let db = Db::open_checked(&path, Access::ReadOnly)?;
+            return approval_cmd::list(&db, action);
+        }
+        Command::Approval { action } => {
+            let stamp = stamp(&cli)?;
+            let mut db = open_for_writing(&cli, &path, &stamp)?;
+            return approval_cmd::write(&mut db, action, &stamp);
         }
         Command::Project { action } => {
             let stamp = stamp(&cli)?;

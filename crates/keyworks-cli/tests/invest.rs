@@ -131,7 +131,10 @@ fn bad_amounts_months_and_thresholds_are_refused_and_change_nothing() {
             vec!["invest", "rules", "--invest-red", "90"],
             "红灯线应不高于黄灯线",
         ),
-        (vec!["project", "set", "KP21-01"], "--leader 或 --unit"),
+        (
+            vec!["project", "set", "KP21-01"],
+            "--leader、--unit 或 --funding",
+        ),
     ] {
         keyworks(&db)
             .args(&args)
@@ -275,4 +278,139 @@ fn the_monthly_report_is_written_and_a_bad_month_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("--month"));
     assert!(!dir.path().join("x.pdf").exists());
+}
+
+fn approvals_json(db: &std::path::Path, args: &[&str]) -> Value {
+    let out = keyworks(db)
+        .args(["approval", "list", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// 前期手续 on the working-day clock: the example dates, an item's own limit, bad input
+/// refused with the file untouched, and `--overdue` once the deadline has passed.
+#[test]
+fn approvals_run_on_working_days_from_the_first_submission() {
+    let (_dir, db) = seeded();
+    // 村安置性商品房 is government-invested (seeded): 60 working days.
+    keyworks(&db)
+        .args([
+            "approval",
+            "add",
+            "KP21-15",
+            "--item",
+            "立项备案",
+            "--submitted",
+            "2021-09-24",
+        ])
+        .assert()
+        .success();
+    keyworks(&db)
+        .args([
+            "approval",
+            "add",
+            "KP21-15",
+            "--item",
+            "施工许可",
+            "--submitted",
+            "2021-10-08",
+        ])
+        .args(["--limit", "20"])
+        .assert()
+        .success();
+    let list = approvals_json(&db, &["KP21-15", "--as-of", "2021-10-09"]);
+    let p = &list[0];
+    assert_eq!(p["funding"], "government");
+    assert_eq!(p["process"]["deadline"], "2021-12-22");
+    assert_eq!(p["process"]["days_used"], 7);
+    assert_eq!(p["process"]["state"], "on_time");
+    let permit = &p["items"][1];
+    assert_eq!(permit["approval"]["item"], "施工许可");
+    assert_eq!(
+        permit["clock"]["days_used"], 1,
+        "9 October is a make-up working day"
+    );
+    // As social investment the same start ends on 2021-11-17.
+    keyworks(&db)
+        .args(["project", "set", "KP21-15", "--funding", "社会投资"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("社会投资"));
+    let list = approvals_json(&db, &["KP21-15", "--as-of", "2021-10-09"]);
+    assert_eq!(list[0]["process"]["deadline"], "2021-11-17");
+
+    let untouched = sha256(&db);
+    let id = list[0]["items"][0]["approval"]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    for (args, says) in [
+        (
+            vec!["approval", "done", id.as_str(), "--date", "2021-09-20"],
+            "不能早于申报日期",
+        ),
+        (
+            vec![
+                "approval",
+                "add",
+                "KP21-15",
+                "--item",
+                "立项备案",
+                "--submitted",
+                "2021-09-25",
+            ],
+            "已有这个事项",
+        ),
+        (
+            vec![
+                "approval",
+                "add",
+                "KP21-15",
+                "--item",
+                " ",
+                "--submitted",
+                "2021-09-25",
+            ],
+            "请填写事项名称",
+        ),
+        (
+            vec!["project", "set", "KP21-15", "--funding", "外资"],
+            "政府投资、社会投资",
+        ),
+    ] {
+        keyworks(&db)
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    assert_eq!(sha256(&db), untouched);
+
+    assert!(
+        approvals_json(&db, &["--overdue", "--as-of", "2021-10-09"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let late = approvals_json(&db, &["--overdue", "--as-of", "2021-11-18"]);
+    assert_eq!(late[0]["code"], "KP21-15");
+    assert_eq!(late[0]["process"]["state"], "overdue");
+    keyworks(&db)
+        .args(["approval", "done", &id, "--date", "2021-10-15"])
+        .assert()
+        .success();
+    keyworks(&db)
+        .args(["approval", "list", "KP21-15", "--as-of", "2021-11-18"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已超时"))
+        .stdout(predicate::str::contains("2021-10-15"));
+    verifies(&db);
 }

@@ -564,8 +564,11 @@ fn an_older_hub_is_refused_until_upgraded_and_the_upgrade_brings_every_column() 
         .args(["hub", "upgrade", "--url", &url])
         .assert()
         .success()
-        .stdout(predicate::str::contains("从第 6 版升级到第 7 版"));
-    assert_eq!(server_version(&url), 7);
+        .stdout(predicate::str::contains(format!(
+            "从第 6 版升级到第 {} 版",
+            keyworks_core::SCHEMA_VERSION
+        )));
+    assert_eq!(server_version(&url), keyworks_core::SCHEMA_VERSION as i32);
     keyworks(&any)
         .args(["hub", "upgrade", "--url", &url])
         .assert()

@@ -66,3 +66,7 @@ id_type!(
     /// A row of `investment_months`.
     InvestmentMonthId
 );
+id_type!(
+    /// A row of `approvals`.
+    ApprovalId
+);

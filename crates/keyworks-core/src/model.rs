@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::ids::{
-    BaselineId, CalendarId, DependencyId, InvestmentMonthId, InvestmentPlanId, ProjectId, TargetId,
-    TaskId, UpdateId,
+    ApprovalId, BaselineId, CalendarId, DependencyId, InvestmentMonthId, InvestmentPlanId,
+    ProjectId, TargetId, TaskId, UpdateId,
 };
 use crate::money::Yuan;
 use crate::week::{IsoWeek, YearMonth};
@@ -112,6 +112,15 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Who pays for a project: the approval time limit of the zone's 2021 plan depends on it
+    /// (60 working days for government-invested projects, 35 for social investment).
+    Funding, "投资类型" {
+        Government => ("government", "政府投资", "Government-invested"),
+        Social => ("social", "社会投资", "Social investment"),
+    }
+);
+
+vocabulary!(
     /// Dependency types, as in MS Project.
     LinkKind, "依赖类型" {
         FinishToStart => ("FS", "完成-开始", "FS"),
@@ -168,6 +177,8 @@ pub struct Project {
     pub total_investment_yuan: Option<Yuan>,
     /// 包抓领导: the zone leader who answers for the project; None when none is named.
     pub leader: Option<String>,
+    /// 政府投资 or 社会投资; None until someone says which.
+    pub funding: Option<Funding>,
     pub planned_start: Option<NaiveDate>,
     pub planned_finish: Option<NaiveDate>,
     pub status: Status,
@@ -179,8 +190,8 @@ pub struct Project {
 
 impl Project {
     pub const COLUMNS: &'static str = "id, code, name, category, stage, lead_unit, contact, location, \
-        total_investment_yuan, leader, planned_start, planned_finish, status, calendar_id, \
-        description, plan_sentence";
+        total_investment_yuan, leader, funding, planned_start, planned_finish, status, \
+        calendar_id, description, plan_sentence";
 
     pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Project {
@@ -194,12 +205,43 @@ impl Project {
             location: row.get("location")?,
             total_investment_yuan: row.get("total_investment_yuan")?,
             leader: row.get("leader")?,
+            funding: row.get("funding")?,
             planned_start: row.get("planned_start")?,
             planned_finish: row.get("planned_finish")?,
             status: row.get("status")?,
             calendar_id: row.get("calendar_id")?,
             description: row.get("description")?,
             plan_sentence: row.get("plan_sentence")?,
+        })
+    }
+}
+
+/// One pre-construction approval item (前期手续) of a project: when it was submitted, when
+/// approved, and the item's own time limit in working days, if it has one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Approval {
+    pub id: ApprovalId,
+    pub project_id: ProjectId,
+    pub item: String,
+    pub submitted: NaiveDate,
+    pub approved: Option<NaiveDate>,
+    pub limit_days: Option<i64>,
+    pub note: String,
+}
+
+impl Approval {
+    pub const COLUMNS: &'static str = "id, project_id, item, submitted, approved, limit_days, note";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Approval {
+            id: row.get("id")?,
+            project_id: row.get("project_id")?,
+            item: row.get("item")?,
+            submitted: row.get("submitted")?,
+            approved: row.get("approved")?,
+            limit_days: row.get("limit_days")?,
+            note: row.get("note")?,
         })
     }
 }

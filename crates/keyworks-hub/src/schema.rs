@@ -16,6 +16,7 @@ use keyworks_core::audit::history::words::FIELD_LABELS;
 pub const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("../pg/0006_hub.sql")),
     (7, include_str!("../pg/0007_supervision.sql")),
+    (8, include_str!("../pg/0008_approvals.sql")),
 ];
 
 /// The schema version of a server this program makes and can sync with.
@@ -96,6 +97,19 @@ SELECT p.code AS 项目编号,
   JOIN projects p ON p.id = m.project_id
  ORDER BY p.code, m.month;
 
+CREATE OR REPLACE VIEW v_approvals AS
+SELECT p.code AS 项目编号,
+       p.name AS 项目名称,
+       CASE p.funding WHEN 'government' THEN '政府投资' WHEN 'social' THEN '社会投资' END AS 投资类型,
+       a.item AS 审批事项,
+       a.submitted AS 申报日期,
+       a.approved AS 批复日期,
+       a.limit_days AS 事项时限_工作日,
+       a.note AS 备注
+  FROM approvals a
+  JOIN projects p ON p.id = a.project_id
+ ORDER BY p.code, a.submitted, a.item;
+
 CREATE OR REPLACE VIEW v_milestones AS
 SELECT t.id AS milestone_id,
        p.code AS project_code,
@@ -168,6 +182,7 @@ SELECT c.id,
            WHEN 'edit_lock' THEN '编辑锁'
            WHEN 'investment_plans' THEN '投资计划'
            WHEN 'investment_months' THEN '月度完成投资'
+           WHEN 'approvals' THEN '前期手续'
            ELSE c.table_name
        END AS object,
        c.table_name,
@@ -175,6 +190,7 @@ SELECT c.id,
        COALESCE(c.changes::jsonb #>> '{{name,1}}', c.changes::jsonb #>> '{{name,0}}',
                 c.changes::jsonb #>> '{{task_name,1}}', c.changes::jsonb #>> '{{iso_week,1}}',
                 c.changes::jsonb #>> '{{month,1}}',
+                c.changes::jsonb #>> '{{item,1}}',
                 (SELECT t.name FROM tasks t WHERE c.table_name = 'tasks' AND t.id = c.row_id),
                 (SELECT p.name FROM projects p WHERE c.table_name = 'projects' AND p.id = c.row_id),
                 (SELECT u.iso_week FROM weekly_updates u WHERE c.table_name = 'weekly_updates' AND u.id = c.row_id))

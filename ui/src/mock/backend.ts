@@ -56,6 +56,7 @@ function project(id: number, code: string, name: string, category: Project["cate
     location: "",
     total_investment_yuan: null,
     leader: null,
+    funding: null,
     planned_start: "2021-01-04",
     planned_finish: "2021-12-30",
     status: "green",

@@ -30,6 +30,7 @@ pub const LOGGED_TABLES: &[&str] = &[
     "baseline_tasks",
     "investment_plans",
     "investment_months",
+    "approvals",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

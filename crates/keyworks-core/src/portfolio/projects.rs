@@ -8,8 +8,8 @@ use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::{CalendarId, ProjectId, TaskId};
 use crate::model::{
-    Baseline, Category, Dependency, InvestmentMonth, InvestmentPlan, LinkKind, Portfolio, Project,
-    Stage, Status, Target, Task, WeeklyUpdate,
+    Baseline, Category, Dependency, Funding, InvestmentMonth, InvestmentPlan, LinkKind, Portfolio,
+    Project, Stage, Status, Target, Task, WeeklyUpdate,
 };
 use crate::money::Yuan;
 use crate::store::db::Db;
@@ -26,6 +26,7 @@ pub struct NewProject {
     pub location: String,
     pub total_investment_yuan: Option<Yuan>,
     pub leader: Option<String>,
+    pub funding: Option<Funding>,
     pub planned_start: Option<NaiveDate>,
     pub planned_finish: Option<NaiveDate>,
     pub status: Status,
@@ -114,8 +115,8 @@ pub(crate) fn insert_project(
 ) -> Result<Project> {
     let sql = format!(
         "INSERT INTO projects (code, name, category, stage, lead_unit, contact, location, total_investment_yuan, \
-         leader, planned_start, planned_finish, status, calendar_id, description, plan_sentence, id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING {}",
+         leader, funding, planned_start, planned_finish, status, calendar_id, description, plan_sentence, id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING {}",
         Project::COLUMNS
     );
     let row = tx
@@ -131,6 +132,7 @@ pub(crate) fn insert_project(
                 p.location,
                 p.total_investment_yuan,
                 p.leader,
+                p.funding,
                 p.planned_start,
                 p.planned_finish,
                 p.status,

@@ -50,6 +50,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0007_supervision.sql"),
         after: Some(crate::supervision::legacy_money::carry_over),
     },
+    Migration {
+        sql: include_str!("../../migrations/0008_approvals.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this build writes.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::audit::change_log::Stamp;
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
-use crate::model::{Category, LinkKind, Portfolio, Stage, Status};
+use crate::model::{Category, Funding, LinkKind, Portfolio, Stage, Status};
 use crate::money::Yuan;
 use crate::plan::baselines::insert_baseline;
 use crate::plan::calendar::{CHINA_CALENDAR_NAME, Calendar, insert_calendar};
@@ -75,6 +75,8 @@ pub struct SeedProject {
     pub location: String,
     /// 包抓领导 (illustrative).
     pub leader: Option<String>,
+    /// 政府投资 or 社会投资, as issue 16 classes the plan's projects.
+    pub funding: Option<String>,
     pub investment: Option<SeedInvestment>,
     pub planned_start: TomlDate,
     pub planned_finish: TomlDate,
@@ -229,6 +231,11 @@ fn load_project(
                 .map(|i| Yuan::parse_wan(&at("total_wan"), &i.total_wan))
                 .transpose()?,
             leader: p.leader.clone(),
+            funding: p
+                .funding
+                .as_deref()
+                .map(|f| Funding::parse(&at("funding"), f))
+                .transpose()?,
             planned_start: Some(date(&at("planned_start"), &p.planned_start)?),
             planned_finish: Some(date(&at("planned_finish"), &p.planned_finish)?),
             status: Status::parse(&at("status"), &p.status)?,

@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use crate::audit::change_log::Stamp;
 use crate::error::{Error, Result};
 use crate::ids::TaskId;
-use crate::model::{Category, LinkKind, Portfolio, Stage, Status};
+use crate::model::{Category, Funding, LinkKind, Portfolio, Stage, Status};
 use crate::money::Yuan;
 use crate::plan::calendar::{CHINA_CALENDAR_NAME, Calendar, insert_calendar};
 use crate::portfolio::projects::{
@@ -81,6 +81,11 @@ pub fn generate(
                     location: "高新区".into(),
                     total_investment_yuan: Some(Yuan(seq.next(5_000_000) as i64 * 10_000)),
                     leader: Some(format!("领导{}", p % 9 + 1)),
+                    funding: Some(if p % 3 == 0 {
+                        Funding::Government
+                    } else {
+                        Funding::Social
+                    }),
                     planned_start: Some(year_start),
                     planned_finish: NaiveDate::from_ymd_opt(2021, 12, 31),
                     status,

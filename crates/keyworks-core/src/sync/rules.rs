@@ -24,6 +24,7 @@ pub(crate) const PARENTS: &[(&str, &str, &str)] = &[
     ("baseline_tasks", "baseline_id", "baselines"),
     ("investment_plans", "project_id", "projects"),
     ("investment_months", "project_id", "projects"),
+    ("approvals", "project_id", "projects"),
 ];
 
 /// The schema's UNIQUE rules over logged tables.
@@ -37,6 +38,7 @@ pub(crate) const UNIQUE: &[(&str, &[&str])] = &[
     ("baseline_tasks", &["baseline_id", "task_id"]),
     ("investment_plans", &["project_id", "year"]),
     ("investment_months", &["project_id", "month"]),
+    ("approvals", &["project_id", "item"]),
 ];
 
 /// A summary task's fields that the roll-up computes from its subtasks.
@@ -164,6 +166,7 @@ pub(crate) fn describe(conn: &Connection, table: &str, state: &State) -> Result<
         "weekly_updates" => (id_in(row, "project_id"), text("iso_week")),
         "baselines" => (id_in(row, "project_id"), text("name")),
         "investment_months" => (id_in(row, "project_id"), text("month")),
+        "approvals" => (id_in(row, "project_id"), text("item")),
         "investment_plans" => (
             id_in(row, "project_id"),
             row.get("year")

@@ -98,6 +98,7 @@ pub enum SubjectKind {
     CalendarException,
     InvestmentPlan,
     InvestmentMonth,
+    Approval,
     File,
     Other,
 }
@@ -113,6 +114,7 @@ impl SubjectKind {
             SubjectKind::Dependency => ("依赖", "dependency"),
             SubjectKind::InvestmentPlan => ("投资计划", "investment plan"),
             SubjectKind::InvestmentMonth => ("月度完成投资", "monthly investment"),
+            SubjectKind::Approval => ("前期手续", "approval"),
             SubjectKind::WeeklyUpdate => ("周报", "weekly update"),
             SubjectKind::Baseline => ("基线", "baseline"),
             SubjectKind::BaselineTask => ("基线任务", "baseline task"),
@@ -296,6 +298,7 @@ fn kind_of(row: &LogRow, names: &mut Names<'_>) -> Result<SubjectKind> {
         "calendar_exceptions" => SubjectKind::CalendarException,
         "investment_plans" => SubjectKind::InvestmentPlan,
         "investment_months" => SubjectKind::InvestmentMonth,
+        "approvals" => SubjectKind::Approval,
         "database" | "edit_lock" => SubjectKind::File,
         _ => SubjectKind::Other,
     })
@@ -387,17 +390,20 @@ fn subject_of(
                 current.map(|c| c.1).or(logged_project),
             )
         }
-        "investment_plans" | "investment_months" => {
-            let (key, owner) = if row.table == "investment_plans" {
-                (
+        "investment_plans" | "investment_months" | "approvals" => {
+            let (key, owner) = match row.table.as_str() {
+                "investment_plans" => (
                     "year",
                     "SELECT CAST(year AS TEXT), project_id FROM investment_plans WHERE id = ?1",
-                )
-            } else {
-                (
+                ),
+                "approvals" => (
+                    "item",
+                    "SELECT item, project_id FROM approvals WHERE id = ?1",
+                ),
+                _ => (
                     "month",
                     "SELECT month, project_id FROM investment_months WHERE id = ?1",
-                )
+                ),
             };
             let current = names
                 .conn

@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::{Category, LinkKind, Stage, Status};
+use crate::model::{Category, Funding, LinkKind, Stage, Status};
 use crate::money::Yuan;
 
 /// The language words are given in.
@@ -114,6 +114,11 @@ pub const FIELD_LABELS: &[(&str, &str, &str)] = &[
         "逾期红灯线（工作日）",
         "overdue red line (working days)",
     ),
+    ("funding", "投资类型", "funding"),
+    ("item", "审批事项", "approval item"),
+    ("submitted", "申报日期", "submitted"),
+    ("approved", "批复日期", "approved"),
+    ("limit_days", "时限（工作日）", "limit (working days)"),
 ];
 
 /// The label of a field, or None for bookkeeping fields that readers are not shown.
@@ -198,6 +203,9 @@ pub fn value_text(lang: Lang, field: &str, v: &Value) -> String {
             .ok()
             .map(|s| lang.pick(s.label_zh(), s.label_en()).to_owned()),
         "stage" => Stage::parse(field, &raw)
+            .ok()
+            .map(|s| lang.pick(s.label_zh(), s.label_en()).to_owned()),
+        "funding" => Funding::parse(field, &raw)
             .ok()
             .map(|s| lang.pick(s.label_zh(), s.label_en()).to_owned()),
         "kind" => LinkKind::parse(field, &raw)

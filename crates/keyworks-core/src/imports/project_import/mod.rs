@@ -382,6 +382,7 @@ fn write_import(
             location: String::new(),
             total_investment_yuan: None,
             leader: None,
+            funding: None,
             planned_start,
             planned_finish,
             status: Status::Green,
