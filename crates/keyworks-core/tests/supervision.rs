@@ -558,3 +558,25 @@ fn investment_recorded_on_two_laptops_meets_at_the_hub_with_conflicts_shown() {
     assert!(logged.contains(&"1610000000".to_owned()), "{logged:?}");
     assert!(logged.contains(&"1620000000".to_owned()), "{logged:?}");
 }
+
+proptest! {
+    /// A deadline N working days out is a working day, and declaring one more holiday never
+    /// brings a deadline earlier.
+    #[test]
+    fn deadlines_fall_on_working_days_and_holidays_only_push_them_later(
+        offset in 0u64..1800, n in 1i64..120, extra in 0u64..200
+    ) {
+        use keyworks_core::model::DayKind;
+        use keyworks_core::plan::calendar::Calendar;
+        use keyworks_core::supervision::approvals::Clock;
+        let china = Calendar::china().unwrap();
+        let start = d("2020-01-01") + Days::new(offset);
+        let c = Clock::of(&china, start, n, None, start).unwrap();
+        prop_assert!(china.is_working_day(c.deadline));
+        prop_assert!(c.deadline > start);
+        let mut more = Calendar::china().unwrap();
+        more.set_exception(start + Days::new(extra), DayKind::Holiday);
+        let later = Clock::of(&more, start, n, None, start).unwrap();
+        prop_assert!(later.deadline >= c.deadline);
+    }
+}
