@@ -57,6 +57,10 @@ pub const COMMAND_NAMES: &[&str] = &[
     "create_server_replica",
     "record_investment_month",
     "set_responsibility",
+    "project_approvals",
+    "add_approval",
+    "approve",
+    "set_funding",
     "choose_monthly_report_path",
     "write_monthly_report",
 ];

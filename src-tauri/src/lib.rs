@@ -89,6 +89,10 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             sync_commands::create_server_replica,
             supervision_commands::record_investment_month,
             supervision_commands::set_responsibility,
+            supervision_commands::project_approvals,
+            supervision_commands::add_approval,
+            supervision_commands::approve,
+            supervision_commands::set_funding,
             supervision_commands::choose_monthly_report_path,
             supervision_commands::write_monthly_report,
         ])

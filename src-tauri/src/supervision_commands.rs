@@ -4,14 +4,16 @@
 //! typed and are read by the core's rules (`Yuan::parse_wan`, `YearMonth::parse`), as the CLI
 //! reads them.
 
-use chrono::Local;
+use chrono::{Local, NaiveDate};
 use keyworks_api::reports;
 use keyworks_core::audit::history::Lang;
-use keyworks_core::model::Project;
+use keyworks_core::ids::ApprovalId;
+use keyworks_core::model::{Approval, Funding, Project};
 use keyworks_core::money::Yuan;
+use keyworks_core::supervision::approvals::ProjectApprovals;
 use keyworks_core::supervision::investment::AmountSaved;
 use keyworks_core::supervision::leaders::Responsibility;
-use keyworks_core::week::YearMonth;
+use keyworks_core::week::{YearMonth, parse_date};
 use keyworks_report::Orientation;
 use serde::Serialize;
 use tauri::State;
@@ -55,6 +57,50 @@ pub fn set_responsibility(
         lead_unit: Some(lead_unit),
     };
     file.write(|db| db.set_responsibility(&code, &change, &stamp))
+}
+
+/// Project `code`'s approvals with their clocks on `as_of` (none when it has no items).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn project_approvals(
+    file: State<'_, OpenFile>,
+    code: String,
+    as_of: NaiveDate,
+) -> Answer<Option<ProjectApprovals>> {
+    file.read(|db| Ok(db.approvals(Some(&code), as_of)?.into_iter().next()))
+}
+
+/// Adds approval item `item` of project `code`, submitted on `submitted` (a date as typed),
+/// with its own limit in working days if it has one.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_approval(
+    file: State<'_, OpenFile>,
+    code: String,
+    item: String,
+    submitted: String,
+    limit_days: Option<i64>,
+) -> Answer<Approval> {
+    let stamp = file.stamp()?;
+    let submitted = parse_date("申报日期", &submitted)?;
+    file.write(|db| db.add_approval(&code, &item, submitted, limit_days, &stamp))
+}
+
+/// Marks approval `id` approved on `date` (as typed).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn approve(file: State<'_, OpenFile>, id: ApprovalId, date: String) -> Answer<Approval> {
+    let stamp = file.stamp()?;
+    let date = parse_date("批复日期", &date)?;
+    file.write(|db| db.approve(id, date, &stamp))
+}
+
+/// Sets who pays for project `code` (政府投资 or 社会投资), which decides its approval limit.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_funding(file: State<'_, OpenFile>, code: String, funding: Funding) -> Answer<Project> {
+    let stamp = file.stamp()?;
+    file.write(|db| db.set_funding(&code, funding, &stamp))
 }
 
 /// A monthly report written.

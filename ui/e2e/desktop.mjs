@@ -525,6 +525,32 @@ async function investment(s) {
   log("investment: chart 1,331,801 → 1,341,001 万元, 北斗 red → green after its May was corrected in the form; its new leader filters the portfolio; the CLI agrees to the yuan");
 }
 
+/** An officer records 北斗's construction permit, submitted 2021-04-01 (#16): its 35 working
+ *  days as social investment ran out on 2021-05-24, across Qingming and May Day with their 调休;
+ *  the pane counts down in working days, the approval is marked, the dashboard warns. */
+async function approvals(s) {
+  await openProject(s, "KP21-04", "前期手续");
+  await s.click('[data-testid="tab-approvals"]');
+  await until("the approvals pane", async () => (await s.all('[data-testid="appr-form"]')).length === 1);
+  await s.type('[data-testid="appr-form-item"]', "施工许可");
+  await s.type('[data-testid="appr-form-submitted"]', "2021-04-01");
+  await s.click('[data-testid="appr-form-save"]');
+  const clock = await until("the process clock", async () => {
+    const ok = (await s.all('[data-testid="appr-process"][data-state="overdue"]')).length === 1;
+    return ok ? s.text('[data-testid="appr-process"]') : null;
+  });
+  check(clock.includes("已用 49 / 35 个工作日") && clock.includes("截止 2021-05-24"), `the clock reads ${clock}`);
+  await s.type('[data-testid="appr-done-date"]', "2021-06-10");
+  await s.click('[data-testid="appr-approve"]');
+  await until("approved on 6-10", async () => ((await s.text('[data-testid="appr-items"] tr[data-item="施工许可"]')) ?? "").includes("2021-06-10"));
+  await s.screenshot("16-approvals");
+  await s.click('[data-testid="nav-dashboard"]');
+  await until("the dashboard's approval warning", async () => (await s.all('[data-testid="approvals-at-risk"] li[data-code="KP21-04"]')).length === 1);
+  const listed = cliJson("approval", "list", "KP21-04", "--as-of", "2021-06-11");
+  check(listed[0].process.state === "overdue" && listed[0].process.deadline === "2021-05-24", `CLI reads ${JSON.stringify(listed[0].process)}`);
+  log(`approvals: ${clock}; approved 2021-06-10, late; the dashboard warns; the CLI agrees`);
+}
+
 async function main() {
   let driver = null;
   let failed = false;
@@ -545,6 +571,7 @@ async function main() {
     await history(s, narrative);
     await milestonesView(s);
     await investment(s);
+    await approvals(s);
     await english(s);
 
     // A restart: the same data directory, a new process; the name is not asked again, the

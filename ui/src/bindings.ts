@@ -189,6 +189,17 @@ export const commands = {
 	 *  logged. Returns the project as saved.
 	 */
 	setResponsibility: (code: string, leader: string, leadUnit: string) => typedError<Project, IpcError>(__TAURI_INVOKE("set_responsibility", { code, leader, leadUnit })),
+	/**  Project `code`'s approvals with their clocks on `as_of` (none when it has no items). */
+	projectApprovals: (code: string, asOf: string) => typedError<ProjectApprovals | null, IpcError>(__TAURI_INVOKE("project_approvals", { code, asOf })),
+	/**
+	 *  Adds approval item `item` of project `code`, submitted on `submitted` (a date as typed),
+	 *  with its own limit in working days if it has one.
+	 */
+	addApproval: (code: string, item: string, submitted: string, limitDays: number | null) => typedError<Approval, IpcError>(__TAURI_INVOKE("add_approval", { code, item, submitted, limitDays })),
+	/**  Marks approval `id` approved on `date` (as typed). */
+	approve: (id: ApprovalId, date: string) => typedError<Approval, IpcError>(__TAURI_INVOKE("approve", { id, date })),
+	/**  Sets who pays for project `code` (政府投资 or 社会投资), which decides its approval limit. */
+	setFunding: (code: string, funding: Funding) => typedError<Project, IpcError>(__TAURI_INVOKE("set_funding", { code, funding })),
 	/**  Asks where to save the monthly report of `month`, suggesting `月报-2021-05.pdf`. */
 	chooseMonthlyReportPath: (month: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_monthly_report_path", { month })),
 	/**  Writes the monthly report of `month` to `path`, as `keyworks report monthly` does. */
@@ -215,6 +226,29 @@ export type AmountSaved = {
 	/**  The amount the row held before, None when it is new. */
 	previous: Yuan | null,
 	now: Yuan,
+};
+
+/**
+ *  One pre-construction approval item (前期手续) of a project: when it was submitted, when
+ *  approved, and the item's own time limit in working days, if it has one.
+ */
+export type Approval = {
+	id: ApprovalId,
+	project_id: ProjectId,
+	item: string,
+	submitted: string,
+	approved: string | null,
+	limit_days: number | null,
+	note: string,
+};
+
+/**  A row of `approvals`. */
+export type ApprovalId = number;
+
+/**  One item with its own clock, when it has a limit. */
+export type ApprovalLine = {
+	approval: Approval,
+	clock: Clock | null,
 };
 
 /**  One backup File → 从备份恢复… offers. */
@@ -274,6 +308,28 @@ export type Choice =
 "keep_hub" | 
 /**  Write the incoming change over the hub's. */
 "take_mine";
+
+/**  A working-day clock: from a start (not counted) to a deadline N working days later. */
+export type Clock = {
+	limit_days: number,
+	deadline: string,
+	/**  Working days from the start to the end (the finish, or the day looked at). */
+	days_used: number,
+	/**  Working days from the day looked at to the deadline; negative past it. */
+	days_left: number,
+	state: ClockState,
+};
+
+/**  Where a clock stands. */
+export type ClockState = 
+/**  Finished within its limit. */
+"done" | 
+/**  Running, below 80% of its limit. */
+"on_time" | 
+/**  Running, at or past 80% of its limit. */
+"at_risk" | 
+/**  Past its deadline: still running, or finished late. */
+"overdue";
 
 /**  One conflict, with both sides' values, authors and times. */
 export type Conflict = {
@@ -356,6 +412,8 @@ export type Dashboard = {
 	targets: TargetProgress[],
 	/**  The supervision table of the month supervision looks at (`Db::supervision_month`). */
 	investment: InvestmentOverview,
+	/**  Approval processes or items at risk (80% of their limit) or overdue. */
+	approvals_at_risk: ProjectApprovals[],
 };
 
 export type DateChange = {
@@ -861,6 +919,20 @@ export type Project = {
 	plan_sentence: string,
 };
 
+/**  A project's approvals and the whole process's clock. */
+export type ProjectApprovals = {
+	project_id: ProjectId,
+	code: string,
+	name: string,
+	funding: Funding | null,
+	/**  The first item's submission: where the whole-process clock starts. */
+	first_submitted: string | null,
+	/**  None without a funding type (no limit applies) or without items. */
+	process: Clock | null,
+	/**  By submission date. */
+	items: ApprovalLine[],
+};
+
 /**  Everything KeyWorks knows about one project. */
 export type ProjectDetail = {
 	project: Project,
@@ -1175,6 +1247,7 @@ export type VocabularyLabels = {
 	statuses: Label[],
 	link_kinds: Label[],
 	day_kinds: Label[],
+	fundings: Label[],
 };
 
 /**  One reason for a yellow or red light. */

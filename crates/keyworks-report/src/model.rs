@@ -87,6 +87,8 @@ pub struct WeeklyReport {
     /// The projects with a yellow or red light in the month supervision looks at on `as_of`
     /// (the core's supervision table, as the monthly report has it).
     pub warnings: MonthWarnings,
+    /// Approval processes or items at risk or overdue on `as_of`.
+    pub approvals_at_risk: Vec<keyworks_core::supervision::approvals::ProjectApprovals>,
 }
 
 /// A month's yellow and red lights.
@@ -617,6 +619,7 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
         overdue,
         change_log,
         warnings: month_warnings(db, as_of)?,
+        approvals_at_risk: db.approvals_needing_attention(as_of)?,
     })
 }
 

@@ -42,6 +42,8 @@ pub struct MonthlyReport {
     pub done: Vec<DoneMilestone>,
     /// Most overdue first.
     pub overdue: Vec<LateMilestone>,
+    /// Approval processes or items at risk or overdue at the month's end.
+    pub approvals_at_risk: Vec<keyworks_core::supervision::approvals::ProjectApprovals>,
 }
 
 impl MonthlyReport {
@@ -108,6 +110,7 @@ pub fn build(db: &Db, month: YearMonth, as_of: NaiveDate) -> Result<MonthlyRepor
             source: portfolio.source,
         },
         month,
+        approvals_at_risk: db.approvals_needing_attention(overview.as_of)?,
         overview,
         done,
         overdue,

@@ -186,3 +186,42 @@ fn poppler_reads_the_figures_names_and_warnings_with_the_font_embedded() {
         "font not embedded and subset: {fonts}"
     );
 }
+
+/// Approvals at risk are listed in both reports, with days used and the deadline.
+#[test]
+fn both_reports_list_approvals_at_risk() {
+    let mut db = seeded();
+    let me = Stamp::new(
+        "王工",
+        DateTime::parse_from_rfc3339("2021-06-01T09:00:00+08:00").unwrap(),
+    )
+    .unwrap();
+    // 北斗 is social investment: 35 working days from 2021-04-01 end on 2021-05-24.
+    db.add_approval(
+        "KP21-04",
+        "施工许可",
+        NaiveDate::from_ymd_opt(2021, 4, 1).unwrap(),
+        None,
+        &me,
+    )
+    .unwrap();
+    let monthly = build(&db, may(), as_of()).unwrap();
+    assert_eq!(monthly.approvals_at_risk.len(), 1);
+    let doc = layout_monthly(&monthly, &opts(Lang::Zh, Orientation::Portrait)).unwrap();
+    let all: Vec<&str> = doc.pages.iter().flat_map(|p| p.texts()).collect();
+    assert!(all.contains(&"前期手续预警："), "{all:?}");
+    assert!(
+        all.iter()
+            .any(|t| t.starts_with("已超时") && t.contains("2021-05-24")),
+        "{all:?}"
+    );
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let weekly = keyworks_report::build(
+        &db,
+        &keyworks_report::ReportRequest::for_date(as_of(), offset),
+    )
+    .unwrap();
+    assert_eq!(weekly.approvals_at_risk.len(), 1);
+    let doc = keyworks_report::layout(&weekly, &opts(Lang::Zh, Orientation::Portrait)).unwrap();
+    assert!(doc.pages[0].texts().any(|t| t == "前期手续预警："));
+}

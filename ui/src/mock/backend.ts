@@ -42,6 +42,10 @@ const labels: VocabularyLabels = {
   ],
   link_kinds: [{ code: "FS", zh: "完成-开始", en: "Finish-to-start" }],
   day_kinds: [],
+  fundings: [
+    { code: "government", zh: "政府投资", en: "Government-invested" },
+    { code: "social", zh: "社会投资", en: "Social investment" },
+  ],
 };
 
 function project(id: number, code: string, name: string, category: Project["category"]): Project {
@@ -236,11 +240,11 @@ export class FakeFile {
     switch (cmd) {
       case "window_start": {
         const asOf = String(args.today);
-        const dashboard = { summary: this.summary(asOf), milestones: [], targets: [], investment: this.investment(asOf) };
+        const dashboard = { summary: this.summary(asOf), milestones: [], targets: [], investment: this.investment(asOf), approvals_at_risk: [] };
         return { labels, preferences: prefs, file, opening: { sample_as_of: null, as_of: asOf, dashboard }, problem: null };
       }
       case "dashboard":
-        return { summary: this.summary(String(args.asOf)), milestones: [], targets: [], investment: this.investment(String(args.asOf)) };
+        return { summary: this.summary(String(args.asOf)), milestones: [], targets: [], investment: this.investment(String(args.asOf)), approvals_at_risk: [] };
       case "vocabulary_labels":
         return labels;
       case "sample_as_of":

@@ -11,6 +11,7 @@ use crate::model::{Category, Portfolio, Project, Stage, Status, Task};
 use crate::portfolio::milestones::{MilestoneQuery, MilestoneRow};
 use crate::portfolio::plan_targets::TargetProgress;
 use crate::store::db::Db;
+use crate::supervision::approvals::ProjectApprovals;
 use crate::supervision::overview::{InvestmentOverview, OverviewFilter};
 use crate::week::IsoWeek;
 
@@ -78,6 +79,8 @@ pub struct Dashboard {
     pub targets: Vec<TargetProgress>,
     /// The supervision table of the month supervision looks at (`Db::supervision_month`).
     pub investment: InvestmentOverview,
+    /// Approval processes or items at risk (80% of their limit) or overdue.
+    pub approvals_at_risk: Vec<ProjectApprovals>,
 }
 
 /// What a window first shows of a file: its dashboard as of the day it opens on.
@@ -120,6 +123,7 @@ impl Db {
                     as_of,
                     &OverviewFilter::default(),
                 )?,
+                approvals_at_risk: db.approvals_at_risk(as_of)?,
             })
         })
     }

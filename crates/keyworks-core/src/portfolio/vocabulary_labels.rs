@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Category, DayKind, LinkKind, Stage, Status};
+use crate::model::{Category, DayKind, Funding, LinkKind, Stage, Status};
 
 /// One word of a vocabulary: its stored code and how each language shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,6 +22,7 @@ pub struct VocabularyLabels {
     pub statuses: Vec<Label>,
     pub link_kinds: Vec<Label>,
     pub day_kinds: Vec<Label>,
+    pub fundings: Vec<Label>,
 }
 
 macro_rules! labels_of {
@@ -45,6 +46,7 @@ pub fn vocabulary_labels() -> VocabularyLabels {
         statuses: labels_of!(Status),
         link_kinds: labels_of!(LinkKind),
         day_kinds: labels_of!(DayKind),
+        fundings: labels_of!(Funding),
     }
 }
 

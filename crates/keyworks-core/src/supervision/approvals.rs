@@ -280,10 +280,23 @@ impl Db {
         })
     }
 
+    /// The approvals at risk or overdue on `as_of`, in one read (the reports list these).
+    pub fn approvals_needing_attention(&self, as_of: NaiveDate) -> Result<Vec<ProjectApprovals>> {
+        self.read_snapshot(|db| db.approvals_at_risk(as_of))
+    }
+
     /// Every project's approvals (or `code`'s), with the clocks as they stand on `as_of`;
     /// projects without items are left out.
     pub fn approvals(&self, code: Option<&str>, as_of: NaiveDate) -> Result<Vec<ProjectApprovals>> {
         self.read_snapshot(|db| db.approvals_now(code, as_of))
+    }
+
+    /// The approvals that need attention on `as_of` (a process or an item at risk or overdue),
+    /// inside a read snapshot the caller holds (the dashboard's, a report's).
+    pub(crate) fn approvals_at_risk(&self, as_of: NaiveDate) -> Result<Vec<ProjectApprovals>> {
+        let mut all = self.approvals_now(None, as_of)?;
+        all.retain(ProjectApprovals::needs_attention);
+        Ok(all)
     }
 
     fn approvals_now(&self, code: Option<&str>, as_of: NaiveDate) -> Result<Vec<ProjectApprovals>> {

@@ -419,6 +419,8 @@ pub fn layout_monthly(r: &MonthlyReport, opts: &LayoutOptions) -> Result<Documen
 
     f.break_page();
     milestone_section(&mut f, r, mw);
+    f.y += 2.0;
+    approvals_section(&mut f, &r.approvals_at_risk);
 
     let hash = r.content_hash().map_err(|e| e.to_string())?;
     document(f, opts, title, &r.portfolio.name, &hash)

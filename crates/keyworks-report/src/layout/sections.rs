@@ -1,6 +1,7 @@
 //! The report's sections: the summary, one section per project, the overdue milestones and
 //! the appendix of the week's changes.
 
+use keyworks_core::supervision::approvals::{Clock, ClockState, ProjectApprovals};
 use keyworks_core::supervision::warnings::Light;
 
 use super::*;
@@ -177,6 +178,7 @@ pub(super) fn summary_section(f: &mut Flow<'_>, r: &WeeklyReport) {
     }
     f.paragraph(&format!("{}{}", w.updates, w.colon), &updates, BODY);
     warnings_of_month(f, r);
+    approvals_section(f, &r.approvals_at_risk);
     f.y += 1.0;
 
     // This week's milestones: due and done.
@@ -310,6 +312,84 @@ fn warnings_of_month(f: &mut Flow<'_>, r: &WeeklyReport) {
             col(w.project, 2.6, Align::Left),
             col(w.warnings, 0.8, Align::Left),
             col(lang.pick("原因", "Reason"), 5.0, Align::Left),
+        ],
+        rows,
+        size: TABLE,
+        header: true,
+        label_columns: false,
+    });
+}
+
+/// Approval processes (前期手续) at risk or overdue, with days used and left in working days;
+/// both reports list them.
+pub(super) fn approvals_section(f: &mut Flow<'_>, list: &[ProjectApprovals]) {
+    let w = f.w;
+    let lang = f.lang;
+    let label = format!(
+        "{}{}",
+        lang.pick("前期手续预警", "Approvals at risk"),
+        w.colon
+    );
+    if list.is_empty() {
+        f.paragraph(&label, w.none, BODY);
+        return;
+    }
+    f.paragraph(&label, "", BODY);
+    let clock = |c: &Clock| match lang {
+        Lang::Zh => format!(
+            "{} {}/{}，截止 {}",
+            c.state.label_zh(),
+            c.days_used,
+            c.limit_days,
+            date(c.deadline)
+        ),
+        Lang::En => format!(
+            "{:?} {}/{}, due {}",
+            c.state,
+            c.days_used,
+            c.limit_days,
+            date(c.deadline)
+        ),
+    };
+    let colour = |c: &Clock| match c.state {
+        ClockState::Overdue => RED,
+        ClockState::AtRisk => AMBER,
+        _ => INK,
+    };
+    let rows = list
+        .iter()
+        .map(|p| {
+            let items: Vec<String> = p
+                .items
+                .iter()
+                .filter_map(|i| {
+                    let c = i.clock.as_ref()?;
+                    matches!(c.state, ClockState::AtRisk | ClockState::Overdue)
+                        .then(|| format!("{}：{}", i.approval.item, clock(c)))
+                })
+                .collect();
+            vec![
+                text(format!("{} {}", p.code, p.name)),
+                match &p.process {
+                    Some(c) => Cell::Coloured(clock(c), colour(c)),
+                    None => text(lang.pick("未设投资类型", "no funding type")),
+                },
+                text(items.join("；")),
+            ]
+        })
+        .collect();
+    f.table(&Table {
+        columns: vec![
+            col(w.project, 2.6, Align::Left),
+            col(
+                lang.pick(
+                    "全流程（已用/时限，工作日）",
+                    "Whole process (used/limit, working days)",
+                ),
+                2.6,
+                Align::Left,
+            ),
+            col(lang.pick("事项", "Items"), 3.4, Align::Left),
         ],
         rows,
         size: TABLE,
