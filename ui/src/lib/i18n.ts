@@ -130,7 +130,7 @@ const zh = {
   appr_funding: "投资类型",
   appr_funding_none: "未设置（不计全流程时限）",
   appr_process: "全流程时限",
-  appr_clock: "{state}：已用 {used} / {limit} 个工作日，截止 {deadline}",
+  appr_clock: "{state}，已用 {used} / {limit} 个工作日，截止 {deadline}",
   appr_item: "审批事项",
   appr_submitted: "申报日期",
   appr_approved: "批复日期",
