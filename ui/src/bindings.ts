@@ -1074,7 +1074,7 @@ export type StatusCounts = {
 };
 
 /**  What kind of row a change is about. */
-export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "investment_plan" | "investment_month" | "approval" | "file" | "other";
+export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "investment_plan" | "investment_month" | "approval" | "problem" | "file" | "other";
 
 /**  The answer to a sync: done, or conflicts that need a decision (then nothing changed). */
 export type SyncOutcome = {

@@ -7,6 +7,7 @@ mod audit_cmd;
 mod history_cmd;
 mod interchange_cmd;
 mod invest_cmd;
+mod problem_cmd;
 mod report_cmd;
 mod schedule_cmd;
 mod sync_cmd;
@@ -103,6 +104,11 @@ enum Command {
     Approval {
         #[command(subcommand)]
         action: approval_cmd::ApprovalAction,
+    },
+    /// The problem ledger (问题台账): add, list (aging in working days, due for 督办), set
+    Problem {
+        #[command(subcommand)]
+        action: problem_cmd::ProblemAction,
     },
     /// Edit a project: who answers for it (包抓领导, 责任单位), who pays for it (投资类型)
     Project {
@@ -538,6 +544,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let stamp = stamp(&cli)?;
             let mut db = open_for_writing(&cli, &path, &stamp)?;
             return approval_cmd::write(&mut db, action, &stamp);
+        }
+        Command::Problem { action } if problem_cmd::is_read(action) => {
+            let db = Db::open_checked(&path, Access::ReadOnly)?;
+            return problem_cmd::list(&db, action);
+        }
+        Command::Problem { action } => {
+            let stamp = stamp(&cli)?;
+            let mut db = open_for_writing(&cli, &path, &stamp)?;
+            return problem_cmd::write(&mut db, action, &stamp);
         }
         Command::Project { action } => {
             let stamp = stamp(&cli)?;

@@ -414,3 +414,77 @@ fn approvals_run_on_working_days_from_the_first_submission() {
         .stdout(predicate::str::contains("2021-10-15"));
     verifies(&db);
 }
+
+#[test]
+fn the_problem_ledger_from_the_command_line() {
+    let (_dir, db) = seeded();
+    keyworks(&db)
+        .args([
+            "problem",
+            "add",
+            "KP21-14",
+            "--text",
+            "剩余 12 户未签约",
+            "--unit",
+            "城改办",
+        ])
+        .args(["--raised", "2021-06-09", "--due", "2021-06-11"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("项目协调，待解决"));
+    let out = keyworks(&db)
+        .args([
+            "problem",
+            "list",
+            "--open",
+            "--as-of",
+            "2021-06-16",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let ledger: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ledger[0]["age_days"], 4);
+    assert_eq!(ledger[0]["escalate"], true);
+    let id = ledger[0]["problem"]["id"].as_i64().unwrap().to_string();
+    keyworks(&db)
+        .args(["problem", "list", "--as-of", "2021-06-16"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("应升级督办"));
+    keyworks(&db)
+        .args([
+            "problem",
+            "set",
+            &id,
+            "--level",
+            "督办",
+            "--state",
+            "协调中",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("协调中"));
+    let untouched = sha256(&db);
+    keyworks(&db)
+        .args(["problem", "set", &id, "--state", "待解决"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("只能向前推进"));
+    keyworks(&db)
+        .args([
+            "problem",
+            "add",
+            "KP21-14",
+            "--text",
+            "x",
+            "--raised",
+            "2021-06-09",
+        ])
+        .args(["--due", "2021-06-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("不能早于提出日期"));
+    assert_eq!(sha256(&db), untouched);
+    verifies(&db);
+}

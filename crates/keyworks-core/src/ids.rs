@@ -70,3 +70,7 @@ id_type!(
     /// A row of `approvals`.
     ApprovalId
 );
+id_type!(
+    /// A row of `problems`.
+    ProblemId
+);

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::ids::{
     ApprovalId, BaselineId, CalendarId, DependencyId, InvestmentMonthId, InvestmentPlanId,
-    ProjectId, TargetId, TaskId, UpdateId,
+    ProblemId, ProjectId, TargetId, TaskId, UpdateId,
 };
 use crate::money::Yuan;
 use crate::week::{IsoWeek, YearMonth};
@@ -117,6 +117,25 @@ vocabulary!(
     Funding, "投资类型" {
         Government => ("government", "政府投资", "Government-invested"),
         Social => ("social", "社会投资", "Social investment"),
+    }
+);
+
+vocabulary!(
+    /// Where a problem is being coordinated; 督办 is the zone's formal supervision.
+    ProblemLevel, "协调层级" {
+        Project => ("project", "项目协调", "Project"),
+        District => ("district", "区级协调", "District"),
+        Supervised => ("supervised", "督办", "Supervised"),
+    }
+);
+
+vocabulary!(
+    /// A problem's state; it only moves forward, and 已销号 (closed off) is final.
+    ProblemState, "办理状态" {
+        Open => ("open", "待解决", "Open"),
+        Coordinating => ("coordinating", "协调中", "Coordinating"),
+        Solved => ("solved", "已解决", "Solved"),
+        Closed => ("closed", "已销号", "Closed"),
     }
 );
 
@@ -241,6 +260,44 @@ impl Approval {
             submitted: row.get("submitted")?,
             approved: row.get("approved")?,
             limit_days: row.get("limit_days")?,
+            note: row.get("note")?,
+        })
+    }
+}
+
+/// One problem of the ledger (问题台账).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Problem {
+    pub id: ProblemId,
+    pub project_id: ProjectId,
+    pub problem: String,
+    pub raised: NaiveDate,
+    /// 责任单位.
+    pub unit: String,
+    /// 协调领导.
+    pub coordinator: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub level: ProblemLevel,
+    pub state: ProblemState,
+    pub note: String,
+}
+
+impl Problem {
+    pub const COLUMNS: &'static str =
+        "id, project_id, problem, raised, unit, coordinator, due, level, state, note";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Problem {
+            id: row.get("id")?,
+            project_id: row.get("project_id")?,
+            problem: row.get("problem")?,
+            raised: row.get("raised")?,
+            unit: row.get("unit")?,
+            coordinator: row.get("coordinator")?,
+            due: row.get("due")?,
+            level: row.get("level")?,
+            state: row.get("state")?,
             note: row.get("note")?,
         })
     }

@@ -580,3 +580,77 @@ proptest! {
         prop_assert!(later.deadline >= c.deadline);
     }
 }
+
+/// The problem ledger: age in working days (Dragon Boat Festival, 12–14 June 2021, skipped),
+/// flagged for 督办 once past its deadline, escalation and forward-only states logged.
+#[test]
+fn problems_age_in_working_days_escalate_and_only_move_forward() {
+    use keyworks_core::model::{ProblemLevel, ProblemState};
+    use keyworks_core::supervision::problems::{NewProblem, ProblemChange};
+    let mut db = seeded();
+    let me = person("王工", "2021-06-21T09:00:00+08:00");
+    let p = db
+        .add_problem(
+            "KP21-14",
+            &NewProblem {
+                problem: "剩余 12 户未签约".into(),
+                raised: d("2021-06-09"),
+                unit: "高新区城改办".into(),
+                coordinator: Some("赵敏（示例）".into()),
+                due: Some(d("2021-06-11")),
+                level: ProblemLevel::Project,
+            },
+            &me,
+        )
+        .unwrap();
+    // On 2021-06-16: 6-10, 6-11, then 6-15, 6-16 (12–14 June are the holiday): 4 working days
+    // old, 2 past its deadline, due for 督办.
+    let line = |db: &Db, as_of: &str| db.problem_ledger(d(as_of), true).unwrap();
+    let l = &line(&db, "2021-06-16")[0];
+    assert_eq!((l.age_days, l.days_overdue, l.escalate), (4, 2, true));
+    assert_eq!(
+        line(&db, "2021-06-11")[0].escalate,
+        false,
+        "not past its deadline yet"
+    );
+
+    let escalate = ProblemChange {
+        level: Some(ProblemLevel::Supervised),
+        state: Some(ProblemState::Coordinating),
+        note: Some("6月16日升级督办".into()),
+    };
+    db.change_problem(p.id, &escalate, &me).unwrap();
+    let l = &line(&db, "2021-06-16")[0];
+    assert!(!l.escalate, "already at 督办");
+    assert_eq!(l.problem.state, ProblemState::Coordinating);
+    // Backwards is refused and changes nothing.
+    let back = ProblemChange {
+        state: Some(ProblemState::Open),
+        ..ProblemChange::default()
+    };
+    let e = db.change_problem(p.id, &back, &me).unwrap_err();
+    assert!(e.to_string().contains("只能向前推进"), "{e}");
+    for s in [ProblemState::Solved, ProblemState::Closed] {
+        let step = ProblemChange {
+            state: Some(s),
+            ..ProblemChange::default()
+        };
+        db.change_problem(p.id, &step, &me).unwrap();
+    }
+    assert!(
+        line(&db, "2021-06-30").is_empty(),
+        "closed problems leave the open ledger"
+    );
+    assert_eq!(db.problem_ledger(d("2021-06-30"), false).unwrap().len(), 1);
+    let log = db.changes_of("problems", p.id.0).unwrap();
+    assert_eq!(log.len(), 4, "added, escalated, solved, closed");
+    assert!(db.verify().unwrap().is_ok());
+    db.undo_last_edit(&me).unwrap();
+    assert_eq!(
+        db.problem_ledger(d("2021-06-30"), false).unwrap()[0]
+            .problem
+            .state,
+        ProblemState::Solved
+    );
+    assert!(db.verify().unwrap().is_ok());
+}

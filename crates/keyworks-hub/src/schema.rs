@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("../pg/0006_hub.sql")),
     (7, include_str!("../pg/0007_supervision.sql")),
     (8, include_str!("../pg/0008_approvals.sql")),
+    (9, include_str!("../pg/0009_problems.sql")),
 ];
 
 /// The schema version of a server this program makes and can sync with.
@@ -110,6 +111,21 @@ SELECT p.code AS 项目编号,
   JOIN projects p ON p.id = a.project_id
  ORDER BY p.code, a.submitted, a.item;
 
+CREATE OR REPLACE VIEW v_problems AS
+SELECT p.code AS 项目编号,
+       p.name AS 项目名称,
+       q.problem AS 问题描述,
+       q.raised AS 提出日期,
+       q.unit AS 责任单位,
+       q.coordinator AS 协调领导,
+       q.due AS 解决时限,
+       CASE q.level WHEN 'project' THEN '项目协调' WHEN 'district' THEN '区级协调' WHEN 'supervised' THEN '督办' END AS 协调层级,
+       CASE q.state WHEN 'open' THEN '待解决' WHEN 'coordinating' THEN '协调中' WHEN 'solved' THEN '已解决' WHEN 'closed' THEN '已销号' END AS 办理状态,
+       q.note AS 备注
+  FROM problems q
+  JOIN projects p ON p.id = q.project_id
+ ORDER BY p.code, q.raised, q.id;
+
 CREATE OR REPLACE VIEW v_milestones AS
 SELECT t.id AS milestone_id,
        p.code AS project_code,
@@ -183,6 +199,7 @@ SELECT c.id,
            WHEN 'investment_plans' THEN '投资计划'
            WHEN 'investment_months' THEN '月度完成投资'
            WHEN 'approvals' THEN '前期手续'
+           WHEN 'problems' THEN '问题台账'
            ELSE c.table_name
        END AS object,
        c.table_name,
@@ -191,6 +208,7 @@ SELECT c.id,
                 c.changes::jsonb #>> '{{task_name,1}}', c.changes::jsonb #>> '{{iso_week,1}}',
                 c.changes::jsonb #>> '{{month,1}}',
                 c.changes::jsonb #>> '{{item,1}}',
+                c.changes::jsonb #>> '{{problem,1}}',
                 (SELECT t.name FROM tasks t WHERE c.table_name = 'tasks' AND t.id = c.row_id),
                 (SELECT p.name FROM projects p WHERE c.table_name = 'projects' AND p.id = c.row_id),
                 (SELECT u.iso_week FROM weekly_updates u WHERE c.table_name = 'weekly_updates' AND u.id = c.row_id))

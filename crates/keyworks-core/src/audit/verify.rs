@@ -31,6 +31,7 @@ pub const LOGGED_TABLES: &[&str] = &[
     "investment_plans",
     "investment_months",
     "approvals",
+    "problems",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -54,6 +54,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0008_approvals.sql"),
         after: None,
     },
+    Migration {
+        sql: include_str!("../../migrations/0009_problems.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this build writes.

@@ -3,13 +3,14 @@
 //! passed (序时进度) and its milestones' lateness into a red, yellow or green light
 //! (`warnings`), the leader and unit who answer for it (`leaders`), the month's table that
 //! the app, the monthly report and the upward sheet all read (`overview`), and the approvals
-//! (前期手续) on the working-day clock (`approvals`).
+//! (前期手续) on the working-day clock (`approvals`), and the problem ledger (`problems`).
 
 pub mod approvals;
 pub mod investment;
 pub mod leaders;
 pub(crate) mod legacy_money;
 pub mod overview;
+pub mod problems;
 pub mod warnings;
 
 pub use legacy_money::UPGRADE_AUTHOR;

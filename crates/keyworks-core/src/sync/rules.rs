@@ -25,6 +25,7 @@ pub(crate) const PARENTS: &[(&str, &str, &str)] = &[
     ("investment_plans", "project_id", "projects"),
     ("investment_months", "project_id", "projects"),
     ("approvals", "project_id", "projects"),
+    ("problems", "project_id", "projects"),
 ];
 
 /// The schema's UNIQUE rules over logged tables.
@@ -167,6 +168,7 @@ pub(crate) fn describe(conn: &Connection, table: &str, state: &State) -> Result<
         "baselines" => (id_in(row, "project_id"), text("name")),
         "investment_months" => (id_in(row, "project_id"), text("month")),
         "approvals" => (id_in(row, "project_id"), text("item")),
+        "problems" => (id_in(row, "project_id"), text("problem")),
         "investment_plans" => (
             id_in(row, "project_id"),
             row.get("year")

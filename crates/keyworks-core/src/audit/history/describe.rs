@@ -99,6 +99,7 @@ pub enum SubjectKind {
     InvestmentPlan,
     InvestmentMonth,
     Approval,
+    Problem,
     File,
     Other,
 }
@@ -115,6 +116,7 @@ impl SubjectKind {
             SubjectKind::InvestmentPlan => ("投资计划", "investment plan"),
             SubjectKind::InvestmentMonth => ("月度完成投资", "monthly investment"),
             SubjectKind::Approval => ("前期手续", "approval"),
+            SubjectKind::Problem => ("问题", "problem"),
             SubjectKind::WeeklyUpdate => ("周报", "weekly update"),
             SubjectKind::Baseline => ("基线", "baseline"),
             SubjectKind::BaselineTask => ("基线任务", "baseline task"),
@@ -299,6 +301,7 @@ fn kind_of(row: &LogRow, names: &mut Names<'_>) -> Result<SubjectKind> {
         "investment_plans" => SubjectKind::InvestmentPlan,
         "investment_months" => SubjectKind::InvestmentMonth,
         "approvals" => SubjectKind::Approval,
+        "problems" => SubjectKind::Problem,
         "database" | "edit_lock" => SubjectKind::File,
         _ => SubjectKind::Other,
     })
@@ -390,7 +393,7 @@ fn subject_of(
                 current.map(|c| c.1).or(logged_project),
             )
         }
-        "investment_plans" | "investment_months" | "approvals" => {
+        "investment_plans" | "investment_months" | "approvals" | "problems" => {
             let (key, owner) = match row.table.as_str() {
                 "investment_plans" => (
                     "year",
@@ -399,6 +402,10 @@ fn subject_of(
                 "approvals" => (
                     "item",
                     "SELECT item, project_id FROM approvals WHERE id = ?1",
+                ),
+                "problems" => (
+                    "problem",
+                    "SELECT problem, project_id FROM problems WHERE id = ?1",
                 ),
                 _ => (
                     "month",

@@ -64,7 +64,7 @@ impl<'c> Names<'c> {
         }
         let found = match table {
             "weekly_updates" | "targets" | "baselines" | "investment_plans"
-            | "investment_months" | "approvals" => {
+            | "investment_months" | "approvals" | "problems" => {
                 let current: Option<i64> = self
                     .conn
                     .prepare_cached(&format!("SELECT project_id FROM {table} WHERE id = ?1"))?

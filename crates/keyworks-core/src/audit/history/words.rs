@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::{Category, Funding, LinkKind, Stage, Status};
+use crate::model::{Category, Funding, LinkKind, ProblemLevel, ProblemState, Stage, Status};
 use crate::money::Yuan;
 
 /// The language words are given in.
@@ -119,6 +119,12 @@ pub const FIELD_LABELS: &[(&str, &str, &str)] = &[
     ("submitted", "申报日期", "submitted"),
     ("approved", "批复日期", "approved"),
     ("limit_days", "时限（工作日）", "limit (working days)"),
+    ("raised", "提出日期", "raised"),
+    ("due", "解决时限", "due"),
+    ("level", "协调层级", "level"),
+    ("state", "办理状态", "state"),
+    ("coordinator", "协调领导", "coordinating leader"),
+    ("problem", "问题描述", "problem"),
 ];
 
 /// The label of a field, or None for bookkeeping fields that readers are not shown.
@@ -203,6 +209,12 @@ pub fn value_text(lang: Lang, field: &str, v: &Value) -> String {
             .ok()
             .map(|s| lang.pick(s.label_zh(), s.label_en()).to_owned()),
         "stage" => Stage::parse(field, &raw)
+            .ok()
+            .map(|s| lang.pick(s.label_zh(), s.label_en()).to_owned()),
+        "level" => ProblemLevel::parse(field, &raw)
+            .ok()
+            .map(|s| lang.pick(s.label_zh(), s.label_en()).to_owned()),
+        "state" => ProblemState::parse(field, &raw)
             .ok()
             .map(|s| lang.pick(s.label_zh(), s.label_en()).to_owned()),
         "funding" => Funding::parse(field, &raw)
