@@ -16,7 +16,7 @@ use keyworks_core::week::YearMonth;
 use keyworks_core::{Db, Stamp};
 use keyworks_interchange::upward_sheet::{UpwardSheet, upward_sheet_bytes};
 
-#[path = "../../keyworks-report/benches/heap/mod.rs"]
+#[path = "../../keyworks-core/benches/support/heap.rs"]
 mod heap;
 
 fn may() -> YearMonth {

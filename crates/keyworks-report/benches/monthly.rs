@@ -14,6 +14,7 @@ use keyworks_core::week::YearMonth;
 use keyworks_core::{Db, Stamp};
 use keyworks_report::{Lang, LayoutOptions, Orientation, layout_monthly, monthly, to_pdf};
 
+#[path = "../../keyworks-core/benches/support/heap.rs"]
 mod heap;
 
 fn options() -> LayoutOptions {

@@ -12,6 +12,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use keyworks_core::{Db, Stamp};
 use keyworks_report::{Lang, LayoutOptions, Orientation, ReportRequest};
 
+#[path = "../../keyworks-core/benches/support/heap.rs"]
 mod heap;
 
 fn as_of() -> NaiveDate {

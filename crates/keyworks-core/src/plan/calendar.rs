@@ -896,3 +896,28 @@ mod tests {
         assert!(Calendar::with_week_pattern("111110x").is_err());
     }
 }
+
+/// Projects' calendars by the core's one rule (`Db::calendar_of_project`), each loaded once:
+/// a portfolio of 1,000 projects usually shares one calendar, and building one costs more
+/// than everything a ledger then counts with it.
+#[derive(Default)]
+pub(crate) struct ProjectCalendars {
+    by_calendar: std::collections::HashMap<Option<CalendarId>, Calendar>,
+}
+
+impl ProjectCalendars {
+    /// The calendar of `project`, whose own calendar (if any) is `calendar_id`.
+    pub(crate) fn of(
+        &mut self,
+        db: &Db,
+        project: crate::ids::ProjectId,
+        calendar_id: Option<CalendarId>,
+    ) -> Result<&Calendar> {
+        Ok(match self.by_calendar.entry(calendar_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(db.calendar_of_project(project)?.1)
+            }
+        })
+    }
+}

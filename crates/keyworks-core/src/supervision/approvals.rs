@@ -12,7 +12,7 @@ use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::{ApprovalId, ProjectId};
 use crate::model::{Approval, Funding, Project};
-use crate::plan::calendar::Calendar;
+use crate::plan::calendar::{Calendar, ProjectCalendars};
 use crate::portfolio::projects::find_project;
 use crate::store::db::Db;
 use crate::store::row_ids::next_id;
@@ -308,6 +308,7 @@ impl Db {
             "SELECT {} FROM approvals WHERE project_id = ?1 ORDER BY submitted, id",
             Approval::COLUMNS
         );
+        let mut calendars = ProjectCalendars::default();
         let mut out = Vec::new();
         for p in projects {
             let items: Vec<Approval> = self
@@ -318,7 +319,7 @@ impl Db {
             if items.is_empty() {
                 continue;
             }
-            let (_, calendar) = self.calendar_of_project(p.id)?;
+            let calendar = calendars.of(self, p.id, p.calendar_id)?;
             let first = items.iter().map(|a| a.submitted).min();
             // The process is finished when every item is approved, on the last approval.
             let finished = if items.iter().all(|a| a.approved.is_some()) {
@@ -328,7 +329,7 @@ impl Db {
             };
             let process = match (p.funding, first) {
                 (Some(f), Some(start)) => {
-                    Clock::of(&calendar, start, process_limit(f), finished, as_of)
+                    Clock::of(calendar, start, process_limit(f), finished, as_of)
                 }
                 _ => None,
             };
@@ -336,7 +337,7 @@ impl Db {
                 .into_iter()
                 .map(|a| ApprovalLine {
                     clock: a.limit_days.and_then(|limit| {
-                        Clock::of(&calendar, a.submitted, limit, a.approved, as_of)
+                        Clock::of(calendar, a.submitted, limit, a.approved, as_of)
                     }),
                     approval: a,
                 })

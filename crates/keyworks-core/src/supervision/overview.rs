@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::ids::{CalendarId, ProjectId};
 use crate::model::{Project, Status};
 use crate::money::Yuan;
-use crate::plan::calendar::Calendar;
+use crate::plan::calendar::ProjectCalendars;
 use crate::store::db::Db;
 use crate::supervision::warnings::{
     Light, OverdueMilestone, ProjectWarning, WarningRules, elapsed_share, investment_warning,
@@ -231,20 +231,14 @@ impl Db {
                AND (t.actual_finish IS NULL OR t.actual_finish > ?1) \
              ORDER BY t.planned_finish, t.position",
         )?;
-        let mut calendars: HashMap<Option<CalendarId>, Calendar> = HashMap::new();
+        let mut calendars = ProjectCalendars::default();
         let mut out: HashMap<ProjectId, Vec<OverdueMilestone>> = HashMap::new();
         let mut rows = stmt.query([as_of])?;
         while let Some(r) = rows.next()? {
             let project: ProjectId = r.get(0)?;
             let calendar_id: Option<CalendarId> = r.get(1)?;
             let due: NaiveDate = r.get(3)?;
-            let calendar = match calendars.entry(calendar_id) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                // The core's one rule for a project's calendar, loaded once per calendar.
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(self.calendar_of_project(project)?.1)
-                }
-            };
+            let calendar = calendars.of(self, project, calendar_id)?;
             // Working days in (due, as_of]: the due day itself is not late yet.
             let late = calendar.working_days_between(due + Days::new(1), as_of + Days::new(1));
             out.entry(project).or_default().push(OverdueMilestone {

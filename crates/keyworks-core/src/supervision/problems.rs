@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
-use crate::ids::{ProblemId, ProjectId};
+use crate::ids::{CalendarId, ProblemId};
 use crate::model::{Problem, ProblemLevel, ProblemState};
+use crate::plan::calendar::ProjectCalendars;
 use crate::portfolio::projects::find_project;
 use crate::store::db::Db;
 use crate::store::row_ids::next_id;
@@ -175,7 +176,7 @@ impl Db {
     pub fn problem_ledger(&self, as_of: NaiveDate, open_only: bool) -> Result<Vec<LedgerLine>> {
         self.read_snapshot(|db| {
             let sql = format!(
-                "SELECT {}, p.code, p.name FROM problems q JOIN projects p ON p.id = q.project_id \
+                "SELECT {}, p.code, p.name, p.calendar_id FROM problems q JOIN projects p ON p.id = q.project_id \
                  ORDER BY q.raised, q.id",
                 Problem::COLUMNS
                     .split(", ")
@@ -184,21 +185,18 @@ impl Db {
                     .join(", ")
             );
             let mut stmt = db.conn().prepare_cached(&sql)?;
-            let rows: Vec<(Problem, String, String)> = stmt
-                .query_map([], |r| Ok((Problem::from_row(r)?, r.get(10)?, r.get(11)?)))?
+            let rows: Vec<(Problem, String, String, Option<CalendarId>)> = stmt
+                .query_map([], |r| {
+                    Ok((Problem::from_row(r)?, r.get(10)?, r.get(11)?, r.get(12)?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut calendars = std::collections::HashMap::<ProjectId, _>::new();
+            let mut calendars = ProjectCalendars::default();
             let mut out = Vec::new();
-            for (problem, code, name) in rows {
+            for (problem, code, name, calendar_id) in rows {
                 if open_only && !is_open(problem.state) {
                     continue;
                 }
-                let calendar = match calendars.entry(problem.project_id) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(db.calendar_of_project(problem.project_id)?.1)
-                    }
-                };
+                let calendar = calendars.of(db, problem.project_id, calendar_id)?;
                 let after = |d: NaiveDate| d + Days::new(1);
                 let age_days = calendar
                     .working_days_between(after(problem.raised), after(as_of))

@@ -1,6 +1,6 @@
 //! Peak heap of a benchmark's one described run: a global allocator that forwards to the
-//! system's and keeps the high-water mark of live bytes. Shared by the report benches and the
-//! upward sheet's (`#[path]`), so there is one copy of the only `unsafe` in them.
+//! system's and keeps the high-water mark of live bytes. Shared (`#[path]`) by the benches of
+//! the core, the reports and the upward sheet, so there is one copy of the only `unsafe` in them.
 // Counting heap use needs `unsafe impl GlobalAlloc`; it only forwards to the system allocator.
 #![allow(unsafe_code)]
 
