@@ -74,14 +74,18 @@ impl UpwardSheet {
         projects: &[keyworks_core::model::Project],
         latest: &std::collections::HashMap<keyworks_core::ids::ProjectId, (String, String)>,
     ) -> UpwardSheet {
+        // One lookup per row, not a scan of every project: 1,000 rows stay linear.
+        let descriptions: std::collections::HashMap<_, &str> = projects
+            .iter()
+            .map(|p| (p.id, p.description.as_str()))
+            .collect();
         let rows = o
             .rows
             .iter()
             .map(|r| {
-                let content = projects
-                    .iter()
-                    .find(|p| p.id == r.project_id)
-                    .map(|p| p.description.clone())
+                let content = descriptions
+                    .get(&r.project_id)
+                    .map(|d| (*d).to_owned())
                     .unwrap_or_default();
                 let (progress, problems) = latest.get(&r.project_id).cloned().unwrap_or_default();
                 let warning = if r.warning.warnings.is_empty() {
