@@ -63,4 +63,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "set_funding",
     "choose_monthly_report_path",
     "write_monthly_report",
+    "project_problems",
+    "add_problem",
+    "change_problem",
 ];

@@ -14,7 +14,7 @@ use keyworks_core::audit::history::{Edit, HistoryPage, HistoryQuery, Lang};
 use keyworks_core::audit::verify::FindingKind;
 use keyworks_core::ids::UpdateId;
 use keyworks_core::ids::{DependencyId, TargetId, TaskId};
-use keyworks_core::model::{LinkKind, Status, Task, WeeklyUpdate};
+use keyworks_core::model::{LinkKind, ProblemLevel, Status, Task, WeeklyUpdate};
 use keyworks_core::plan::calendar_days::CalendarDay;
 use keyworks_core::plan::project_view::{PlanChange, ProjectMarks};
 use keyworks_core::plan::wbs_edit::TaskDraft;
@@ -25,7 +25,8 @@ use keyworks_core::portfolio::summary::{Dashboard, Opening, PortfolioSummary};
 use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::portfolio::vocabulary_labels::VocabularyLabels;
 use keyworks_core::store::backup::BackupKind;
-use keyworks_core::week::IsoWeek;
+use keyworks_core::supervision::problems::{RaiseProblems, UpdateWithProblems};
+use keyworks_core::week::{IsoWeek, parse_date};
 use keyworks_report::Orientation;
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -340,6 +341,17 @@ pub struct UpdateForm {
     /// The week's existing update that the person chose to replace (替换 or 编辑, after
     /// seeing it); `None` for a new report, which a week that already has one refuses.
     pub replaces: Option<UpdateId>,
+    /// Also enter each item of `issues` in the problem ledger, as this says.
+    pub raise_problems: Option<RaiseProblemsForm>,
+}
+
+/// How the form's 问题与风险 enter the ledger; the deadline is a date as typed, or empty.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+pub struct RaiseProblemsForm {
+    pub unit: String,
+    pub coordinator: String,
+    pub due: String,
+    pub level: ProblemLevel,
 }
 
 #[tauri::command(async)]
@@ -348,7 +360,7 @@ pub fn record_update(
     file: State<'_, OpenFile>,
     code: String,
     form: UpdateForm,
-) -> Answer<WeeklyUpdate> {
+) -> Answer<UpdateWithProblems> {
     let stamp = file.stamp()?;
     let input = UpdateInput {
         week: IsoWeek::parse("周次", &form.week)?,
@@ -362,7 +374,27 @@ pub fn record_update(
             None => IfReported::Refuse,
         },
     };
-    file.write(|db| db.record_update(&code, &input, &stamp))
+    match form.raise_problems {
+        None => file.write(|db| {
+            let update = db.record_update(&code, &input, &stamp)?;
+            Ok(UpdateWithProblems {
+                update,
+                problems: Vec::new(),
+            })
+        }),
+        Some(r) => {
+            let raise = RaiseProblems {
+                unit: r.unit,
+                coordinator: Some(r.coordinator),
+                due: match r.due.trim() {
+                    "" => None,
+                    typed => Some(parse_date("解决时限", typed)?),
+                },
+                level: r.level,
+            };
+            file.write(|db| db.record_update_raising(&code, &input, &raise, &stamp))
+        }
+    }
 }
 
 #[tauri::command(async)]

@@ -12,6 +12,7 @@ pub mod ipc_error;
 pub mod open_file;
 mod os_open;
 pub mod preferences;
+pub mod problem_commands;
 #[cfg(target_os = "linux")]
 mod renderer_choice;
 pub mod supervision_commands;
@@ -95,6 +96,9 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             supervision_commands::set_funding,
             supervision_commands::choose_monthly_report_path,
             supervision_commands::write_monthly_report,
+            problem_commands::project_problems,
+            problem_commands::add_problem,
+            problem_commands::change_problem,
         ])
         .events(collect_events![
             FileChanged,

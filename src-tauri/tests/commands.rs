@@ -137,8 +137,9 @@ fn a_week_that_has_a_report_is_replaced_only_when_the_form_names_it() {
         .unwrap()
         .clone();
     let saved = invoke(&window, "record_update", form(w23["id"].clone())).unwrap();
-    assert_eq!(saved["id"], w23["id"]);
-    assert_eq!(saved["narrative"], "第二批设备搬入。");
+    assert_eq!(saved["update"]["id"], w23["id"]);
+    assert_eq!(saved["update"]["narrative"], "第二批设备搬入。");
+    assert_eq!(saved["problems"], json!([]));
     let page = invoke(
         &window,
         "history",

@@ -134,9 +134,15 @@ async function weeklyUpdate(s) {
   await s.click('[data-testid="update-status-yellow"]');
   const narrative = `第二批工艺设备搬入完成，端到端-${Date.now() % 100000}。`;
   await s.type('[data-testid="update-narrative"]', narrative);
-  await s.type('[data-testid="update-issues"]', "进口设备清关偏慢");
+  await s.type('[data-testid="update-issues"]', "1.进口设备清关偏慢；2.施工用电二期未接通");
+  // The 问题与风险 go into the problem ledger too, one item each.
+  await s.click('[data-testid="update-raise"]');
+  await until("the ledger fields", async () => (await s.all('[data-testid="update-raise-fields"]')).length === 1);
+  await s.type('[data-testid="update-raise-unit"]', "区商务局");
+  await s.type('[data-testid="update-raise-due"]', "2021-07-15");
+  await s.choose('[data-testid="update-raise-level"]', "district");
   await s.click('[data-testid="record-update"]');
-  await until("the submitted notice", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("已提交2021年第24周周报"));
+  await until("the submitted notice", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("已提交2021年第24周周报，并登记 2 个问题到台账"));
   const item = await until("the update in 历次周报", async () => s.text('[data-testid="update-item"][data-week="2021-W24"]'));
   check(item.includes(narrative) && item.includes("韩工"), `历次周报 reads ${item}`);
   await s.screenshot("03-weekly-update");
@@ -551,6 +557,35 @@ async function approvals(s) {
   log(`approvals: ${clock}; approved 2021-06-10, late; the dashboard warns; the CLI agrees`);
 }
 
+async function problems(s) {
+  await openProject(s, "KP21-01", "竣工验收备案");
+  await s.click('[data-testid="tab-problems"]');
+  await until("the problem ledger", async () => (await s.all('[data-testid="problem-form"]')).length === 1);
+  const raised = '[data-testid="problem-lines"] tr[data-problem="施工用电二期未接通"]';
+  await until("the weekly report's problems in the ledger", async () => (await s.all(raised)).length === 1);
+  check((await s.all(`${raised}[data-level="district"]`)).length === 1, "the weekly problem is not at 区级协调");
+  // A problem typed into the form, raised on 5-06 with 5-31 as its deadline: on 6-11 it is
+  // 27 working days old (the make-up Saturday 5-08 counts), 9 late, due for 督办.
+  await s.type('[data-testid="problem-form-text"]', "征地拆迁尚余3户未签约");
+  await s.type('[data-testid="problem-form-raised"]', "2021-05-06");
+  await s.type('[data-testid="problem-form-unit"]', "高新区城改办");
+  await s.type('[data-testid="problem-form-due"]', "2021-05-31");
+  await s.click('[data-testid="problem-form-save"]');
+  const typed = '[data-testid="problem-lines"] tr[data-problem="征地拆迁尚余3户未签约"]';
+  const line = await until("the typed problem", async () => s.text(typed));
+  check(line.includes("历时 27 个工作日") && line.includes("逾期 9 个工作日") && line.includes("应升级督办"), `the line reads ${line}`);
+  await s.screenshot("17-problems");
+  await s.click(`${typed} [data-testid="problem-escalate"]`);
+  await until("escalated", async () => (await s.all(`${typed}[data-level="supervised"]`)).length === 1);
+  check(!((await s.text(typed)) ?? "").includes("应升级督办"), "still flagged after escalation");
+  await s.click(`${typed} [data-testid="problem-move"]`);
+  await until("协调中", async () => (await s.all(`${typed}[data-state="coordinating"]`)).length === 1);
+  const listed = cliJson("problem", "list", "--open", "--as-of", "2021-06-11");
+  const it = listed.find((l) => l.problem.problem === "征地拆迁尚余3户未签约");
+  check(it?.problem.level === "supervised" && it?.problem.state === "coordinating" && it?.age_days === 27, `CLI reads ${JSON.stringify(it)}`);
+  log(`problems: two entered from the weekly report; one typed, ${line.includes("应升级督办") ? "flagged" : ""} escalated to 督办 and moved to 协调中; the CLI agrees`);
+}
+
 async function main() {
   let driver = null;
   let failed = false;
@@ -572,6 +607,7 @@ async function main() {
     await milestonesView(s);
     await investment(s);
     await approvals(s);
+    await problems(s);
     await english(s);
 
     // A restart: the same data directory, a new process; the name is not asked again, the

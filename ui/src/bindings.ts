@@ -55,7 +55,7 @@ export const commands = {
 	 *  history tells it (now marked undone), so the notice can say what was undone.
 	 */
 	undoLastEdit: (lang: Lang) => typedError<Edit, IpcError>(__TAURI_INVOKE("undo_last_edit", { lang })),
-	recordUpdate: (code: string, form: UpdateForm) => typedError<WeeklyUpdate, IpcError>(__TAURI_INVOKE("record_update", { code, form })),
+	recordUpdate: (code: string, form: UpdateForm) => typedError<UpdateWithProblems, IpcError>(__TAURI_INVOKE("record_update", { code, form })),
 	updatesOf: (code: string) => typedError<WeeklyUpdate[], IpcError>(__TAURI_INVOKE("updates_of", { code })),
 	/**  The edits that match `query`, newest first, in `lang`, with times in this computer's offset. */
 	history: (query: HistoryQuery, lang: Lang) => typedError<HistoryPage, IpcError>(__TAURI_INVOKE("history", { query, lang })),
@@ -204,6 +204,15 @@ export const commands = {
 	chooseMonthlyReportPath: (month: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_monthly_report_path", { month })),
 	/**  Writes the monthly report of `month` to `path`, as `keyworks report monthly` does. */
 	writeMonthlyReport: (month: string, landscape: boolean, lang: Lang, path: string) => typedError<MonthlyWritten, IpcError>(__TAURI_INVOKE("write_monthly_report", { month, landscape, lang, path })),
+	/**  Project `code`'s problems on `as_of`, solved ones included, oldest first. */
+	projectProblems: (code: string, asOf: string) => typedError<LedgerLine[], IpcError>(__TAURI_INVOKE("project_problems", { code, asOf })),
+	/**  Enters a problem in project `code`'s ledger. */
+	addProblem: (code: string, form: ProblemForm) => typedError<Problem, IpcError>(__TAURI_INVOKE("add_problem", { code, form })),
+	/**
+	 *  Moves problem `id` to `state`, to `level` (escalation to 督办) or notes on it; a field left
+	 *  out stays as it is.
+	 */
+	changeProblem: (id: ProblemId, state: ProblemState | null, level: ProblemLevel | null, note: string | null) => typedError<Problem, IpcError>(__TAURI_INVOKE("change_problem", { id, state, level, note })),
 };
 
 /** Events */
@@ -680,6 +689,19 @@ export type Label = {
 /**  The language words are given in. */
 export type Lang = "zh" | "en";
 
+/**  A problem as the ledger lists it on one day. */
+export type LedgerLine = {
+	problem: Problem,
+	project_code: string,
+	project_name: string,
+	/**  Working days since it was raised (the raising day not counted), up to the day looked at. */
+	age_days: number,
+	/**  Working days past its deadline; 0 when not past it or without one. */
+	days_overdue: number,
+	/**  Unsolved, past its deadline and not yet at 督办: due for escalation. */
+	escalate: boolean,
+};
+
 /**  A warning colour; ordered from mild to severe, so the worst of several is their maximum. */
 export type Light = "green" | "yellow" | "red";
 
@@ -895,6 +917,41 @@ export type PreferencesView = {
 	hub_url: string,
 };
 
+/**  One problem of the ledger (问题台账). */
+export type Problem = {
+	id: ProblemId,
+	project_id: ProjectId,
+	problem: string,
+	raised: string,
+	/**  责任单位. */
+	unit: string,
+	/**  协调领导. */
+	coordinator: string | null,
+	due: string | null,
+	level: ProblemLevel,
+	state: ProblemState,
+	note: string,
+};
+
+/**  A new problem as the form sends it; dates as typed, the deadline may be empty. */
+export type ProblemForm = {
+	problem: string,
+	raised: string,
+	unit: string,
+	coordinator: string,
+	due: string,
+	level: ProblemLevel,
+};
+
+/**  A row of `problems`. */
+export type ProblemId = number;
+
+/**  Where a problem is being coordinated; 督办 is the zone's formal supervision. */
+export type ProblemLevel = "project" | "district" | "supervised";
+
+/**  A problem's state; it only moves forward, and 已销号 (closed off) is final. */
+export type ProblemState = "open" | "coordinating" | "solved" | "closed";
+
 export type Project = {
 	id: ProjectId,
 	code: string,
@@ -994,6 +1051,14 @@ export type ProjectSummary = {
 export type ProjectWarning = {
 	light: Light,
 	warnings: Warning[],
+};
+
+/**  How the form's 问题与风险 enter the ledger; the deadline is a date as typed, or empty. */
+export type RaiseProblemsForm = {
+	unit: string,
+	coordinator: string,
+	due: string,
+	level: ProblemLevel,
 };
 
 /**  Why an open file cannot be changed. */
@@ -1219,10 +1284,19 @@ export type UpdateForm = {
 	 *  seeing it); `None` for a new report, which a week that already has one refuses.
 	 */
 	replaces: UpdateId | null,
+	/**  Also enter each item of `issues` in the problem ledger, as this says. */
+	raise_problems: RaiseProblemsForm | null,
 };
 
 /**  A row of `weekly_updates`. */
 export type UpdateId = number;
+
+/**  A weekly update filed together with the problems it entered in the ledger. */
+export type UpdateWithProblems = {
+	update: WeeklyUpdate,
+	/**  The new ledger items; an item already open in the ledger is not among them. */
+	problems: Problem[],
+};
 
 /**  What Help → 校验文件… shows. */
 export type VerifyOutcome = {
@@ -1248,6 +1322,8 @@ export type VocabularyLabels = {
 	link_kinds: Label[],
 	day_kinds: Label[],
 	fundings: Label[],
+	problem_levels: Label[],
+	problem_states: Label[],
 };
 
 /**  One reason for a yellow or red light. */

@@ -146,7 +146,7 @@ pub fn list(db: &Db, action: &ProblemAction) -> Result<ExitCode, Error> {
         Some(t) => parse_date("--as-of", t)?,
         None => Local::now().date_naive(),
     };
-    let ledger = db.problem_ledger(as_of, *open)?;
+    let ledger = db.problem_ledger(as_of, *open, None)?;
     if *json {
         crate::print_json(&ledger)?;
         return Ok(ExitCode::SUCCESS);

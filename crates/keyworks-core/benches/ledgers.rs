@@ -62,7 +62,7 @@ fn bench(c: &mut Criterion) {
     let base = heap::start();
     let started = Instant::now();
     let approvals = db.approvals(None, as_of()).unwrap();
-    let ledger = db.problem_ledger(as_of(), false).unwrap();
+    let ledger = db.problem_ledger(as_of(), false, None).unwrap();
     println!(
         "1,000 projects: {} with approvals, {} problems; both lists once {:.1} ms, peak heap {:.1} MiB",
         approvals.len(),
@@ -74,7 +74,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| db.approvals(None, as_of()).unwrap())
     });
     c.bench_function("problem ledger of 1,000 projects", |b| {
-        b.iter(|| db.problem_ledger(as_of(), false).unwrap())
+        b.iter(|| db.problem_ledger(as_of(), false, None).unwrap())
     });
 }
 

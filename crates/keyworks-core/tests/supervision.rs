@@ -605,7 +605,7 @@ fn problems_age_in_working_days_escalate_and_only_move_forward() {
         .unwrap();
     // On 2021-06-16: 6-10, 6-11, then 6-15, 6-16 (12–14 June are the holiday): 4 working days
     // old, 2 past its deadline, due for 督办.
-    let line = |db: &Db, as_of: &str| db.problem_ledger(d(as_of), true).unwrap();
+    let line = |db: &Db, as_of: &str| db.problem_ledger(d(as_of), true, None).unwrap();
     let l = &line(&db, "2021-06-16")[0];
     assert_eq!((l.age_days, l.days_overdue, l.escalate), (4, 2, true));
     assert!(
@@ -640,13 +640,18 @@ fn problems_age_in_working_days_escalate_and_only_move_forward() {
         line(&db, "2021-06-30").is_empty(),
         "closed problems leave the open ledger"
     );
-    assert_eq!(db.problem_ledger(d("2021-06-30"), false).unwrap().len(), 1);
+    assert_eq!(
+        db.problem_ledger(d("2021-06-30"), false, None)
+            .unwrap()
+            .len(),
+        1
+    );
     let log = db.changes_of("problems", p.id.0).unwrap();
     assert_eq!(log.len(), 4, "added, escalated, solved, closed");
     assert!(db.verify().unwrap().is_ok());
     db.undo_last_edit(&me).unwrap();
     assert_eq!(
-        db.problem_ledger(d("2021-06-30"), false).unwrap()[0]
+        db.problem_ledger(d("2021-06-30"), false, None).unwrap()[0]
             .problem
             .state,
         ProblemState::Solved

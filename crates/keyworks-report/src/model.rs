@@ -89,6 +89,8 @@ pub struct WeeklyReport {
     pub warnings: MonthWarnings,
     /// Approval processes or items at risk or overdue on `as_of`.
     pub approvals_at_risk: Vec<keyworks_core::supervision::approvals::ProjectApprovals>,
+    /// The ledger's unsolved problems on `as_of`, the longest-standing first.
+    pub open_problems: Vec<keyworks_core::supervision::problems::LedgerLine>,
 }
 
 /// A month's yellow and red lights.
@@ -620,7 +622,19 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
         change_log,
         warnings: month_warnings(db, as_of)?,
         approvals_at_risk: db.approvals_needing_attention(as_of)?,
+        open_problems: open_problems(db, as_of)?,
     })
+}
+
+/// The unsolved problems on `as_of`, oldest first by working days (the ledger's own order,
+/// raised date then entry, breaks ties).
+fn open_problems(
+    db: &Db,
+    as_of: NaiveDate,
+) -> Result<Vec<keyworks_core::supervision::problems::LedgerLine>> {
+    let mut lines = db.problem_ledger(as_of, true, None)?;
+    lines.sort_by_key(|l| std::cmp::Reverse(l.age_days));
+    Ok(lines)
 }
 
 /// The yellow and red lights of the month supervision looks at on `as_of`.

@@ -225,3 +225,75 @@ fn both_reports_list_approvals_at_risk() {
     let doc = keyworks_report::layout(&weekly, &opts(Lang::Zh, Orientation::Portrait)).unwrap();
     assert!(doc.pages[0].texts().any(|t| t == "前期手续预警："));
 }
+
+/// The weekly report lists the ledger's unsolved problems, the longest-standing first, with
+/// their age in working days and, past the deadline, the days late and 应升级督办; a solved
+/// problem is not listed.
+#[test]
+fn the_weekly_report_lists_open_problems_oldest_first() {
+    use keyworks_core::model::{ProblemLevel, ProblemState};
+    use keyworks_core::supervision::problems::{NewProblem, ProblemChange};
+    let mut db = seeded();
+    let me = Stamp::new(
+        "王工",
+        DateTime::parse_from_rfc3339("2021-06-10T09:00:00+08:00").unwrap(),
+    )
+    .unwrap();
+    let day = |m, d| NaiveDate::from_ymd_opt(2021, m, d).unwrap();
+    let mut add = |code: &str, text: &str, raised, due| {
+        db.add_problem(
+            code,
+            &NewProblem {
+                problem: text.into(),
+                raised,
+                unit: "区住建局".into(),
+                coordinator: None,
+                due,
+                level: ProblemLevel::Project,
+            },
+            &me,
+        )
+        .unwrap()
+    };
+    add("KP21-02", "新近：施工用电未接通", day(6, 7), None);
+    add(
+        "KP21-01",
+        "最久：征地拆迁未完成",
+        day(5, 6),
+        Some(day(5, 31)),
+    );
+    let solved = add("KP21-03", "已解决：道路未通", day(4, 1), None);
+    db.change_problem(
+        solved.id,
+        &ProblemChange {
+            state: Some(ProblemState::Solved),
+            ..ProblemChange::default()
+        },
+        &me,
+    )
+    .unwrap();
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let weekly = keyworks_report::build(
+        &db,
+        &keyworks_report::ReportRequest::for_date(as_of(), offset),
+    )
+    .unwrap();
+    let listed: Vec<&str> = weekly
+        .open_problems
+        .iter()
+        .map(|l| l.problem.problem.as_str())
+        .collect();
+    assert_eq!(listed, ["最久：征地拆迁未完成", "新近：施工用电未接通"]);
+    // After 5-06 up to 6-11: 5-07, the make-up working Saturday 5-08, three full weeks, 5-31 and
+    // two more weeks: 1 + 1 + 15 + 1 + 4 + 5 = 27 working days; past 5-31, 4 + 5 = 9.
+    assert_eq!(weekly.open_problems[0].age_days, 27);
+    assert_eq!(weekly.open_problems[0].days_overdue, 9);
+    let doc = keyworks_report::layout(&weekly, &opts(Lang::Zh, Orientation::Portrait)).unwrap();
+    let all: Vec<&str> = doc.pages.iter().flat_map(|p| p.texts()).collect();
+    assert!(all.contains(&"未解决问题："), "{all:?}");
+    assert!(
+        all.concat()
+            .contains("27 工作日逾期 9 个工作日，应升级督办"),
+        "{all:?}"
+    );
+}

@@ -20,6 +20,7 @@ import type {
   Task,
   TaskDraft,
   UpdateForm,
+  UpdateWithProblems,
   VocabularyLabels,
   WeeklyUpdate,
 } from "../bindings";
@@ -45,6 +46,17 @@ const labels: VocabularyLabels = {
   fundings: [
     { code: "government", zh: "政府投资", en: "Government-invested" },
     { code: "social", zh: "社会投资", en: "Social investment" },
+  ],
+  problem_levels: [
+    { code: "project", zh: "项目协调", en: "Project" },
+    { code: "district", zh: "区级协调", en: "District" },
+    { code: "supervised", zh: "督办", en: "Supervised" },
+  ],
+  problem_states: [
+    { code: "open", zh: "待解决", en: "Open" },
+    { code: "coordinating", zh: "协调中", en: "Coordinating" },
+    { code: "solved", zh: "已解决", en: "Solved" },
+    { code: "closed", zh: "已销号", en: "Closed" },
   ],
 };
 
@@ -173,7 +185,7 @@ export class FakeFile {
     return { month: asOf.slice(0, 7), as_of: asOf, elapsed_share: 0, rules, rows: [], totals, cumulative: [] };
   }
 
-  recordUpdate(code: unknown, form: UpdateForm): WeeklyUpdate {
+  recordUpdate(code: unknown, form: UpdateForm): UpdateWithProblems {
     const p = this.code(code);
     const existing = this.updates.find((u) => u.project_id === p.id && u.iso_week === form.week);
     if (existing && existing.id !== form.replaces) {
@@ -192,7 +204,7 @@ export class FakeFile {
       recorded_at: "2021-06-18T10:00:00+08:00",
     };
     this.updates = [...this.updates.filter((u) => u.id !== saved.id), saved];
-    return saved;
+    return { update: saved, problems: [] };
   }
 
   addTask(code: unknown, draft: TaskDraft): Task {

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::model::{Category, DayKind, Funding, LinkKind, Stage, Status};
+use crate::model::{
+    Category, DayKind, Funding, LinkKind, ProblemLevel, ProblemState, Stage, Status,
+};
 
 /// One word of a vocabulary: its stored code and how each language shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,6 +25,8 @@ pub struct VocabularyLabels {
     pub link_kinds: Vec<Label>,
     pub day_kinds: Vec<Label>,
     pub fundings: Vec<Label>,
+    pub problem_levels: Vec<Label>,
+    pub problem_states: Vec<Label>,
 }
 
 macro_rules! labels_of {
@@ -47,6 +51,8 @@ pub fn vocabulary_labels() -> VocabularyLabels {
         link_kinds: labels_of!(LinkKind),
         day_kinds: labels_of!(DayKind),
         fundings: labels_of!(Funding),
+        problem_levels: labels_of!(ProblemLevel),
+        problem_states: labels_of!(ProblemState),
     }
 }
 

@@ -4,15 +4,16 @@
 //! its deadline is flagged for escalation to 督办, and escalating it is a logged change.
 
 use chrono::{Days, NaiveDate};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
-use crate::ids::{CalendarId, ProblemId};
-use crate::model::{Problem, ProblemLevel, ProblemState};
+use crate::ids::{CalendarId, ProblemId, ProjectId};
+use crate::model::{Problem, ProblemLevel, ProblemState, WeeklyUpdate};
 use crate::plan::calendar::ProjectCalendars;
 use crate::portfolio::projects::find_project;
+use crate::portfolio::updates::{UpdateInput, insert_update};
 use crate::store::db::Db;
 use crate::store::row_ids::next_id;
 
@@ -73,64 +74,199 @@ fn problem_by_id(conn: &rusqlite::Connection, id: ProblemId) -> Result<Problem> 
         })
 }
 
+/// How the items of a weekly update's 问题与风险 enter the ledger: the same unit, leader,
+/// deadline and level for each (an officer adjusts one later with `problem set`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RaiseProblems {
+    pub unit: String,
+    pub coordinator: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub level: ProblemLevel,
+}
+
+/// A weekly update filed together with the problems it entered in the ledger.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UpdateWithProblems {
+    pub update: WeeklyUpdate,
+    /// The new ledger items; an item already open in the ledger is not among them.
+    pub problems: Vec<Problem>,
+}
+
+/// The separate problems in a 问题与风险 text: one per line or per 「；」, with the numbering
+/// officers put in front (「1.」「2、」「（3）」「①」) taken off. Empty pieces are dropped.
+pub fn items_in_issues(text: &str) -> Vec<String> {
+    text.split(['\n', '；', ';'])
+        .map(|piece| strip_numbering(piece.trim()).trim().to_owned())
+        .filter(|piece| !piece.is_empty())
+        .collect()
+}
+
+fn strip_numbering(piece: &str) -> &str {
+    let circled = |c: char| ('①'..='⑳').contains(&c);
+    if let Some(first) = piece.chars().next().filter(|c| circled(*c)) {
+        return &piece[first.len_utf8()..];
+    }
+    let inner = piece
+        .strip_prefix('（')
+        .and_then(|rest| rest.split_once('）'))
+        .or_else(|| {
+            piece
+                .strip_prefix('(')
+                .and_then(|rest| rest.split_once(')'))
+        });
+    if let Some((number, rest)) = inner
+        && !number.is_empty()
+        && number
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    {
+        return rest;
+    }
+    let digits = piece.len() - piece.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 {
+        let rest = &piece[digits..];
+        for mark in ['.', '、', '．', ')', '）'] {
+            if let Some(after) = rest.strip_prefix(mark) {
+                return after;
+            }
+        }
+    }
+    piece
+}
+
+/// The checks a new problem must pass before anything is written.
+fn check_new(new: &NewProblem, today: NaiveDate) -> Result<()> {
+    let text = new.problem.trim();
+    if text.is_empty() {
+        return Err(Error::invalid("问题描述", text, "请写明问题"));
+    }
+    if new.raised > today {
+        return Err(Error::invalid(
+            "提出日期",
+            new.raised.to_string(),
+            "不能晚于今天",
+        ));
+    }
+    if let Some(due) = new.due.filter(|d| *d < new.raised) {
+        return Err(Error::invalid(
+            "解决时限",
+            due.to_string(),
+            &format!("不能早于提出日期 {}", new.raised),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a checked new problem into project `project_id`'s ledger; logged.
+fn insert_problem(
+    tx: &Transaction<'_>,
+    project_id: ProjectId,
+    new: &NewProblem,
+    stamp: &Stamp,
+) -> Result<Problem> {
+    let row = Problem {
+        id: ProblemId(next_id(tx, "problems")?),
+        project_id,
+        problem: new.problem.trim().to_owned(),
+        raised: new.raised,
+        unit: new.unit.trim().to_owned(),
+        coordinator: new
+            .coordinator
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned),
+        due: new.due,
+        level: new.level,
+        state: ProblemState::Open,
+        note: String::new(),
+    };
+    tx.execute(
+        "INSERT INTO problems (id, project_id, problem, raised, unit, coordinator, due, level, state, note) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            row.id,
+            row.project_id,
+            row.problem,
+            row.raised,
+            row.unit,
+            row.coordinator,
+            row.due,
+            row.level,
+            row.state,
+            row.note
+        ],
+    )?;
+    record(tx, stamp, "problems", row.id.0, None, Some(&row))?;
+    Ok(row)
+}
+
 impl Db {
     /// Adds a problem to project `code`'s ledger; logged.
     pub fn add_problem(&mut self, code: &str, new: &NewProblem, stamp: &Stamp) -> Result<Problem> {
-        let text = new.problem.trim();
-        if text.is_empty() {
-            return Err(Error::invalid("问题描述", text, "请写明问题"));
-        }
-        if new.raised > stamp.at().date_naive() {
-            return Err(Error::invalid(
-                "提出日期",
-                new.raised.to_string(),
-                "不能晚于今天",
-            ));
-        }
-        if let Some(due) = new.due.filter(|d| *d < new.raised) {
-            return Err(Error::invalid(
-                "解决时限",
-                due.to_string(),
-                &format!("不能早于提出日期 {}", new.raised),
-            ));
-        }
+        check_new(new, stamp.at().date_naive())?;
         self.write_tx(|tx| {
             let project = find_project(tx, code)?;
-            let row = Problem {
-                id: ProblemId(next_id(tx, "problems")?),
-                project_id: project.id,
-                problem: text.to_owned(),
-                raised: new.raised,
-                unit: new.unit.trim().to_owned(),
-                coordinator: new
-                    .coordinator
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_owned),
-                due: new.due,
-                level: new.level,
-                state: ProblemState::Open,
-                note: String::new(),
-            };
-            tx.execute(
-                "INSERT INTO problems (id, project_id, problem, raised, unit, coordinator, due, level, state, note) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    row.id,
-                    row.project_id,
-                    row.problem,
-                    row.raised,
-                    row.unit,
-                    row.coordinator,
-                    row.due,
-                    row.level,
-                    row.state,
-                    row.note
-                ],
-            )?;
-            record(tx, stamp, "problems", row.id.0, None, Some(&row))?;
-            Ok(row)
+            insert_problem(tx, project.id, new, stamp)
+        })
+    }
+
+    /// Records a weekly update and, in the same transaction, enters each item of its 问题与风险
+    /// text in the project's ledger as `raise` says. They are raised on the Friday of the
+    /// report's week, or today (the stamp's day) when that is earlier: a report filed late for
+    /// a past week tells of problems known that week. An item the
+    /// ledger already holds unsolved for the project, word for word, is not entered twice, so
+    /// a report edited and filed again does not double its problems.
+    pub fn record_update_raising(
+        &mut self,
+        code: &str,
+        input: &UpdateInput,
+        raise: &RaiseProblems,
+        stamp: &Stamp,
+    ) -> Result<UpdateWithProblems> {
+        let today = stamp.at().date_naive();
+        let friday = input.week.monday() + chrono::Days::new(4);
+        let raised = today.min(friday);
+        let items = items_in_issues(&input.issues);
+        if items.is_empty() {
+            return Err(Error::invalid(
+                "问题与风险",
+                "",
+                "没有可登记的问题；请先在「问题与风险」中逐行写明问题，或取消「登记到问题台账」",
+            ));
+        }
+        let news: Vec<NewProblem> = items
+            .into_iter()
+            .map(|problem| NewProblem {
+                problem,
+                raised,
+                unit: raise.unit.clone(),
+                coordinator: raise.coordinator.clone(),
+                due: raise.due,
+                level: raise.level,
+            })
+            .collect();
+        for new in &news {
+            check_new(new, today)?;
+        }
+        let project = self.project_by_code(code)?;
+        self.write_tx(|tx| {
+            let update = insert_update(tx, stamp, stamp, &project, input)?;
+            let mut problems = Vec::new();
+            for new in &news {
+                let known: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM problems WHERE project_id = ?1 AND problem = ?2 \
+                     AND state IN ('open', 'coordinating'))",
+                    params![project.id, new.problem],
+                    |r| r.get(0),
+                )?;
+                if !known {
+                    problems.push(insert_problem(tx, project.id, new, stamp)?);
+                }
+            }
+            Ok(UpdateWithProblems { update, problems })
         })
     }
 
@@ -172,8 +308,17 @@ impl Db {
         })
     }
 
-    /// The ledger on `as_of`: every problem (only unsolved ones with `open_only`), oldest first.
-    pub fn problem_ledger(&self, as_of: NaiveDate, open_only: bool) -> Result<Vec<LedgerLine>> {
+    /// The ledger on `as_of`: every problem (only unsolved ones with `open_only`; only project
+    /// `project`'s when given), oldest first.
+    pub fn problem_ledger(
+        &self,
+        as_of: NaiveDate,
+        open_only: bool,
+        project: Option<&str>,
+    ) -> Result<Vec<LedgerLine>> {
+        if let Some(code) = project {
+            self.project_by_code(code)?;
+        }
         self.read_snapshot(|db| {
             let sql = format!(
                 "SELECT {}, p.code, p.name, p.calendar_id FROM problems q JOIN projects p ON p.id = q.project_id \
@@ -193,7 +338,7 @@ impl Db {
             let mut calendars = ProjectCalendars::default();
             let mut out = Vec::new();
             for (problem, code, name, calendar_id) in rows {
-                if open_only && !is_open(problem.state) {
+                if (open_only && !is_open(problem.state)) || project.is_some_and(|c| c != code) {
                     continue;
                 }
                 let calendar = calendars.of(db, problem.project_id, calendar_id)?;

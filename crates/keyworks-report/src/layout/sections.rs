@@ -2,6 +2,7 @@
 //! the appendix of the week's changes.
 
 use keyworks_core::supervision::approvals::{Clock, ClockState, ProjectApprovals};
+use keyworks_core::supervision::problems::LedgerLine;
 use keyworks_core::supervision::warnings::Light;
 
 use super::*;
@@ -179,6 +180,7 @@ pub(super) fn summary_section(f: &mut Flow<'_>, r: &WeeklyReport) {
     f.paragraph(&format!("{}{}", w.updates, w.colon), &updates, BODY);
     warnings_of_month(f, r);
     approvals_section(f, &r.approvals_at_risk);
+    problems_section(f, &r.open_problems);
     f.y += 1.0;
 
     // This week's milestones: due and done.
@@ -390,6 +392,72 @@ pub(super) fn approvals_section(f: &mut Flow<'_>, list: &[ProjectApprovals]) {
                 Align::Left,
             ),
             col(lang.pick("事项", "Items"), 3.4, Align::Left),
+        ],
+        rows,
+        size: TABLE,
+        header: true,
+        label_columns: false,
+    });
+}
+
+/// The problem ledger's unsolved items, the longest-standing first, with their age and days
+/// past the deadline in working days; those due for escalation to 督办 in red.
+fn problems_section(f: &mut Flow<'_>, list: &[LedgerLine]) {
+    let w = f.w;
+    let lang = f.lang;
+    let label = format!("{}{}", lang.pick("未解决问题", "Open problems"), w.colon);
+    if list.is_empty() {
+        f.paragraph(&label, w.none, BODY);
+        return;
+    }
+    f.paragraph(&label, "", BODY);
+    let rows = list
+        .iter()
+        .map(|l| {
+            let q = &l.problem;
+            let (state, level) = match lang {
+                Lang::Zh => (q.state.label_zh(), q.level.label_zh()),
+                Lang::En => (q.state.label_en(), q.level.label_en()),
+            };
+            let overdue = if l.days_overdue > 0 {
+                let words = match lang {
+                    Lang::Zh => format!("逾期 {} 个工作日", l.days_overdue),
+                    Lang::En => format!("{} working days late", l.days_overdue),
+                };
+                let escalate = if l.escalate {
+                    lang.pick("，应升级督办", "; escalate")
+                } else {
+                    ""
+                };
+                Cell::Coloured(format!("{words}{escalate}"), RED)
+            } else {
+                text(q.due.map(date).unwrap_or_else(|| "—".into()))
+            };
+            vec![
+                text(format!("{} {}", l.project_code, l.project_name)),
+                text(q.problem.clone()),
+                text(if q.unit.is_empty() {
+                    "—".into()
+                } else {
+                    q.unit.clone()
+                }),
+                text(match lang {
+                    Lang::Zh => format!("{} 工作日", l.age_days),
+                    Lang::En => format!("{} wd", l.age_days),
+                }),
+                overdue,
+                text(format!("{state} · {level}")),
+            ]
+        })
+        .collect();
+    f.table(&Table {
+        columns: vec![
+            col(w.project, 2.0, Align::Left),
+            col(lang.pick("问题", "Problem"), 2.8, Align::Left),
+            col(lang.pick("责任单位", "Responsible"), 1.3, Align::Left),
+            col(lang.pick("历时", "Age"), 1.2, Align::Right),
+            col(lang.pick("时限", "Deadline"), 2.8, Align::Left),
+            col(lang.pick("状态", "State"), 1.7, Align::Left),
         ],
         rows,
         size: TABLE,
