@@ -27,6 +27,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "delete_dependency",
     "undo_last_edit",
     "record_update",
+    "photos_of",
     "updates_of",
     "history",
     "history_authors",

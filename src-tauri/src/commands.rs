@@ -18,14 +18,17 @@ use keyworks_core::model::{LinkKind, ProblemLevel, Status, Task, WeeklyUpdate};
 use keyworks_core::plan::calendar_days::CalendarDay;
 use keyworks_core::plan::project_view::{PlanChange, ProjectMarks};
 use keyworks_core::plan::wbs_edit::TaskDraft;
+use keyworks_core::portfolio::filing::{Filed, Filing};
 use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneRow};
+use keyworks_core::portfolio::photo_file::{PreparedPhoto, prepare_photo, prepare_photo_file};
+use keyworks_core::portfolio::photos::PhotoThumb;
 use keyworks_core::portfolio::plan_targets::TargetProgress;
 use keyworks_core::portfolio::projects::ProjectDetail;
 use keyworks_core::portfolio::summary::{Dashboard, Opening, PortfolioSummary};
 use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::portfolio::vocabulary_labels::VocabularyLabels;
 use keyworks_core::store::backup::BackupKind;
-use keyworks_core::supervision::problems::{RaiseProblems, UpdateWithProblems};
+use keyworks_core::supervision::problems::RaiseProblems;
 use keyworks_core::week::{IsoWeek, parse_date};
 use keyworks_report::Orientation;
 use serde::{Deserialize, Serialize};
@@ -343,6 +346,36 @@ pub struct UpdateForm {
     pub replaces: Option<UpdateId>,
     /// Also enter each item of `issues` in the problem ledger, as this says.
     pub raise_problems: Option<RaiseProblemsForm>,
+    /// Site photos to attach: files dropped on the form (their paths) or chosen with its
+    /// file button (their bytes).
+    pub photos: Vec<PhotoUpload>,
+}
+
+/// A photo as the form hands it over.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum PhotoUpload {
+    /// A file dropped on the window: the system gives its path.
+    Path { path: String },
+    /// A file chosen in the form: the web view gives its name and bytes (base64).
+    Bytes { name: String, base64: String },
+}
+
+/// Reads and prepares each photo (the core's pipeline) before the file is written.
+fn prepare_uploads(uploads: &[PhotoUpload]) -> Result<Vec<PreparedPhoto>, IpcError> {
+    use base64::Engine;
+    uploads
+        .iter()
+        .map(|u| match u {
+            PhotoUpload::Path { path } => Ok(prepare_photo_file(std::path::Path::new(path))?),
+            PhotoUpload::Bytes { name, base64 } => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(base64)
+                    .map_err(|e| IpcError::internal(format!("照片 {name} 传输出错：{e}")))?;
+                Ok(prepare_photo(name, &bytes)?)
+            }
+        })
+        .collect()
 }
 
 /// How the form's 问题与风险 enter the ledger; the deadline is a date as typed, or empty.
@@ -356,11 +389,7 @@ pub struct RaiseProblemsForm {
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn record_update(
-    file: State<'_, OpenFile>,
-    code: String,
-    form: UpdateForm,
-) -> Answer<UpdateWithProblems> {
+pub fn record_update(file: State<'_, OpenFile>, code: String, form: UpdateForm) -> Answer<Filed> {
     let stamp = file.stamp()?;
     let input = UpdateInput {
         week: IsoWeek::parse("周次", &form.week)?,
@@ -374,27 +403,31 @@ pub fn record_update(
             None => IfReported::Refuse,
         },
     };
-    match form.raise_problems {
-        None => file.write(|db| {
-            let update = db.record_update(&code, &input, &stamp)?;
-            Ok(UpdateWithProblems {
-                update,
-                problems: Vec::new(),
-            })
+    let raise = match form.raise_problems {
+        None => None,
+        Some(r) => Some(RaiseProblems {
+            unit: r.unit,
+            coordinator: Some(r.coordinator),
+            due: match r.due.trim() {
+                "" => None,
+                typed => Some(parse_date("解决时限", typed)?),
+            },
+            level: r.level,
         }),
-        Some(r) => {
-            let raise = RaiseProblems {
-                unit: r.unit,
-                coordinator: Some(r.coordinator),
-                due: match r.due.trim() {
-                    "" => None,
-                    typed => Some(parse_date("解决时限", typed)?),
-                },
-                level: r.level,
-            };
-            file.write(|db| db.record_update_raising(&code, &input, &raise, &stamp))
-        }
-    }
+    };
+    let filing = Filing {
+        input,
+        raise,
+        photos: prepare_uploads(&form.photos)?,
+    };
+    file.write(|db| db.file_update(&code, &filing, &stamp))
+}
+
+/// Project `code`'s site photos with thumbnails, newest week first.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn photos_of(file: State<'_, OpenFile>, code: String) -> Answer<Vec<PhotoThumb>> {
+    file.read(|db| db.photos_of(&code))
 }
 
 #[tauri::command(async)]

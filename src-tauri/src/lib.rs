@@ -60,6 +60,7 @@ pub fn ipc<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::delete_dependency,
             commands::undo_last_edit,
             commands::record_update,
+            commands::photos_of,
             commands::updates_of,
             commands::history,
             commands::history_authors,

@@ -106,11 +106,47 @@ fn core_errors_arrive_as_code_and_sentence() {
         &window,
         "record_update",
         json!({"code": "KP21-01", "form": {"week": "2021-23", "percent_complete": 50.0,
-               "status": "green", "narrative": "x", "issues": "", "next_steps": "", "replaces": null}}),
+               "status": "green", "narrative": "x", "issues": "", "next_steps": "", "replaces": null,
+               "raise_problems": null, "photos": []}}),
     )
     .unwrap_err();
     assert_eq!(e["code"], "invalid_input");
     assert!(e["message"].as_str().unwrap().contains("周次"), "{e}");
+}
+
+/// A PDF chosen as a photo is refused with what it is, and the weekly update it came with is
+/// not filed either: one write, all or nothing.
+#[test]
+fn a_photo_that_is_not_one_is_refused_and_nothing_is_filed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = launch(&dir.path().join("k.sqlite"));
+    // "%PDF-1.7\n" in base64, named as a photo.
+    let pdf = json!({"from": "bytes", "name": "现场照片.jpg", "base64": "JVBERi0xLjcK"});
+    let e = invoke(
+        &window,
+        "record_update",
+        json!({"code": "KP21-01", "form": {"week": "2021-W24", "percent_complete": 65.0,
+               "status": "green", "narrative": "二批设备进场", "issues": "", "next_steps": "",
+               "replaces": null, "raise_problems": null, "photos": [pdf]}}),
+    )
+    .unwrap_err();
+    assert_eq!(e["code"], "invalid_input");
+    let message = e["message"].as_str().unwrap();
+    assert!(
+        message.contains("现场照片.jpg") && message.contains("PDF"),
+        "{e}"
+    );
+    let updates = invoke(&window, "updates_of", json!({"code": "KP21-01"})).unwrap();
+    assert!(
+        !updates
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["iso_week"] == "2021-W24"),
+        "{updates}"
+    );
+    let photos = invoke(&window, "photos_of", json!({"code": "KP21-01"})).unwrap();
+    assert_eq!(photos, json!([]));
 }
 
 #[test]
@@ -120,7 +156,7 @@ fn a_week_that_has_a_report_is_replaced_only_when_the_form_names_it() {
     let form = |replaces: Value| {
         json!({"code": "KP21-01", "form": {"week": "2021-W23", "percent_complete": 63.0,
                "status": "yellow", "narrative": "第二批设备搬入。", "issues": "", "next_steps": "",
-               "replaces": replaces}})
+               "replaces": replaces, "raise_problems": null, "photos": []}})
     };
     let e = invoke(&window, "record_update", form(Value::Null)).unwrap_err();
     assert_eq!(e["code"], "conflict");

@@ -55,7 +55,9 @@ export const commands = {
 	 *  history tells it (now marked undone), so the notice can say what was undone.
 	 */
 	undoLastEdit: (lang: Lang) => typedError<Edit, IpcError>(__TAURI_INVOKE("undo_last_edit", { lang })),
-	recordUpdate: (code: string, form: UpdateForm) => typedError<UpdateWithProblems, IpcError>(__TAURI_INVOKE("record_update", { code, form })),
+	recordUpdate: (code: string, form: UpdateForm) => typedError<Filed, IpcError>(__TAURI_INVOKE("record_update", { code, form })),
+	/**  Project `code`'s site photos with thumbnails, newest week first. */
+	photosOf: (code: string) => typedError<PhotoThumb[], IpcError>(__TAURI_INVOKE("photos_of", { code })),
 	updatesOf: (code: string) => typedError<WeeklyUpdate[], IpcError>(__TAURI_INVOKE("updates_of", { code })),
 	/**  The edits that match `query`, newest first, in `lang`, with times in this computer's offset. */
 	history: (query: HistoryQuery, lang: Lang) => typedError<HistoryPage, IpcError>(__TAURI_INVOKE("history", { query, lang })),
@@ -526,11 +528,20 @@ export type FileProblem = {
 	error: IpcError,
 };
 
+/**  A weekly update as filed, with the problems and photos it added. */
+export type Filed = {
+	update: WeeklyUpdate,
+	/**  New ledger items; an item already open in the ledger is not among them. */
+	problems: Problem[],
+	/**  Photos attached; one the update already had is not among them. */
+	photos: Photo[],
+};
+
 /**
  *  What kind of problem a finding is, as a closed vocabulary every face branches on (the
  *  app's verify dialog, `verify --json`'s `kind`).
  */
-export type FindingKind = "integrity" | "broken_link" | "row_changed" | "row_missing" | "row_unlogged";
+export type FindingKind = "integrity" | "broken_link" | "row_changed" | "row_missing" | "row_unlogged" | "photo_changed";
 
 /**
  *  Who pays for a project: the approval time limit of the zone's 2021 plan depends on it
@@ -845,6 +856,41 @@ export type Phase =
 "done";
 
 /**
+ *  A site photo (形象进度照片) attached to a weekly update. Its bytes are in `photo_files`
+ *  under `sha256`; this row, which the change log records, says which update it belongs to.
+ */
+export type Photo = {
+	id: PhotoId,
+	update_id: UpdateId,
+	sha256: string,
+	file_name: string,
+	/**  When the camera says it was taken (local time, as the camera keeps it). */
+	taken_at: string | null,
+	/**  The EXIF orientation it came with (1–8), already applied to the stored pixels. */
+	orientation: number,
+	width: number,
+	height: number,
+	bytes: number,
+};
+
+/**  A row of `photos`: a stored photo attached to a weekly update. */
+export type PhotoId = number;
+
+/**  A photo with its week and its thumbnail, ready for an `<img>` (a `data:` URL). */
+export type PhotoThumb = {
+	photo: Photo,
+	iso_week: IsoWeek,
+	thumbnail: string,
+};
+
+/**  A photo as the form hands it over. */
+export type PhotoUpload = 
+/**  A file dropped on the window: the system gives its path. */
+{ from: "path"; path: string } | 
+/**  A file chosen in the form: the web view gives its name and bytes (base64). */
+{ from: "bytes"; name: string; base64: string };
+
+/**
  *  What a Gantt edit changed in its project's plan, and the marks over the whole plan again:
  *  the rows the edit's transaction wrote, read back as they now are. On a 10,000-task plan a
  *  move touches a few rows (the task and the summaries above it), so the answer stays small
@@ -1139,7 +1185,7 @@ export type StatusCounts = {
 };
 
 /**  What kind of row a change is about. */
-export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "investment_plan" | "investment_month" | "approval" | "problem" | "file" | "other";
+export type SubjectKind = "portfolio" | "project" | "task" | "milestone" | "target" | "dependency" | "weekly_update" | "baseline" | "baseline_task" | "calendar" | "calendar_exception" | "investment_plan" | "investment_month" | "approval" | "problem" | "photo" | "file" | "other";
 
 /**  The answer to a sync: done, or conflicts that need a decision (then nothing changed). */
 export type SyncOutcome = {
@@ -1286,17 +1332,15 @@ export type UpdateForm = {
 	replaces: UpdateId | null,
 	/**  Also enter each item of `issues` in the problem ledger, as this says. */
 	raise_problems: RaiseProblemsForm | null,
+	/**
+	 *  Site photos to attach: files dropped on the form (their paths) or chosen with its
+	 *  file button (their bytes).
+	 */
+	photos: PhotoUpload[],
 };
 
 /**  A row of `weekly_updates`. */
 export type UpdateId = number;
-
-/**  A weekly update filed together with the problems it entered in the ledger. */
-export type UpdateWithProblems = {
-	update: WeeklyUpdate,
-	/**  The new ledger items; an item already open in the ledger is not among them. */
-	problems: Problem[],
-};
 
 /**  What Help → 校验文件… shows. */
 export type VerifyOutcome = {

@@ -22,7 +22,9 @@ use clap::{Args, Parser, Subcommand};
 use keyworks_core::ids::TaskId;
 use keyworks_core::model::Status;
 use keyworks_core::money::Yuan;
+use keyworks_core::portfolio::filing::Filing;
 use keyworks_core::portfolio::milestones::{MilestoneQuery, MilestoneRow};
+use keyworks_core::portfolio::photo_file::prepare_photo_file;
 use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::week::{IsoWeek, parse_date};
 use keyworks_core::{Access, Db, Error, ErrorCode, Stamp};
@@ -104,6 +106,17 @@ enum Command {
     Approval {
         #[command(subcommand)]
         action: approval_cmd::ApprovalAction,
+    },
+    /// Export a project's site photos at their stored size into a folder
+    Photos {
+        /// Project code (e.g. KP21-01) or exact name
+        code: String,
+        /// Only this ISO week's, e.g. 2021-W24
+        #[arg(long)]
+        week: Option<String>,
+        /// The folder to write them into (made if missing)
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// The problem ledger (问题台账): add, list (aging in working days, due for 督办), set
     Problem {
@@ -246,6 +259,10 @@ struct UpdateArgs {
     /// has an update is refused and its author named)
     #[arg(long)]
     replace: bool,
+    /// A site photo (JPEG or PNG) to attach; repeat for several. Each is brought to at most
+    /// 1,600 px and 300 KB and kept in the file
+    #[arg(long, value_name = "FILE")]
+    photo: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -507,13 +524,37 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     IfReported::Refuse
                 },
             };
+            // Every photo is read and checked before the file is opened for writing.
+            let photos = u
+                .photo
+                .iter()
+                .map(|p| prepare_photo_file(p))
+                .collect::<Result<Vec<_>, _>>()?;
             let mut db = open_for_writing(&cli, &path, &stamp)?;
-            let saved = db.record_update(&u.code, &input, &stamp)?;
+            let filing = Filing {
+                input,
+                raise: None,
+                photos,
+            };
+            let filed = db.file_update(&u.code, &filing, &stamp)?;
+            let saved = &filed.update;
             let project = db.project_by_code(&u.code)?;
             println!(
                 "已记录 {} {} 的 {} 周报：完成 {:.0}%，状态{}。",
                 project.code, project.name, saved.iso_week, saved.percent_complete, saved.status
             );
+            for p in &filed.photos {
+                println!(
+                    "  附照片 {}：{}×{}，{:.0} KB{}",
+                    p.file_name,
+                    p.width,
+                    p.height,
+                    f64::from(p.bytes) / 1024.0,
+                    p.taken_at
+                        .map(|t| format!("，摄于 {}", t.format("%Y-%m-%d %H:%M")))
+                        .unwrap_or_default()
+                );
+            }
         }
         Command::Milestone {
             action: MilestoneAction::Done { id, date, note },
@@ -548,6 +589,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Problem { action } if problem_cmd::is_read(action) => {
             let db = Db::open_checked(&path, Access::ReadOnly)?;
             return problem_cmd::list(&db, action);
+        }
+        Command::Photos { code, week, out } => {
+            let week = week
+                .as_deref()
+                .map(|w| IsoWeek::parse("--week", w))
+                .transpose()?;
+            let db = Db::open_checked(&path, Access::ReadOnly)?;
+            let written = db.export_photos(code, week, out)?;
+            if written.is_empty() {
+                println!(
+                    "{code} 没有照片{}。",
+                    week.map(|w| format!("（{w}）")).unwrap_or_default()
+                );
+            }
+            for p in &written {
+                println!("{}", p.display());
+            }
         }
         Command::Problem { action } => {
             let stamp = stamp(&cli)?;

@@ -74,3 +74,7 @@ id_type!(
     /// A row of `problems`.
     ProblemId
 );
+id_type!(
+    /// A row of `photos`: a stored photo attached to a weekly update.
+    PhotoId
+);

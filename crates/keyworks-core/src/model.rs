@@ -1,14 +1,14 @@
 //! The domain model: one struct per table, read with `from_row`, plus the closed
 //! vocabularies of the plan (category, stage, status, link kind).
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::Row;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::ids::{
-    ApprovalId, BaselineId, CalendarId, DependencyId, InvestmentMonthId, InvestmentPlanId,
+    ApprovalId, BaselineId, CalendarId, DependencyId, InvestmentMonthId, InvestmentPlanId, PhotoId,
     ProblemId, ProjectId, TargetId, TaskId, UpdateId,
 };
 use crate::money::Yuan;
@@ -299,6 +299,43 @@ impl Problem {
             level: row.get("level")?,
             state: row.get("state")?,
             note: row.get("note")?,
+        })
+    }
+}
+
+/// A site photo (形象进度照片) attached to a weekly update. Its bytes are in `photo_files`
+/// under `sha256`; this row, which the change log records, says which update it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Photo {
+    pub id: PhotoId,
+    pub update_id: UpdateId,
+    pub sha256: String,
+    pub file_name: String,
+    /// When the camera says it was taken (local time, as the camera keeps it).
+    pub taken_at: Option<NaiveDateTime>,
+    /// The EXIF orientation it came with (1–8), already applied to the stored pixels.
+    pub orientation: u8,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u32,
+}
+
+impl Photo {
+    pub const COLUMNS: &'static str =
+        "id, update_id, sha256, file_name, taken_at, orientation, width, height, bytes";
+
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Photo {
+            id: row.get("id")?,
+            update_id: row.get("update_id")?,
+            sha256: row.get("sha256")?,
+            file_name: row.get("file_name")?,
+            taken_at: row.get("taken_at")?,
+            orientation: row.get("orientation")?,
+            width: row.get("width")?,
+            height: row.get("height")?,
+            bytes: row.get("bytes")?,
         })
     }
 }

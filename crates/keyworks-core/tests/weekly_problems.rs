@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate};
 use keyworks_core::model::{ProblemLevel, Status};
+use keyworks_core::portfolio::filing::{Filed, Filing};
 use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::supervision::problems::{RaiseProblems, items_in_issues};
 use keyworks_core::week::IsoWeek;
@@ -38,6 +39,22 @@ fn update(issues: &str, if_reported: IfReported) -> UpdateInput {
     }
 }
 
+/// Files `input` with its issues entered in the ledger as `raise` says.
+fn file(
+    db: &mut Db,
+    code: &str,
+    input: UpdateInput,
+    raise: &RaiseProblems,
+    stamp: &Stamp,
+) -> keyworks_core::Result<Filed> {
+    let filing = Filing {
+        input,
+        raise: Some(raise.clone()),
+        photos: Vec::new(),
+    };
+    db.file_update(code, &filing, stamp)
+}
+
 fn raise() -> RaiseProblems {
     RaiseProblems {
         unit: "区住建局".into(),
@@ -68,14 +85,14 @@ fn items_are_split_on_lines_and_semicolons_with_their_numbering_taken_off() {
 #[test]
 fn the_update_and_its_problems_are_filed_together_and_not_twice() {
     let mut db = seeded();
-    let first = db
-        .record_update_raising(
-            "KP21-01",
-            &update("1.施工用电未接通；2.塔吊未验收", IfReported::ReplaceAny),
-            &raise(),
-            &me(),
-        )
-        .unwrap();
+    let first = file(
+        &mut db,
+        "KP21-01",
+        update("1.施工用电未接通；2.塔吊未验收", IfReported::ReplaceAny),
+        &raise(),
+        &me(),
+    )
+    .unwrap();
     assert_eq!(first.problems.len(), 2);
     let p = &first.problems[0];
     assert_eq!(p.problem, "施工用电未接通");
@@ -83,17 +100,17 @@ fn the_update_and_its_problems_are_filed_together_and_not_twice() {
     assert_eq!(p.unit, "区住建局");
     assert_eq!(p.level, ProblemLevel::District);
     // The report edited and filed again with one new item: only that one is entered.
-    let again = db
-        .record_update_raising(
-            "KP21-01",
-            &update(
-                "1.施工用电未接通；2.塔吊未验收；3.渣土外运受限",
-                IfReported::Replace(first.update.id),
-            ),
-            &raise(),
-            &me(),
-        )
-        .unwrap();
+    let again = file(
+        &mut db,
+        "KP21-01",
+        update(
+            "1.施工用电未接通；2.塔吊未验收；3.渣土外运受限",
+            IfReported::Replace(first.update.id),
+        ),
+        &raise(),
+        &me(),
+    )
+    .unwrap();
     assert!(
         db.verify().unwrap().is_ok(),
         "every row is in the change log"
@@ -118,14 +135,14 @@ fn the_update_and_its_problems_are_filed_together_and_not_twice() {
         DateTime::parse_from_rfc3339("2021-06-21T09:00:00+08:00").unwrap(),
     )
     .unwrap();
-    let filed = db
-        .record_update_raising(
-            "KP21-02",
-            &update("设备清关慢", IfReported::ReplaceAny),
-            &raise(),
-            &late,
-        )
-        .unwrap();
+    let filed = file(
+        &mut db,
+        "KP21-02",
+        update("设备清关慢", IfReported::ReplaceAny),
+        &raise(),
+        &late,
+    )
+    .unwrap();
     assert_eq!(filed.problems[0].raised, as_of);
 }
 
@@ -141,42 +158,42 @@ fn nothing_is_written_when_the_update_or_a_problem_is_refused() {
     };
     let before = count(&db);
     // No item to enter.
-    let e = db
-        .record_update_raising(
-            "KP21-01",
-            &update("  ", IfReported::ReplaceAny),
-            &raise(),
-            &me(),
-        )
-        .unwrap_err();
+    let e = file(
+        &mut db,
+        "KP21-01",
+        update("  ", IfReported::ReplaceAny),
+        &raise(),
+        &me(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("问题与风险"), "{e}");
     // A deadline before today.
     let early = RaiseProblems {
         due: NaiveDate::from_ymd_opt(2021, 6, 1),
         ..raise()
     };
-    let e = db
-        .record_update_raising(
-            "KP21-01",
-            &update("施工用电未接通", IfReported::ReplaceAny),
-            &early,
-            &me(),
-        )
-        .unwrap_err();
+    let e = file(
+        &mut db,
+        "KP21-01",
+        update("施工用电未接通", IfReported::ReplaceAny),
+        &early,
+        &me(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("解决时限"), "{e}");
     // The week already reported and the officer did not say to replace it: the problems are
     // not entered either.
     db.record_update("KP21-01", &update("", IfReported::ReplaceAny), &me())
         .unwrap();
     let before_refusal = count(&db);
-    let e = db
-        .record_update_raising(
-            "KP21-01",
-            &update("施工用电未接通", IfReported::Refuse),
-            &raise(),
-            &me(),
-        )
-        .unwrap_err();
+    let e = file(
+        &mut db,
+        "KP21-01",
+        update("施工用电未接通", IfReported::Refuse),
+        &raise(),
+        &me(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("王工"), "{e}");
     assert_eq!(count(&db), before_refusal);
     assert_eq!(before_refusal.1, before.1);

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("../pg/0007_supervision.sql")),
     (8, include_str!("../pg/0008_approvals.sql")),
     (9, include_str!("../pg/0009_problems.sql")),
+    (10, include_str!("../pg/0010_photos.sql")),
 ];
 
 /// The schema version of a server this program makes and can sync with.
@@ -126,6 +127,22 @@ SELECT p.code AS 项目编号,
   JOIN projects p ON p.id = q.project_id
  ORDER BY p.code, q.raised, q.id;
 
+CREATE OR REPLACE VIEW v_photos AS
+SELECT p.code AS 项目编号,
+       p.name AS 项目名称,
+       u.iso_week AS 周次,
+       f.file_name AS 文件名,
+       f.taken_at AS 拍摄时间,
+       f.width AS 宽,
+       f.height AS 高,
+       round(f.bytes / 1024.0, 1) AS 大小KB,
+       f.sha256 AS 校验码,
+       (SELECT count(*) FROM photo_files s WHERE s.sha256 = f.sha256) AS 已存文件
+  FROM photos f
+  JOIN weekly_updates u ON u.id = f.update_id
+  JOIN projects p ON p.id = u.project_id
+ ORDER BY p.code, u.iso_week, f.id;
+
 CREATE OR REPLACE VIEW v_milestones AS
 SELECT t.id AS milestone_id,
        p.code AS project_code,
@@ -200,6 +217,7 @@ SELECT c.id,
            WHEN 'investment_months' THEN '月度完成投资'
            WHEN 'approvals' THEN '前期手续'
            WHEN 'problems' THEN '问题台账'
+           WHEN 'photos' THEN '照片'
            ELSE c.table_name
        END AS object,
        c.table_name,
@@ -209,6 +227,7 @@ SELECT c.id,
                 c.changes::jsonb #>> '{{month,1}}',
                 c.changes::jsonb #>> '{{item,1}}',
                 c.changes::jsonb #>> '{{problem,1}}',
+                c.changes::jsonb #>> '{{file_name,1}}',
                 (SELECT t.name FROM tasks t WHERE c.table_name = 'tasks' AND t.id = c.row_id),
                 (SELECT p.name FROM projects p WHERE c.table_name = 'projects' AND p.id = c.row_id),
                 (SELECT u.iso_week FROM weekly_updates u WHERE c.table_name = 'weekly_updates' AND u.id = c.row_id))

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use keyworks_core::Error;
 use keyworks_core::audit::verify::LOGGED_TABLES;
-use keyworks_core::sync::mirror::{HubDelta, RowNow, touched};
+use keyworks_core::sync::mirror::{HubDelta, RowNow, photo_keys, touched};
+use keyworks_core::sync::photo_transfer::PhotoFile;
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 use serde_json::{Map, Value};
@@ -246,6 +247,8 @@ pub(crate) fn read_delta(
             });
         }
     }
+    let keys: Vec<String> = photo_keys(&rows).into_iter().collect();
+    let photo_files = read_photo_files(tx, Some(&keys))?;
     Ok(HubDelta {
         complete: false,
         after,
@@ -253,7 +256,34 @@ pub(crate) fn read_delta(
         origins,
         replicas,
         rows,
+        photo_files,
     })
+}
+
+/// The photo files with `keys` (all of them with None).
+fn read_photo_files(
+    tx: &mut Transaction<'_>,
+    keys: Option<&[String]>,
+) -> Result<Vec<PhotoFile>, postgres::Error> {
+    let rows = match keys {
+        Some([]) => return Ok(Vec::new()),
+        Some(keys) => tx.query(
+            "SELECT sha256, jpeg, thumbnail FROM photo_files WHERE sha256 = ANY($1) ORDER BY sha256",
+            &[&keys],
+        )?,
+        None => tx.query(
+            "SELECT sha256, jpeg, thumbnail FROM photo_files ORDER BY sha256",
+            &[],
+        )?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| PhotoFile {
+            sha256: r.get(0),
+            jpeg: r.get(1),
+            thumbnail: r.get(2),
+        })
+        .collect())
 }
 
 /// Everything the server hub holds.
@@ -261,6 +291,7 @@ pub(crate) fn read_complete(tx: &mut Transaction<'_>) -> Result<HubDelta, postgr
     let mut delta = read_delta(tx, 0)?;
     delta.complete = true;
     delta.rows.clear();
+    delta.photo_files = read_photo_files(tx, None)?;
     for table in LOGGED_TABLES {
         let all = json_rows(
             tx,
@@ -300,6 +331,13 @@ pub(crate) fn write_delta(
     let as_values = |rows: &[Map<String, Value>]| -> Vec<Value> {
         rows.iter().cloned().map(Value::Object).collect()
     };
+    for f in &delta.photo_files {
+        tx.execute(
+            "INSERT INTO photo_files (sha256, jpeg, thumbnail) VALUES ($1, $2, $3) \
+             ON CONFLICT (sha256) DO NOTHING",
+            &[&f.sha256, &f.jpeg, &f.thumbnail],
+        )?;
+    }
     insert_all(tx, "change_log", as_values(&delta.log), "")?;
     insert_all(tx, "sync_origins", as_values(&delta.origins), "")?;
     insert_all(

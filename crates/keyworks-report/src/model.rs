@@ -16,6 +16,7 @@ use keyworks_core::model::{Category, ChangeRecord, Project, Stage, Status, Task,
 use keyworks_core::money::Yuan;
 use keyworks_core::plan::calendar::Calendar;
 use keyworks_core::portfolio::milestones::MilestoneState;
+use keyworks_core::portfolio::photo_file::print_rendition;
 use keyworks_core::portfolio::summary::StatusCounts;
 use keyworks_core::portfolio::summary::leaf_completion;
 use keyworks_core::week::IsoWeek;
@@ -194,6 +195,22 @@ pub struct ProjectSection {
     /// The work plan's physical targets of this project and what has been delivered.
     pub targets: Vec<TargetLine>,
     pub gantt: GanttStrip,
+    /// The project's latest site photo up to the report's week.
+    pub photo: Option<SectionPhoto>,
+}
+
+/// A site photo as the report shows it: the stored photo made smaller for print
+/// (`photo_file::print_rendition`). The content hash covers the stored photo's SHA-256.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionPhoto {
+    pub week: IsoWeek,
+    pub file_name: String,
+    pub taken_at: Option<chrono::NaiveDateTime>,
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    #[serde(skip)]
+    pub jpeg: std::sync::Arc<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -355,6 +372,7 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
     let as_of = request.as_of;
     let previous_week = week.previous();
 
+    let mut photos = db.latest_photos(week)?;
     let mut updates: HashMap<ProjectId, Vec<WeeklyUpdate>> = HashMap::new();
     for u in db.updates_through(week)? {
         updates.entry(u.project_id).or_default().push(u);
@@ -509,6 +527,21 @@ pub fn build(db: &Db, request: &ReportRequest) -> Result<WeeklyReport> {
                 span,
                 phases,
                 milestones: marks,
+            },
+            photo: match photos.remove(&p.id) {
+                Some(s) => {
+                    let (jpeg, width, height) = print_rendition(&s.jpeg)?;
+                    Some(SectionPhoto {
+                        week: s.iso_week,
+                        file_name: s.photo.file_name,
+                        taken_at: s.photo.taken_at,
+                        sha256: s.photo.sha256,
+                        width,
+                        height,
+                        jpeg: std::sync::Arc::new(jpeg),
+                    })
+                }
+                None => None,
             },
         });
     }

@@ -71,6 +71,7 @@ const EN_KINDS: Record<FindingKind, string> = {
   row_changed: "A row was changed outside KeyWorks",
   row_missing: "A row was deleted outside KeyWorks",
   row_unlogged: "A row was written outside KeyWorks",
+  photo_changed: "A stored photo was changed outside KeyWorks",
 };
 
 function problemText(kind: FindingKind, text: string, locale: Locale): string {

@@ -20,7 +20,7 @@ import type {
   Task,
   TaskDraft,
   UpdateForm,
-  UpdateWithProblems,
+  Filed,
   VocabularyLabels,
   WeeklyUpdate,
 } from "../bindings";
@@ -185,7 +185,7 @@ export class FakeFile {
     return { month: asOf.slice(0, 7), as_of: asOf, elapsed_share: 0, rules, rows: [], totals, cumulative: [] };
   }
 
-  recordUpdate(code: unknown, form: UpdateForm): UpdateWithProblems {
+  recordUpdate(code: unknown, form: UpdateForm): Filed {
     const p = this.code(code);
     const existing = this.updates.find((u) => u.project_id === p.id && u.iso_week === form.week);
     if (existing && existing.id !== form.replaces) {
@@ -204,7 +204,7 @@ export class FakeFile {
       recorded_at: "2021-06-18T10:00:00+08:00",
     };
     this.updates = [...this.updates.filter((u) => u.id !== saved.id), saved];
-    return { update: saved, problems: [] };
+    return { update: saved, problems: [], photos: [] };
   }
 
   addTask(code: unknown, draft: TaskDraft): Task {
@@ -280,6 +280,8 @@ export class FakeFile {
         return { schedule: null, schedule_problem: null, baseline: null };
       case "updates_of":
         return this.detail(args.code).updates.sort((a, b) => a.iso_week.localeCompare(b.iso_week));
+      case "photos_of":
+        return [];
       case "record_update":
         return this.recordUpdate(args.code, args.form as UpdateForm);
       case "add_task": {

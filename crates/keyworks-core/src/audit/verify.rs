@@ -32,6 +32,7 @@ pub const LOGGED_TABLES: &[&str] = &[
     "investment_months",
     "approvals",
     "problems",
+    "photos",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,6 +54,8 @@ pub enum Finding {
     RowMissing { table: String, row_id: i64 },
     /// A row the log never recorded.
     RowUnlogged { table: String, row_id: i64 },
+    /// A stored photo whose bytes no longer match the hash they were stored (and logged) under.
+    PhotoChanged { sha256: String },
 }
 
 /// What kind of problem a finding is, as a closed vocabulary every face branches on (the
@@ -66,6 +69,7 @@ pub enum FindingKind {
     RowChanged,
     RowMissing,
     RowUnlogged,
+    PhotoChanged,
 }
 
 impl Finding {
@@ -76,6 +80,7 @@ impl Finding {
             Finding::RowChanged { .. } => FindingKind::RowChanged,
             Finding::RowMissing { .. } => FindingKind::RowMissing,
             Finding::RowUnlogged { .. } => FindingKind::RowUnlogged,
+            Finding::PhotoChanged { .. } => FindingKind::PhotoChanged,
         }
     }
 }
@@ -107,6 +112,13 @@ impl std::fmt::Display for Finding {
                 write!(
                     f,
                     "表 {table} 第 {row_id} 行没有变更记录，是绕过 KeyWorks 写入的"
+                )
+            }
+            Finding::PhotoChanged { sha256 } => {
+                write!(
+                    f,
+                    "照片 {} 的内容与登记时的校验码不符，被绕过 KeyWorks 改动",
+                    &sha256[..sha256.len().min(12)]
                 )
             }
         }
@@ -247,6 +259,19 @@ impl Db {
                         row_id: *row_id,
                     });
                 }
+            }
+        }
+
+        // Photos' bytes are not logged (they never change); each must still hash to its key,
+        // which the logged photos row carries.
+        let mut stmt = conn.prepare("SELECT sha256, jpeg FROM photo_files ORDER BY sha256")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            rows_checked += 1;
+            let sha256: String = r.get(0)?;
+            let jpeg = r.get_ref(1)?.as_blob().unwrap_or_default();
+            if crate::portfolio::photo_file::sha256_hex(jpeg) != sha256 {
+                findings.push(Finding::PhotoChanged { sha256 });
             }
         }
         Ok(VerifyReport {

@@ -58,6 +58,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0009_problems.sql"),
         after: None,
     },
+    Migration {
+        sql: include_str!("../../migrations/0010_photos.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this build writes.

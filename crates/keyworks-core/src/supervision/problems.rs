@@ -10,10 +10,10 @@ use serde::Serialize;
 use crate::audit::change_log::{Stamp, record};
 use crate::error::{Error, Result};
 use crate::ids::{CalendarId, ProblemId, ProjectId};
-use crate::model::{Problem, ProblemLevel, ProblemState, WeeklyUpdate};
+use crate::model::{Problem, ProblemLevel, ProblemState};
 use crate::plan::calendar::ProjectCalendars;
 use crate::portfolio::projects::find_project;
-use crate::portfolio::updates::{UpdateInput, insert_update};
+use crate::portfolio::updates::UpdateInput;
 use crate::store::db::Db;
 use crate::store::row_ids::next_id;
 
@@ -85,15 +85,6 @@ pub struct RaiseProblems {
     pub level: ProblemLevel,
 }
 
-/// A weekly update filed together with the problems it entered in the ledger.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct UpdateWithProblems {
-    pub update: WeeklyUpdate,
-    /// The new ledger items; an item already open in the ledger is not among them.
-    pub problems: Vec<Problem>,
-}
-
 /// The separate problems in a 问题与风险 text: one per line or per 「；」, with the numbering
 /// officers put in front (「1.」「2、」「（3）」「①」) taken off. Empty pieces are dropped.
 pub fn items_in_issues(text: &str) -> Vec<String> {
@@ -134,6 +125,63 @@ fn strip_numbering(piece: &str) -> &str {
         }
     }
     piece
+}
+
+/// The problems a weekly update's 问题与风险 enter in the ledger, checked: one per item, raised
+/// on the Friday of the report's week, or today when that is earlier (a report filed late for
+/// a past week tells of problems known that week).
+pub(crate) fn problems_from_update(
+    input: &UpdateInput,
+    raise: &RaiseProblems,
+    today: NaiveDate,
+) -> Result<Vec<NewProblem>> {
+    let raised = today.min(input.week.monday() + Days::new(4));
+    let items = items_in_issues(&input.issues);
+    if items.is_empty() {
+        return Err(Error::invalid(
+            "问题与风险",
+            "",
+            "没有可登记的问题；请先在「问题与风险」中逐行写明问题，或取消「登记到问题台账」",
+        ));
+    }
+    let news: Vec<NewProblem> = items
+        .into_iter()
+        .map(|problem| NewProblem {
+            problem,
+            raised,
+            unit: raise.unit.clone(),
+            coordinator: raise.coordinator.clone(),
+            due: raise.due,
+            level: raise.level,
+        })
+        .collect();
+    for new in &news {
+        check_new(new, today)?;
+    }
+    Ok(news)
+}
+
+/// Enters `news` in project `project_id`'s ledger, except an item the ledger already holds
+/// unsolved word for word, so a report edited and filed again does not double its problems.
+pub(crate) fn enter_new_problems(
+    tx: &Transaction<'_>,
+    project_id: ProjectId,
+    news: &[NewProblem],
+    stamp: &Stamp,
+) -> Result<Vec<Problem>> {
+    let mut entered = Vec::new();
+    for new in news {
+        let known: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM problems WHERE project_id = ?1 AND problem = ?2 \
+             AND state IN ('open', 'coordinating'))",
+            params![project_id, new.problem],
+            |r| r.get(0),
+        )?;
+        if !known {
+            entered.push(insert_problem(tx, project_id, new, stamp)?);
+        }
+    }
+    Ok(entered)
 }
 
 /// The checks a new problem must pass before anything is written.
@@ -210,63 +258,6 @@ impl Db {
         self.write_tx(|tx| {
             let project = find_project(tx, code)?;
             insert_problem(tx, project.id, new, stamp)
-        })
-    }
-
-    /// Records a weekly update and, in the same transaction, enters each item of its 问题与风险
-    /// text in the project's ledger as `raise` says. They are raised on the Friday of the
-    /// report's week, or today (the stamp's day) when that is earlier: a report filed late for
-    /// a past week tells of problems known that week. An item the
-    /// ledger already holds unsolved for the project, word for word, is not entered twice, so
-    /// a report edited and filed again does not double its problems.
-    pub fn record_update_raising(
-        &mut self,
-        code: &str,
-        input: &UpdateInput,
-        raise: &RaiseProblems,
-        stamp: &Stamp,
-    ) -> Result<UpdateWithProblems> {
-        let today = stamp.at().date_naive();
-        let friday = input.week.monday() + chrono::Days::new(4);
-        let raised = today.min(friday);
-        let items = items_in_issues(&input.issues);
-        if items.is_empty() {
-            return Err(Error::invalid(
-                "问题与风险",
-                "",
-                "没有可登记的问题；请先在「问题与风险」中逐行写明问题，或取消「登记到问题台账」",
-            ));
-        }
-        let news: Vec<NewProblem> = items
-            .into_iter()
-            .map(|problem| NewProblem {
-                problem,
-                raised,
-                unit: raise.unit.clone(),
-                coordinator: raise.coordinator.clone(),
-                due: raise.due,
-                level: raise.level,
-            })
-            .collect();
-        for new in &news {
-            check_new(new, today)?;
-        }
-        let project = self.project_by_code(code)?;
-        self.write_tx(|tx| {
-            let update = insert_update(tx, stamp, stamp, &project, input)?;
-            let mut problems = Vec::new();
-            for new in &news {
-                let known: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM problems WHERE project_id = ?1 AND problem = ?2 \
-                     AND state IN ('open', 'coordinating'))",
-                    params![project.id, new.problem],
-                    |r| r.get(0),
-                )?;
-                if !known {
-                    problems.push(insert_problem(tx, project.id, new, stamp)?);
-                }
-            }
-            Ok(UpdateWithProblems { update, problems })
         })
     }
 

@@ -20,6 +20,7 @@ use crate::audit::verify::LOGGED_TABLES;
 use crate::error::{Error, Result};
 use crate::store::db::Db;
 use crate::sync::identity::{SyncSelf, last_change_id};
+use crate::sync::photo_transfer::{PhotoFile, files_missing, store_files};
 
 /// The tables of a hub besides the logged ones: the change log and the sync's own records.
 pub const HUB_RECORD_TABLES: &[&str] = &["change_log", "sync_origins", "sync_replicas"];
@@ -47,6 +48,9 @@ pub struct HubDelta {
     /// Every sync_replicas row (one per replica ever made: a few hundred at most).
     pub replicas: Vec<Map<String, Value>>,
     pub rows: Vec<RowNow>,
+    /// The bytes of the photos among `rows` (all the hub's with `complete`).
+    #[serde(default)]
+    pub photo_files: Vec<PhotoFile>,
 }
 
 impl HubDelta {
@@ -122,6 +126,7 @@ pub(crate) fn delta_after(conn: &Connection, after: i64) -> Result<HubDelta> {
             });
         }
     }
+    let photo_files = files_missing(conn, &BTreeSet::new(), Some(&photo_keys(&rows)))?;
     Ok(HubDelta {
         complete: false,
         after,
@@ -129,13 +134,29 @@ pub(crate) fn delta_after(conn: &Connection, after: i64) -> Result<HubDelta> {
         origins,
         replicas,
         rows,
+        photo_files,
     })
+}
+
+/// The photo files the `photos` rows among `rows` name.
+pub fn photo_keys(rows: &[RowNow]) -> BTreeSet<String> {
+    rows.iter()
+        .filter(|r| r.table == "photos")
+        .filter_map(|r| {
+            r.fields
+                .as_ref()?
+                .get("sha256")?
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect()
 }
 
 /// Everything the hub at `conn` holds.
 fn delta_complete(conn: &Connection) -> Result<HubDelta> {
     let mut delta = delta_after(conn, 0)?;
     delta.complete = true;
+    delta.photo_files = files_missing(conn, &BTreeSet::new(), None)?;
     delta.origins = rows_of(conn, "SELECT * FROM sync_origins ORDER BY tx_id", &[])?;
     delta.rows.clear();
     for table in LOGGED_TABLES {
@@ -174,6 +195,7 @@ fn apply_delta(tx: &Transaction<'_>, delta: &HubDelta) -> Result<()> {
         for table in LOGGED_TABLES.iter().rev().chain(HUB_RECORD_TABLES) {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
+        tx.execute("DELETE FROM photo_files", [])?;
     } else {
         let last = last_change_id(tx)?;
         if last != delta.after {
@@ -183,6 +205,7 @@ fn apply_delta(tx: &Transaction<'_>, delta: &HubDelta) -> Result<()> {
             )));
         }
     }
+    store_files(tx, &delta.photo_files)?;
     for entry in &delta.log {
         insert_whole(tx, "change_log", entry)?;
     }

@@ -13,6 +13,7 @@ pub mod identity;
 pub mod merge;
 pub mod mirror;
 pub mod package;
+pub mod photo_transfer;
 pub(crate) mod pull;
 pub(crate) mod rules;
 pub mod session;

@@ -26,6 +26,7 @@ pub(crate) const PARENTS: &[(&str, &str, &str)] = &[
     ("investment_months", "project_id", "projects"),
     ("approvals", "project_id", "projects"),
     ("problems", "project_id", "projects"),
+    ("photos", "update_id", "weekly_updates"),
 ];
 
 /// The schema's UNIQUE rules over logged tables.
@@ -169,6 +170,16 @@ pub(crate) fn describe(conn: &Connection, table: &str, state: &State) -> Result<
         "investment_months" => (id_in(row, "project_id"), text("month")),
         "approvals" => (id_in(row, "project_id"), text("item")),
         "problems" => (id_in(row, "project_id"), text("problem")),
+        "photos" => (
+            match id_in(row, "update_id") {
+                Some(u) => conn
+                    .prepare_cached("SELECT project_id FROM weekly_updates WHERE id = ?1")?
+                    .query_row([u], |r| r.get(0))
+                    .optional()?,
+                None => None,
+            },
+            text("file_name"),
+        ),
         "investment_plans" => (
             id_in(row, "project_id"),
             row.get("year")

@@ -25,6 +25,7 @@ use crate::sync::groups::{ChangeGroup, current_rows, local_groups_after};
 use crate::sync::identity::{SyncSelf, last_change_id};
 use crate::sync::merge::{Conflict, Decisions, Incoming, Merged, Via, merge_into_hub};
 use crate::sync::mirror::{HubDelta, written_since};
+use crate::sync::photo_transfer::{copy_missing, files_missing, store_files, stored_keys};
 use crate::sync::pull::{level_replica, read_hub};
 
 /// What a sync did.
@@ -309,13 +310,22 @@ impl Db {
             &incoming,
             decisions,
             merger,
-            |tx, _| read_hub(tx, &hub_id, &hub.label, me.hub_seen, &groups),
+            |tx, _| {
+                // The bytes of this replica's photos go up with their rows; the hub's that this
+                // replica lacks come down with the pull.
+                let replica = self.conn();
+                copy_missing(replica, tx)?;
+                let here = stored_keys(replica)?;
+                let state = read_hub(tx, &hub_id, &hub.label, me.hub_seen, &groups)?;
+                Ok((state, files_missing(tx, &here, None)?))
+            },
         )?;
-        let (merged, hub_state) = match answer {
+        let (merged, (hub_state, photo_files)) = match answer {
             Ok(done) => done,
             Err(conflicts) => return Ok(SyncOutcome::NeedsDecision { conflicts }),
         };
         let levelled = self.write_tx(|tx| {
+            store_files(tx, &photo_files)?;
             let levelled = level_replica(tx, &me.file_id, &hub_state, merger)?;
             tx.execute(
                 "UPDATE sync_self SET hub_seen = ?1, pushed_upto = ?2, last_sync_at = ?3, hub_path = ?4 \

@@ -101,6 +101,16 @@ pub enum Mark {
         width: f32,
         colour: Colour,
     },
+    /// A JPEG photo scaled into the box; its bytes are written once per document.
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        photo: std::sync::Arc<Vec<u8>>,
+        px_w: u32,
+        px_h: u32,
+    },
     /// A milestone marker: a square standing on its corner, `r` from centre to corner.
     Diamond {
         cx: f32,
@@ -132,7 +142,9 @@ impl Bounds {
 impl Mark {
     pub fn bounds(&self) -> Bounds {
         match *self {
-            Mark::Text { x, y, w, h, .. } | Mark::Rect { x, y, w, h, .. } => Bounds {
+            Mark::Text { x, y, w, h, .. }
+            | Mark::Rect { x, y, w, h, .. }
+            | Mark::Image { x, y, w, h, .. } => Bounds {
                 left: x,
                 top: y,
                 right: x + w,

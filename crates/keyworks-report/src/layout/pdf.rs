@@ -61,6 +61,19 @@ pub fn to_pdf(
     info.producer = "KeyWorks (printpdf)".into();
     let font_id = pdf.add_font(&font);
     let h = doc.height;
+    // Each photo's JPEG goes into the file once, as it is stored (DCTDecode: no re-encoding).
+    let mut images: std::collections::HashMap<*const Vec<u8>, printpdf::XObjectId> =
+        std::collections::HashMap::new();
+    for mark in doc.pages.iter().flat_map(|p| &p.marks) {
+        if let Mark::Image {
+            photo, px_w, px_h, ..
+        } = mark
+        {
+            images
+                .entry(std::sync::Arc::as_ptr(photo))
+                .or_insert_with(|| pdf.add_xobject(&jpeg_xobject(photo, *px_w, *px_h)));
+        }
+    }
 
     let pages = doc
         .pages
@@ -141,6 +154,28 @@ pub fn to_pdf(
                                 winding_order: None,
                             },
                         });
+                    }
+                    Mark::Image {
+                        x,
+                        y,
+                        w,
+                        h: ih,
+                        photo,
+                        ..
+                    } => {
+                        if let Some(id) = images.get(&std::sync::Arc::as_ptr(photo)) {
+                            let lower_left = point(*x, y + ih, h);
+                            ops.push(Op::UseXobject {
+                                id: id.clone(),
+                                transform: printpdf::XObjectTransform {
+                                    translate_x: Some(lower_left.x),
+                                    translate_y: Some(lower_left.y),
+                                    scale_x: Some(w / PT),
+                                    scale_y: Some(ih / PT),
+                                    ..printpdf::XObjectTransform::default()
+                                },
+                            });
+                        }
                     }
                     Mark::Rule {
                         x1,
@@ -223,6 +258,36 @@ pub fn to_pdf(
         return Err(format!("printpdf 未生成任何内容：{warnings:?}"));
     }
     Ok(bytes)
+}
+
+/// A JPEG as a PDF image XObject that viewers decode themselves (ISO 32000-1 §8.9.5, DCTDecode).
+/// With no size of its own, the placing transform maps its unit square onto the page.
+fn jpeg_xobject(jpeg: &[u8], px_w: u32, px_h: u32) -> printpdf::ExternalXObject {
+    use printpdf::DictItem;
+    let name = |n: &str| DictItem::Name(n.as_bytes().to_vec());
+    let dict = [
+        ("Type", name("XObject")),
+        ("Subtype", name("Image")),
+        ("Width", DictItem::Int(i64::from(px_w))),
+        ("Height", DictItem::Int(i64::from(px_h))),
+        ("ColorSpace", name("DeviceRGB")),
+        ("BitsPerComponent", DictItem::Int(8)),
+        ("Filter", name("DCTDecode")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    printpdf::ExternalXObject {
+        stream: printpdf::ExternalStream {
+            dict,
+            content: jpeg.to_vec(),
+            // Already compressed; deflating a JPEG again gains nothing.
+            compress: false,
+        },
+        width: None,
+        height: None,
+        dpi: None,
+    }
 }
 
 /// Lays out `report` and writes it as PDF bytes.

@@ -1,6 +1,7 @@
 //! The report's sections: the summary, one section per project, the overdue milestones and
 //! the appendix of the week's changes.
 
+use crate::model::SectionPhoto;
 use keyworks_core::supervision::approvals::{Clock, ClockState, ProjectApprovals};
 use keyworks_core::supervision::problems::LedgerLine;
 use keyworks_core::supervision::warnings::Light;
@@ -466,6 +467,66 @@ fn problems_section(f: &mut Flow<'_>, list: &[LedgerLine]) {
     });
 }
 
+/// The photo's box beside the progress text: the text flows in the narrowed column to its
+/// left; closing it restores the column and moves below whichever ends lower.
+struct PhotoBeside {
+    right: f32,
+    bottom: f32,
+    page: usize,
+}
+
+impl PhotoBeside {
+    fn close(self, f: &mut Flow<'_>) {
+        f.right = self.right;
+        // Text that ran onto a later page is already below the photo.
+        if f.done.len() == self.page {
+            f.y = f.y.max(self.bottom + 1.0);
+        }
+    }
+}
+
+/// Places the project's latest photo at the right of the section, a caption under it (the
+/// week and when it was taken), and narrows the column for the text beside it.
+fn photo_beside(f: &mut Flow<'_>, photo: &SectionPhoto) -> PhotoBeside {
+    let lang = f.lang;
+    let caption_size = TABLE - 1.0;
+    let caption_h = line_height(caption_size);
+    let max_w = (f.content_width() * 0.34).min(64.0);
+    let max_h = 48.0;
+    let aspect = photo.height.max(1) as f32 / photo.width.max(1) as f32;
+    let (w, h) = if max_w * aspect <= max_h {
+        (max_w, max_w * aspect)
+    } else {
+        (max_h / aspect, max_h)
+    };
+    f.ensure(h + caption_h + 1.0);
+    let x = f.right - w;
+    let top = f.y;
+    f.push(Mark::Image {
+        x,
+        y: top,
+        w,
+        h,
+        photo: photo.jpeg.clone(),
+        px_w: photo.width,
+        px_h: photo.height,
+    });
+    let taken = match (lang, photo.taken_at) {
+        (Lang::Zh, Some(t)) => format!("{} · 摄于 {}", photo.week, t.format("%Y-%m-%d")),
+        (Lang::En, Some(t)) => format!("{} · taken {}", photo.week, t.format("%Y-%m-%d")),
+        (_, None) => photo.week.to_string(),
+    };
+    let caption = f.fit(&taken, caption_size, w);
+    f.put(x, top + h + 0.5, &caption, caption_size, MUTED);
+    let beside = PhotoBeside {
+        right: f.right,
+        bottom: top + h + 0.5 + caption_h,
+        page: f.done.len(),
+    };
+    f.right = x - 4.0;
+    beside
+}
+
 pub(super) fn project_section(f: &mut Flow<'_>, r: &WeeklyReport, p: &ProjectSection) {
     let w = f.w;
     let lang = f.lang;
@@ -545,6 +606,7 @@ pub(super) fn project_section(f: &mut Flow<'_>, r: &WeeklyReport, p: &ProjectSec
         });
     }
     f.gantt(p);
+    let beside = p.photo.as_ref().map(|photo| photo_beside(f, photo));
     match &p.update {
         Some(u) => {
             let this_week = u.week == r.week;
@@ -583,6 +645,9 @@ pub(super) fn project_section(f: &mut Flow<'_>, r: &WeeklyReport, p: &ProjectSec
             );
         }
         None => f.paragraph(&format!("{}{}", w.progress, w.colon), w.no_update, BODY),
+    }
+    if let Some(b) = beside {
+        b.close(f);
     }
     f.y += 1.0;
     if p.milestones.is_empty() {

@@ -100,6 +100,7 @@ pub enum SubjectKind {
     InvestmentMonth,
     Approval,
     Problem,
+    Photo,
     File,
     Other,
 }
@@ -117,6 +118,7 @@ impl SubjectKind {
             SubjectKind::InvestmentMonth => ("月度完成投资", "monthly investment"),
             SubjectKind::Approval => ("前期手续", "approval"),
             SubjectKind::Problem => ("问题", "problem"),
+            SubjectKind::Photo => ("照片", "photo"),
             SubjectKind::WeeklyUpdate => ("周报", "weekly update"),
             SubjectKind::Baseline => ("基线", "baseline"),
             SubjectKind::BaselineTask => ("基线任务", "baseline task"),
@@ -302,6 +304,7 @@ fn kind_of(row: &LogRow, names: &mut Names<'_>) -> Result<SubjectKind> {
         "investment_months" => SubjectKind::InvestmentMonth,
         "approvals" => SubjectKind::Approval,
         "problems" => SubjectKind::Problem,
+        "photos" => SubjectKind::Photo,
         "database" | "edit_lock" => SubjectKind::File,
         _ => SubjectKind::Other,
     })
@@ -453,6 +456,10 @@ fn subject_of(
                 .to_owned(),
             None,
         ),
+        "photos" => {
+            let update = row.id_field("update_id");
+            (row.text("file_name"), names.project_of_update(update)?)
+        }
         "database" => (row.text("restored_from"), None),
         "edit_lock" => {
             let holder = row.value("holder").cloned().unwrap_or(Value::Null);

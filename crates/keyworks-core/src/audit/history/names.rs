@@ -52,6 +52,15 @@ impl<'c> Names<'c> {
     }
 
     /// The project a logged row belongs to (its own for a project row), if any.
+    /// The project of weekly update `update` (a photo's owner), from the file or, for an update
+    /// since deleted, from the log.
+    pub(crate) fn project_of_update(&mut self, update: Option<i64>) -> Result<Option<i64>> {
+        match update {
+            Some(id) => self.project_of_row("weekly_updates", id),
+            None => Ok(None),
+        }
+    }
+
     pub(crate) fn project_of_row(&mut self, table: &str, row_id: i64) -> Result<Option<i64>> {
         match table {
             "projects" => return Ok(Some(row_id)),
@@ -76,6 +85,20 @@ impl<'c> Names<'c> {
                         .logged_fields(table, row_id)?
                         .and_then(|m| m.get("project_id").and_then(Value::as_i64)),
                 }
+            }
+            "photos" => {
+                let update: Option<i64> = self
+                    .conn
+                    .prepare_cached("SELECT update_id FROM photos WHERE id = ?1")?
+                    .query_row([row_id], |r| r.get(0))
+                    .optional()?;
+                let update = match update {
+                    Some(u) => Some(u),
+                    None => self
+                        .logged_fields(table, row_id)?
+                        .and_then(|m| m.get("update_id").and_then(Value::as_i64)),
+                };
+                self.project_of_update(update)?
             }
             "dependencies" => {
                 let current: Option<i64> = self

@@ -125,6 +125,14 @@ pub const FIELD_LABELS: &[(&str, &str, &str)] = &[
     ("state", "办理状态", "state"),
     ("coordinator", "协调领导", "coordinating leader"),
     ("problem", "问题描述", "problem"),
+    ("update_id", "所属周报", "weekly update"),
+    ("file_name", "文件名", "file name"),
+    ("taken_at", "拍摄时间", "taken"),
+    ("orientation", "拍摄方向", "orientation"),
+    ("width", "宽（像素）", "width (px)"),
+    ("height", "高（像素）", "height (px)"),
+    ("bytes", "大小（字节）", "size (bytes)"),
+    ("sha256", "校验码", "SHA-256"),
 ];
 
 /// The label of a field, or None for bookkeeping fields that readers are not shown.
