@@ -17,7 +17,7 @@
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KEY, Session, until } from "./session.mjs";
@@ -586,6 +586,36 @@ async function problems(s) {
   log(`problems: two entered from the weekly report; one typed, ${line.includes("应升级督办") ? "flagged" : ""} escalated to 督办 and moved to 协调中; the CLI agrees`);
 }
 
+async function photos(s) {
+  // A 3000 × 2000 photo-like picture (ImageMagick's plasma), chosen with the form's button.
+  const photo = join(home, "工地 东侧.jpg");
+  execFileSync("convert", ["-size", "3000x2000", "plasma:fractal", "-quality", "92", photo]);
+  await s.click('[data-testid="nav-updates"]');
+  await s.choose('[data-testid="update-project"]', "KP21-03");
+  await s.type('[data-testid="update-week"]', "2021-W24");
+  await s.type('[data-testid="update-percent"]', "59");
+  await s.type('[data-testid="update-narrative"]', "厂房钢结构吊装完成。");
+  await s.upload('[data-testid="update-photo-input"]', photo);
+  await until("the photo staged", async () => ((await s.text('[data-testid="update-photos-staged"]')) ?? "").includes("工地 东侧.jpg"));
+  await s.click('[data-testid="record-update"]');
+  await until("the photo notice", async () => ((await s.text('[data-testid="notice-text"]')) ?? "").includes("附照片 1 张"));
+  const strip = '[data-testid="update-item"][data-week="2021-W24"] [data-testid="update-photos"] img';
+  await until("the thumbnail under W24", async () => (await s.all(strip)).length === 1);
+  const [w, h] = await s.run(
+    `const img = document.querySelector(arguments[0]);
+     return img.complete ? [img.naturalWidth, img.naturalHeight] : [0, 0];`,
+    strip,
+  );
+  check(w === 240 && h === 160, `the thumbnail is ${w}×${h}`);
+  await s.run(`document.querySelector(arguments[0]).scrollIntoView({ block: "center" });`, strip);
+  await s.screenshot("18-photos");
+  const out = join(home, "照片");
+  execFileSync(cli, ["--db", dbFile, "photos", "KP21-03", "--week", "2021-W24", "--out", out]);
+  const files = readdirSync(out);
+  check(files.length === 1 && files[0].endsWith("工地 东侧.jpg") && statSync(join(out, files[0])).size <= 300 * 1024, `exported ${files}`);
+  log(`photos: chosen in the form, filed with the update, its ${w}×${h} thumbnail shown; the CLI exports it (${files[0]})`);
+}
+
 async function main() {
   let driver = null;
   let failed = false;
@@ -608,6 +638,7 @@ async function main() {
     await investment(s);
     await approvals(s);
     await problems(s);
+    await photos(s);
     await english(s);
 
     // A restart: the same data directory, a new process; the name is not asked again, the

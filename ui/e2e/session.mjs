@@ -66,6 +66,11 @@ export class Session {
     await wd("POST", this.path(`/element/${el}/clear`), {});
     await wd("POST", this.path(`/element/${el}/value`), { text });
   }
+  /** Chooses `path` in a file field, as the file dialog does when a person picks it. */
+  async upload(css, path) {
+    const el = await this.one(css);
+    await wd("POST", this.path(`/element/${el}/value`), { text: path });
+  }
   /** Types at the end of what the field holds. */
   async append(css, text) {
     const el = await this.one(css);

@@ -1222,7 +1222,7 @@ export type SyncStatus = {
 
 /**  The files a table export writes. */
 export type TableExport = 
-/**  Excel workbook: sheets 项目, 里程碑, 周报 */
+/**  Excel workbook: sheets 项目, 里程碑, 周报, 前期手续, 问题台账 */
 "workbook" | 
 /**  One row per project (项目), as CSV */
 "project_csv" | 
@@ -1233,6 +1233,10 @@ export type TableExport =
 "milestone_csv" | 
 /**  One row per weekly update (周报), as CSV */
 "update_csv" | 
+/**  One row per approval item (前期手续), as CSV */
+"approval_csv" | 
+/**  The problem ledger (问题台账), as CSV */
+"problem_csv" | 
 /**  Milestones as an iCalendar file for Outlook */
 "milestone_calendar" | 
 /**  重点项目建设进展情况表: the month's investment and progress table sent upward (Excel) */

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum TableExport {
-    /// Excel workbook: sheets 项目, 里程碑, 周报
+    /// Excel workbook: sheets 项目, 里程碑, 周报, 前期手续, 问题台账
     Workbook,
     /// One row per project (项目), as CSV
     ProjectCsv,
@@ -30,6 +30,10 @@ pub enum TableExport {
     MilestoneCsv,
     /// One row per weekly update (周报), as CSV
     UpdateCsv,
+    /// One row per approval item (前期手续), as CSV
+    ApprovalCsv,
+    /// The problem ledger (问题台账), as CSV
+    ProblemCsv,
     /// Milestones as an iCalendar file for Outlook
     MilestoneCalendar,
     /// 重点项目建设进展情况表: the month's investment and progress table sent upward (Excel)
@@ -41,9 +45,11 @@ impl TableExport {
     pub fn file_type(self) -> (&'static str, &'static str) {
         match self {
             TableExport::Workbook | TableExport::MonthlySheet => ("Excel", "xlsx"),
-            TableExport::ProjectCsv | TableExport::MilestoneCsv | TableExport::UpdateCsv => {
-                ("CSV", "csv")
-            }
+            TableExport::ProjectCsv
+            | TableExport::MilestoneCsv
+            | TableExport::UpdateCsv
+            | TableExport::ApprovalCsv
+            | TableExport::ProblemCsv => ("CSV", "csv"),
             TableExport::MilestoneCalendar => ("iCalendar", "ics"),
         }
     }
@@ -56,6 +62,8 @@ impl TableExport {
             TableExport::ProjectCsv => "项目",
             TableExport::MilestoneCsv => "里程碑",
             TableExport::UpdateCsv => "周报",
+            TableExport::ApprovalCsv => "前期手续",
+            TableExport::ProblemCsv => "问题台账",
             TableExport::MilestoneCalendar => "里程碑日历",
             TableExport::MonthlySheet => "重点项目建设进展情况表",
         };
@@ -114,6 +122,8 @@ pub fn export_table(db: &Db, request: &TableRequest, out: &Path) -> Result<Writt
         TableExport::ProjectCsv => one_table(TableKind::Projects)?,
         TableExport::MilestoneCsv => one_table(TableKind::Milestones)?,
         TableExport::UpdateCsv => one_table(TableKind::Updates)?,
+        TableExport::ApprovalCsv => one_table(TableKind::Approvals)?,
+        TableExport::ProblemCsv => one_table(TableKind::Problems)?,
         TableExport::MonthlySheet => {
             if let Scope::Project(code) = &scope {
                 return Err(Error::InvalidInput {

@@ -35,7 +35,7 @@ use crate::table::{Align, Table};
 /// The formats this module writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TabularFormat {
-    /// Excel workbook: sheets 项目, 里程碑, 周报
+    /// Excel workbook: sheets 项目, 里程碑, 周报, 前期手续, 问题台账
     Xlsx,
     /// One table as CSV (UTF-8 with BOM) — pick it with --table
     Csv,
@@ -52,6 +52,10 @@ pub enum CsvTable {
     Milestones,
     /// One row per weekly update (周报)
     Updates,
+    /// One row per approval item (前期手续), with its working-day clocks
+    Approvals,
+    /// The problem ledger (问题台账), with age and days late in working days
+    Problems,
     /// XLSX only: 重点项目建设进展情况表, the month's investment and progress table sent
     /// upward (pick the month with --month)
     Monthly,
@@ -66,6 +70,8 @@ fn export_of(format: TabularFormat, table: CsvTable) -> Result<TableExport, Erro
         (TabularFormat::Csv, CsvTable::Portfolio) => TableExport::ProjectCsv,
         (TabularFormat::Csv, CsvTable::Milestones) => TableExport::MilestoneCsv,
         (TabularFormat::Csv, CsvTable::Updates) => TableExport::UpdateCsv,
+        (TabularFormat::Csv, CsvTable::Approvals) => TableExport::ApprovalCsv,
+        (TabularFormat::Csv, CsvTable::Problems) => TableExport::ProblemCsv,
         (TabularFormat::Csv, CsvTable::Monthly) => {
             return Err(Error::InvalidInput {
                 field: "--table".into(),

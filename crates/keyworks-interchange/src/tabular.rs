@@ -1,5 +1,6 @@
-//! The three tables KeyWorks hands to Excel — projects (项目), milestones (里程碑) and weekly
-//! updates (周报) — as plain rows of typed cells, gathered from the core's reads. The XLSX and
+//! The tables KeyWorks hands to Excel — projects (项目), milestones (里程碑), weekly updates
+//! (周报), approvals (前期手续) and the problem ledger (问题台账) — as plain rows of typed cells,
+//! gathered from the core's reads. The XLSX and
 //! CSV writers format these same tables, so both files carry the same columns and headers, and
 //! the CSV milestone import recognises the headers the export wrote.
 
@@ -62,19 +63,23 @@ impl Column {
     }
 }
 
-/// Which of the three tables.
+/// Which of the tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableKind {
     Projects,
     Milestones,
     Updates,
+    Approvals,
+    Problems,
 }
 
 impl TableKind {
-    pub const ALL: [TableKind; 3] = [
+    pub const ALL: [TableKind; 5] = [
         TableKind::Projects,
         TableKind::Milestones,
         TableKind::Updates,
+        TableKind::Approvals,
+        TableKind::Problems,
     ];
 
     /// The sheet name in the workbook.
@@ -86,6 +91,10 @@ impl TableKind {
             (TableKind::Projects, Lang::En) => "Projects",
             (TableKind::Milestones, Lang::En) => "Milestones",
             (TableKind::Updates, Lang::En) => "Weekly updates",
+            (TableKind::Approvals, Lang::Zh) => "前期手续",
+            (TableKind::Approvals, Lang::En) => "Approvals",
+            (TableKind::Problems, Lang::Zh) => "问题台账",
+            (TableKind::Problems, Lang::En) => "Problems",
         }
     }
 
@@ -94,6 +103,8 @@ impl TableKind {
             TableKind::Projects => PROJECT_COLUMNS,
             TableKind::Milestones => MILESTONE_COLUMNS,
             TableKind::Updates => UPDATE_COLUMNS,
+            TableKind::Approvals => APPROVAL_COLUMNS,
+            TableKind::Problems => PROBLEM_COLUMNS,
         }
     }
 }
@@ -144,6 +155,39 @@ pub const UPDATE_COLUMNS: &[Column] = &[
     Column::new("填报时间", "Recorded at"),
 ];
 
+/// Approval items with their own and the whole process's working-day clocks, on `as_of`.
+pub const APPROVAL_COLUMNS: &[Column] = &[
+    Column::new("项目编号", "Project code"),
+    Column::new("项目名称", "Project name"),
+    Column::new("投资类型", "Funding"),
+    Column::new("审批事项", "Approval item"),
+    Column::new("申报日期", "Submitted"),
+    Column::new("批复日期", "Approved"),
+    Column::new("事项已用工作日", "Item working days used"),
+    Column::new("事项时限", "Item limit"),
+    Column::new("全流程截止", "Process deadline"),
+    Column::new("全流程已用工作日", "Process working days used"),
+    Column::new("全流程状态", "Process state"),
+];
+
+/// The problem ledger on `as_of`, oldest first.
+pub const PROBLEM_COLUMNS: &[Column] = &[
+    Column::new("编号", "ID"),
+    Column::new("项目编号", "Project code"),
+    Column::new("项目名称", "Project name"),
+    Column::new("问题描述", "Problem"),
+    Column::new("提出日期", "Raised"),
+    Column::new("责任单位", "Responsible unit"),
+    Column::new("协调领导", "Coordinating leader"),
+    Column::new("解决时限", "Deadline"),
+    Column::new("协调层级", "Level"),
+    Column::new("办理状态", "State"),
+    Column::new("已历时（工作日）", "Age (working days)"),
+    Column::new("逾期（工作日）", "Late (working days)"),
+    Column::new("应升级督办", "Escalate"),
+    Column::new("备注", "Note"),
+];
+
 /// One table's rows, each with as many cells as the table has columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
@@ -157,6 +201,8 @@ pub struct Tables {
     pub projects: Table,
     pub milestones: Table,
     pub updates: Table,
+    pub approvals: Table,
+    pub problems: Table,
 }
 
 impl Tables {
@@ -165,6 +211,8 @@ impl Tables {
             TableKind::Projects => &self.projects,
             TableKind::Milestones => &self.milestones,
             TableKind::Updates => &self.updates,
+            TableKind::Approvals => &self.approvals,
+            TableKind::Problems => &self.problems,
         }
     }
 }
@@ -272,7 +320,71 @@ pub fn gather(db: &Db, scope: &Scope, as_of: NaiveDate, lang: Lang) -> Result<Ta
         }
     }
 
+    let code = only.as_ref().map(|p| p.code.as_str());
+    let word = |zh: &'static str, en: &'static str| match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    };
+    let mut approval_rows = Vec::new();
+    for p in db.approvals(code, as_of)? {
+        for line in &p.items {
+            let a = &line.approval;
+            approval_rows.push(vec![
+                Cell::text(&p.code),
+                Cell::text(&p.name),
+                Cell::text(p.funding.map_or("", |f| word(f.label_zh(), f.label_en()))),
+                Cell::text(&a.item),
+                Cell::Date(a.submitted),
+                Cell::date(a.approved),
+                line.clock
+                    .as_ref()
+                    .map_or(Cell::Empty, |c| Cell::Int(c.days_used)),
+                line.clock
+                    .as_ref()
+                    .map_or(Cell::Empty, |c| Cell::Int(c.limit_days)),
+                Cell::date(p.process.as_ref().map(|c| c.deadline)),
+                p.process
+                    .as_ref()
+                    .map_or(Cell::Empty, |c| Cell::Int(c.days_used)),
+                p.process.as_ref().map_or(Cell::Empty, |c| {
+                    Cell::text(word(c.state.label_zh(), c.state.label_en()))
+                }),
+            ]);
+        }
+    }
+    let problem_rows = db
+        .problem_ledger(as_of, false, code)?
+        .into_iter()
+        .map(|l| {
+            let q = l.problem;
+            vec![
+                Cell::Int(q.id.0),
+                Cell::Text(l.project_code),
+                Cell::Text(l.project_name),
+                Cell::Text(q.problem),
+                Cell::Date(q.raised),
+                Cell::Text(q.unit),
+                Cell::Text(q.coordinator.unwrap_or_default()),
+                Cell::date(q.due),
+                Cell::text(word(q.level.label_zh(), q.level.label_en())),
+                Cell::text(word(q.state.label_zh(), q.state.label_en())),
+                Cell::Int(l.age_days),
+                Cell::Int(l.days_overdue),
+                Cell::text(if l.escalate { word("是", "yes") } else { "" }),
+                Cell::Text(q.note),
+            ]
+        })
+        .collect();
+
     Ok(Tables {
+        approvals: Table {
+            kind: TableKind::Approvals,
+            rows: approval_rows,
+        },
+        problems: Table {
+            kind: TableKind::Problems,
+            rows: problem_rows,
+        },
         projects: Table {
             kind: TableKind::Projects,
             rows: project_rows,

@@ -56,7 +56,10 @@ fn assert_cell(sheet: &str, r: usize, c: usize, got: &Data, want: &Cell) {
 fn every_cell_of_every_sheet_reads_back_as_written() {
     let (tables, bytes) = export(&Scope::Portfolio, Lang::Zh);
     let mut book = open(&bytes);
-    assert_eq!(book.sheet_names(), vec!["项目", "里程碑", "周报"]);
+    assert_eq!(
+        book.sheet_names(),
+        vec!["项目", "里程碑", "周报", "前期手续", "问题台账"]
+    );
     for kind in TableKind::ALL {
         let name = kind.sheet_name(Lang::Zh);
         let range = book.worksheet_range(name).unwrap();
@@ -212,7 +215,13 @@ fn english_headers_and_vocabulary() {
     let mut book = open(&bytes);
     assert_eq!(
         book.sheet_names(),
-        vec!["Projects", "Milestones", "Weekly updates"]
+        vec![
+            "Projects",
+            "Milestones",
+            "Weekly updates",
+            "Approvals",
+            "Problems"
+        ]
     );
     let projects = book.worksheet_range("Projects").unwrap();
     let header: Vec<String> = projects
@@ -365,4 +374,51 @@ fn the_workbook_converts_to_csv_cleanly() {
             "{name} has no dates"
         );
     }
+}
+
+/// The 前期手续 and 问题台账 sheets carry the working-day clocks and ages the core computes.
+#[test]
+fn approvals_and_the_problem_ledger_have_their_sheets() {
+    use keyworks_core::Stamp;
+    use keyworks_core::model::ProblemLevel;
+    use keyworks_core::supervision::problems::NewProblem;
+    let mut db = seeded();
+    let me = Stamp::new(
+        "王工",
+        chrono::DateTime::parse_from_rfc3339("2021-06-11T09:00:00+08:00").unwrap(),
+    )
+    .unwrap();
+    // 北斗 is social investment: 35 working days from 2021-04-01 end on 2021-05-24.
+    db.add_approval("KP21-04", "施工许可", d(2021, 4, 1), None, &me)
+        .unwrap();
+    db.add_problem(
+        "KP21-14",
+        &NewProblem {
+            problem: "剩余 12 户未签约".into(),
+            raised: d(2021, 6, 9),
+            unit: "高新区城改办".into(),
+            coordinator: None,
+            due: Some(d(2021, 6, 10)),
+            level: ProblemLevel::Project,
+        },
+        &me,
+    )
+    .unwrap();
+    let tables = gather(&db, &Scope::Portfolio, as_of(), Lang::Zh).unwrap();
+    let created = Utc.with_ymd_and_hms(2021, 6, 11, 10, 0, 0).unwrap();
+    let mut book = open(&workbook_bytes(&tables, Lang::Zh, created).unwrap());
+    let approvals = book.worksheet_range("前期手续").unwrap();
+    assert_eq!(approvals.height(), 2);
+    assert_eq!(approvals.get((1, 3)).unwrap().to_string(), "施工许可");
+    assert_eq!(approvals.get((1, 10)).unwrap().to_string(), "已超时");
+    let problems = book.worksheet_range("问题台账").unwrap();
+    assert_eq!(problems.height(), 2);
+    assert_eq!(
+        problems.get((1, 3)).unwrap().to_string(),
+        "剩余 12 户未签约"
+    );
+    // Raised 6-09, due 6-10, looked at on 6-11: 2 working days old, 1 late, due for 督办.
+    assert_eq!(problems.get((1, 10)).unwrap().as_i64(), Some(2));
+    assert_eq!(problems.get((1, 11)).unwrap().as_i64(), Some(1));
+    assert_eq!(problems.get((1, 12)).unwrap().to_string(), "是");
 }

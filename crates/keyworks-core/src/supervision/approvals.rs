@@ -52,6 +52,15 @@ impl ClockState {
             ClockState::Overdue => "已超时",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ClockState::Done => "Done",
+            ClockState::OnTime => "On time",
+            ClockState::AtRisk => "At risk",
+            ClockState::Overdue => "Overdue",
+        }
+    }
 }
 
 /// A working-day clock: from a start (not counted) to a deadline N working days later.

@@ -347,8 +347,8 @@ pub(super) fn approvals_section(f: &mut Flow<'_>, list: &[ProjectApprovals]) {
             date(c.deadline)
         ),
         Lang::En => format!(
-            "{:?} {}/{}, due {}",
-            c.state,
+            "{} {}/{}, due {}",
+            c.state.label_en(),
             c.days_used,
             c.limit_days,
             date(c.deadline)
