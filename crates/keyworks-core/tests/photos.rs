@@ -200,6 +200,26 @@ fn the_file_grows_by_at_most_300_kb_a_photo_and_verify_checks_the_bytes() {
     );
 }
 
+/// Undo takes a filed update's photo off again, as one edit with the update; the file still
+/// verifies (the bytes stay, keyed by their hash, for a later attach of the same picture).
+#[test]
+fn undo_takes_the_photo_off_with_its_update() {
+    let mut db = Db::open_in_memory().unwrap();
+    db.load_seed(&person("种子")).unwrap();
+    let photo = prepare_photo("IMG_0600.JPG", &sideways_phone_photo(30)).unwrap();
+    file_with(vec![photo], &mut db, "KP21-06");
+    assert_eq!(db.photos_of("KP21-06").unwrap().len(), 1);
+    db.undo_last_edit(&person("王工")).unwrap();
+    assert!(db.photos_of("KP21-06").unwrap().is_empty());
+    assert!(
+        !db.updates_of("KP21-06")
+            .unwrap()
+            .iter()
+            .any(|u| u.iso_week == w24())
+    );
+    assert!(db.verify().unwrap().is_ok());
+}
+
 /// A photo taken on one laptop reaches the shared file and, from it, another laptop, bytes and
 /// all; each file still verifies.
 #[test]
