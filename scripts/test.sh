@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every check and test of KeyWorks: format, lint, unit, integration,
-# CLI and benchmark smoke runs. What CI runs (.ci/run calls this).
+# CLI (also its Windows build under Wine and its arm64 build under qemu), benchmark smoke runs,
+# and the Debian package installed and run. What CI runs (.ci/run calls this).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-deps.sh
@@ -41,6 +42,11 @@ if ! command -v wine >/dev/null 2>&1; then
 fi
 export KEYWORKS_WINDOWS_CLI="$CARGO_TARGET_DIR/windows/cli/keyworks.exe"
 
+# Likewise the arm64 build of the CLI runs under qemu-user (tests/arm64_cli.rs).
+step "arm64 cross-build of the CLI (aarch64-unknown-linux-gnu) and qemu-user"
+bash scripts/build-arm64-cli.sh
+export KEYWORKS_ARM64_CLI="$CARGO_TARGET_DIR/aarch64-unknown-linux-gnu/release/keyworks"
+
 # The app's own tests ran above, on the one build of it.
 step "cargo test (unit, integration, CLI under Linux and under Wine, report)"
 cargo test --workspace --exclude keyworks-app --locked 2>&1 | tee -a "$log"
@@ -51,6 +57,9 @@ step "benchmarks, one iteration each (figures come from 'cargo bench')"
 export KEYWORKS_BENCH_DIR="${KEYWORKS_BENCH_DIR:-$CARGO_TARGET_DIR/tmp/bench}"
 mkdir -p "$KEYWORKS_BENCH_DIR"
 cargo test --workspace --exclude keyworks-app --locked --benches 2>&1 | tee -a "$log"
+
+step "Debian package: built with Tauri's bundler, installed, run, removed"
+bash scripts/test-deb.sh
 
 # One closing line over every test binary, for people and for CI.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1); if ($(i) ~ /^ignored;?$/) s += $(i-1) } }

@@ -29,7 +29,7 @@ use keyworks_core::portfolio::updates::{IfReported, UpdateInput};
 use keyworks_core::portfolio::vocabulary_labels::VocabularyLabels;
 use keyworks_core::store::backup::BackupKind;
 use keyworks_core::supervision::problems::RaiseProblems;
-use keyworks_core::week::{IsoWeek, parse_date};
+use keyworks_core::week::{IsoWeek, parse_optional_date};
 use keyworks_report::Orientation;
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -408,10 +408,7 @@ pub fn record_update(file: State<'_, OpenFile>, code: String, form: UpdateForm) 
         Some(r) => Some(RaiseProblems {
             unit: r.unit,
             coordinator: Some(r.coordinator),
-            due: match r.due.trim() {
-                "" => None,
-                typed => Some(parse_date("解决时限", typed)?),
-            },
+            due: parse_optional_date("解决时限", &r.due)?,
             level: r.level,
         }),
     };
@@ -727,7 +724,7 @@ pub async fn choose_backup_file() -> Answer<Option<String>> {
     let picked = tauri::async_runtime::spawn_blocking(|| {
         rfd::FileDialog::new()
             .set_title("选择要恢复的备份")
-            .add_filter("KeyWorks 数据库", &["sqlite", "db"])
+            .add_filter("KeyWorks 数据库", &["keyworks", "sqlite", "db"])
             .pick_file()
     })
     .await

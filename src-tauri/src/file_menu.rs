@@ -47,7 +47,9 @@ const QUIT: &str = "file-quit";
 const PREFERENCES: &str = "edit-preferences";
 const VERIFY: &str = "help-verify";
 
-const FILE_EXTENSIONS: &[&str] = &["sqlite", "db"];
+/// What File → 打开 offers: `.keyworks` (the extension the Linux package associates with KeyWorks) and
+/// the `.sqlite` files made before it.
+const FILE_EXTENSIONS: &[&str] = &["keyworks", "sqlite", "db"];
 
 /// Another file is now open: the UI reloads everything it shows.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
@@ -633,7 +635,7 @@ fn dialog<R: Runtime>(app: &AppHandle<R>, title: Label) -> rfd::FileDialog {
 
 fn new_file<R: Runtime>(app: &AppHandle<R>) {
     let Some(path) = dialog(app, Label::NewTitle)
-        .set_file_name("重点项目.sqlite")
+        .set_file_name("重点项目.keyworks")
         .save_file()
     else {
         return;

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use keyworks_core::ids::ProblemId;
 use keyworks_core::model::{Problem, ProblemLevel, ProblemState};
 use keyworks_core::supervision::problems::{LedgerLine, NewProblem, ProblemChange};
-use keyworks_core::week::parse_date;
+use keyworks_core::week::{parse_date, parse_optional_date};
 use serde::Deserialize;
 use tauri::State;
 
@@ -48,10 +48,7 @@ pub fn add_problem(file: State<'_, OpenFile>, code: String, form: ProblemForm) -
         raised: parse_date("提出日期", &form.raised)?,
         unit: form.unit,
         coordinator: Some(form.coordinator),
-        due: match form.due.trim() {
-            "" => None,
-            typed => Some(parse_date("解决时限", typed)?),
-        },
+        due: parse_optional_date("解决时限", &form.due)?,
         level: form.level,
     };
     file.write(|db| db.add_problem(&code, &new, &stamp))

@@ -19,23 +19,10 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-const LINUX_BIN: &str = env!("CARGO_BIN_EXE_keyworks");
+mod common;
+use common::{other_build, report_hash};
 
-/// The Windows exe, or None (outside CI only) when it was not built.
-fn windows_exe() -> Option<PathBuf> {
-    match std::env::var_os("KEYWORKS_WINDOWS_CLI") {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("KEYWORKS_WINDOWS_CLI is not set: scripts/test.sh builds keyworks.exe first")
-        }
-        None => {
-            eprintln!(
-                "not run: set KEYWORKS_WINDOWS_CLI to a keyworks.exe (scripts/build-windows.sh)"
-            );
-            None
-        }
-    }
-}
+const LINUX_BIN: &str = env!("CARGO_BIN_EXE_keyworks");
 
 /// The tests' Wine prefix, with the bcryptprimitives stand-in. A prefix is some 700 MB: one
 /// is kept under cargo's target/tmp and reused by every run (each test empties its own folder
@@ -149,22 +136,6 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
 
-/// The content hash a weekly report prints in its footer.
-fn report_hash(pdf: &Path) -> String {
-    let text = Command::new("pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).into_owned();
-    let at = text.find("SHA-256").expect("a content hash in the footer") + "SHA-256".len();
-    text[at..]
-        .chars()
-        .skip_while(|c| !c.is_ascii_hexdigit())
-        .take_while(char::is_ascii_hexdigit)
-        .collect()
-}
-
 /// The first worksheet of an xlsx, as XML (the files also hold their creation time).
 fn first_sheet(xlsx: &Path) -> String {
     let out = Command::new("python3")
@@ -180,7 +151,9 @@ fn first_sheet(xlsx: &Path) -> String {
 
 #[test]
 fn the_windows_build_does_the_main_path_in_a_chinese_folder_as_the_linux_build_does() {
-    let Some(exe) = windows_exe() else { return };
+    let Some(exe) = other_build("KEYWORKS_WINDOWS_CLI", "scripts/build-windows.sh") else {
+        return;
+    };
     let folder = fresh_folder("重点 项目");
     let win_db = r"C:\users\王工\Documents\重点 项目\portfolio.sqlite";
     let dir = tempfile::tempdir().unwrap();
@@ -351,7 +324,9 @@ fn the_windows_build_does_the_main_path_in_a_chinese_folder_as_the_linux_build_d
 
 #[test]
 fn the_windows_build_refuses_bad_input_with_the_same_sentence_and_exit_code() {
-    let Some(exe) = windows_exe() else { return };
+    let Some(exe) = other_build("KEYWORKS_WINDOWS_CLI", "scripts/build-windows.sh") else {
+        return;
+    };
     let folder = fresh_folder("坏 输入");
     std::fs::write(folder.join("不是数据库.sqlite"), "这不是 SQLite 文件").unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -440,7 +415,9 @@ fn version_string(exe: &[u8], key: &str) -> Option<String> {
 
 #[test]
 fn the_portable_package_holds_the_app_the_cli_and_the_notes_at_the_cargo_version() {
-    let Some(exe) = windows_exe() else { return };
+    let Some(exe) = other_build("KEYWORKS_WINDOWS_CLI", "scripts/build-windows.sh") else {
+        return;
+    };
     let version = env!("CARGO_PKG_VERSION");
     let windows_dir = exe.parent().and_then(Path::parent).unwrap();
     let zip = windows_dir.join(format!("KeyWorks-{version}-windows-x64.zip"));
@@ -486,7 +463,9 @@ fn the_portable_package_holds_the_app_the_cli_and_the_notes_at_the_cargo_version
 
 #[test]
 fn a_lock_held_from_another_laptop_stops_the_windows_build_as_it_stops_the_linux_build() {
-    let Some(exe) = windows_exe() else { return };
+    let Some(exe) = other_build("KEYWORKS_WINDOWS_CLI", "scripts/build-windows.sh") else {
+        return;
+    };
     let folder = fresh_folder("共享 锁");
     let win_db = r"C:\users\王工\Documents\共享 锁\portfolio.sqlite";
     let dir = tempfile::tempdir().unwrap();

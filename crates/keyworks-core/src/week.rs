@@ -230,9 +230,27 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
         .ok_or_else(|| Error::invalid(field, text, "应为日期，格式如 2021-06-07"))
 }
 
+/// A date a form may leave empty (a deadline not yet set): None for blank text.
+pub fn parse_optional_date(field: &str, text: &str) -> Result<Option<NaiveDate>> {
+    match text.trim() {
+        "" => Ok(None),
+        typed => parse_date(field, typed).map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_optional_date_is_none_when_blank_and_checked_otherwise() {
+        assert_eq!(parse_optional_date("解决时限", "  ").unwrap(), None);
+        assert_eq!(
+            parse_optional_date("解决时限", "2021年6月30日").unwrap(),
+            NaiveDate::from_ymd_opt(2021, 6, 30)
+        );
+        assert!(parse_optional_date("解决时限", "6月底").is_err());
+    }
 
     #[test]
     fn parses_and_formats_weeks() {

@@ -121,3 +121,34 @@ pub fn portfolio_rows(path: &Path) -> String {
     }
     out
 }
+
+/// A build of the CLI for another platform, named by `var` (scripts/test.sh builds it and sets
+/// it), or None outside CI when it was not built; under `CI=true` a missing one fails the test.
+pub fn other_build(var: &str, how: &str) -> Option<PathBuf> {
+    match std::env::var_os(var) {
+        Some(p) => Some(PathBuf::from(p)),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("{var} is not set: scripts/test.sh builds it first ({how})")
+        }
+        None => {
+            eprintln!("not run: set {var} ({how})");
+            None
+        }
+    }
+}
+
+/// The content hash a weekly report prints in its footer, read back with poppler.
+pub fn report_hash(pdf: &Path) -> String {
+    let text = std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("poppler-utils (pdftotext) is installed");
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let at = text.find("SHA-256").expect("a content hash in the footer") + "SHA-256".len();
+    text[at..]
+        .chars()
+        .skip_while(|c| !c.is_ascii_hexdigit())
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}
