@@ -6,7 +6,7 @@
 # = offlineInstaller) is built on a Windows machine: see README.
 #
 #   bash scripts/build-windows.sh        → $CARGO_TARGET_DIR/windows/KeyWorks/{KeyWorks.exe,WebView2Loader.dll}
-#                                           and the CLI, $CARGO_TARGET_DIR/windows/cli/keyworks.exe
+#                                           and the CLI, $CARGO_TARGET_DIR/windows/KeyWorks/命令行/keyworks.exe
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyworks/target}"
@@ -39,16 +39,19 @@ export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER="$linker"
 # Windows target. The icon is src-tauri/icons/icon.ico (bundle.icon in tauri.conf.json), which
 # tauri-build embeds as the exe's resource.
 # The app, and the CLI beside it (managers schedule the weekly PDF with Task Scheduler).
-cargo build --release --locked --target "$target" -p keyworks-app -p keyworks-cli
+# The CLI of the package is KeyWorks.exe itself run by the small console program
+# keyworks-console (as keyworks.exe): one program, one copy of the 8 MB font.
+cargo build --release --locked --target "$target" -p keyworks-app -p keyworks-console
 
 built="$CARGO_TARGET_DIR/$target/release"
 out="$CARGO_TARGET_DIR/windows/KeyWorks"
 mkdir -p "$out"
 cp "$built/keyworks-app.exe" "$out/KeyWorks.exe"
-# In a folder of its own: Windows file names ignore case, so keyworks.exe and KeyWorks.exe
-# cannot share one.
-mkdir -p "$CARGO_TARGET_DIR/windows/cli"
-cp "$built/keyworks.exe" "$CARGO_TARGET_DIR/windows/cli/keyworks.exe"
+# As in the package, in a folder of its own below the app's (Windows file names ignore case,
+# so keyworks.exe and KeyWorks.exe cannot share one); it finds KeyWorks.exe one folder up.
+rm -rf "$CARGO_TARGET_DIR/windows/cli"
+mkdir -p "$out/命令行"
+cp "$built/keyworks-console.exe" "$out/命令行/keyworks.exe"
 # webview2-com-sys ships the loader and its build script copies it into its OUT_DIR (x64).
 loader=$(find "$built/build" -path '*webview2-com-sys-*/out/x64/WebView2Loader.dll' 2>/dev/null | head -n1 || true)
 if [ -z "$loader" ]; then
@@ -70,7 +73,7 @@ echo "Windows build: $out ($(du -sh "$out" | cut -f1))"
 # and 使用说明.txt, in one zip named after the version in Cargo.toml.
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 zip="$CARGO_TARGET_DIR/windows/KeyWorks-$version-windows-x64.zip"
-python3 - "$zip" "$out" "$CARGO_TARGET_DIR/windows/cli/keyworks.exe" packaging/windows/使用说明.txt <<'PY'
+python3 - "$zip" "$out" "$out/命令行/keyworks.exe" packaging/windows/使用说明.txt <<'PY'
 import sys, zipfile
 target, app_dir, cli, readme = sys.argv[1:5]
 with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:

@@ -40,7 +40,7 @@ if ! command -v wine >/dev/null 2>&1; then
   as_root apt-get -o DPkg::Lock::Timeout=600 update -q
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q wine64
 fi
-export KEYWORKS_WINDOWS_CLI="$CARGO_TARGET_DIR/windows/cli/keyworks.exe"
+export KEYWORKS_WINDOWS_CLI="$CARGO_TARGET_DIR/windows/KeyWorks/命令行/keyworks.exe"
 
 # Likewise the arm64 build of the CLI runs under qemu-user (tests/arm64_cli.rs).
 step "arm64 cross-build of the CLI (aarch64-unknown-linux-gnu) and qemu-user"

@@ -5,9 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Started as `keyworks` (the Linux package installs that name as a link to this program,
-    // so that the app and the CLI share one binary and one copy of the report font), it is
-    // the command-line tool.
+    // Started as `keyworks` (the Linux package installs that name as a link to this program)
+    // or by the Windows package's keyworks.exe, it is the command-line tool: the app and the
+    // CLI share one binary and one copy of the report font.
     if invoked_as_cli() {
         return keyworks_cli::run_cli();
     }
@@ -15,12 +15,14 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Whether this process was started under the CLI's name, `keyworks` (the app is
-/// `keyworks-app`, and `KeyWorks.exe` on Windows).
+/// Whether this process is the CLI: started under the CLI's name, `keyworks` (the app is
+/// `keyworks-app`, and `KeyWorks.exe` on Windows), or by the Windows package's console program
+/// (`keyworks-console`), which says so in `KEYWORKS_RUN_AS`.
 fn invoked_as_cli() -> bool {
-    std::env::args_os().next().is_some_and(|first| {
+    let by_name = std::env::args_os().next().is_some_and(|first| {
         Path::new(&first)
             .file_stem()
             .is_some_and(|stem| stem == "keyworks")
-    })
+    });
+    by_name || std::env::var_os("KEYWORKS_RUN_AS").is_some_and(|v| v == "cli")
 }

@@ -3,6 +3,9 @@
 //! (`C:\users\王工\Documents\重点 项目\portfolio.sqlite`), and compared with this Linux build on the
 //! same input: the same JSON, the same report content hash, the same verify result.
 //!
+//! The package's `keyworks.exe` is a small console program that runs KeyWorks.exe (one folder
+//! up) as the CLI in its console, so what runs here is the app's own program.
+//!
 //! `KEYWORKS_WINDOWS_CLI` names the exe; scripts/test.sh builds it before the tests and sets it.
 //! Without it the test says so and passes only outside CI: under `CI=true` it fails.
 //!
@@ -419,7 +422,8 @@ fn the_portable_package_holds_the_app_the_cli_and_the_notes_at_the_cargo_version
         return;
     };
     let version = env!("CARGO_PKG_VERSION");
-    let windows_dir = exe.parent().and_then(Path::parent).unwrap();
+    // windows/KeyWorks/命令行/keyworks.exe, as in the package.
+    let windows_dir = exe.ancestors().nth(3).unwrap();
     let zip = windows_dir.join(format!("KeyWorks-{version}-windows-x64.zip"));
     assert!(zip.is_file(), "no package {}", zip.display());
     let listing = Command::new("python3")
@@ -458,7 +462,11 @@ fn the_portable_package_holds_the_app_the_cli_and_the_notes_at_the_cargo_version
     let said = ok(windows(&exe, &["--version"]), "keyworks.exe --version");
     assert_eq!(said.trim(), format!("keyworks {version}"));
     let size = std::fs::metadata(&zip).unwrap().len();
-    eprintln!("Windows package: {} bytes", size);
+    eprintln!("Windows package: {size} bytes");
+    assert!(
+        size <= 25 * 1024 * 1024,
+        "the Windows package is {size} bytes, over 25 MB"
+    );
 }
 
 #[test]
