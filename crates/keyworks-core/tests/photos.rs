@@ -220,6 +220,39 @@ fn undo_takes_the_photo_off_with_its_update() {
     assert!(db.verify().unwrap().is_ok());
 }
 
+/// The report's photo of a project is the first of its latest update with photos up to the
+/// report's week; a project without photos has none.
+#[test]
+fn the_latest_photo_is_the_first_of_the_latest_week_with_photos() {
+    let mut db = Db::open_in_memory().unwrap();
+    db.load_seed(&person("种子")).unwrap();
+    let small = |seed| {
+        let jpeg = camera::camera_jpeg(&camera::scene(320, 240, seed), None);
+        prepare_photo(&format!("IMG_{seed}.JPG"), &jpeg).unwrap()
+    };
+    let w23 = IsoWeek::containing(NaiveDate::from_ymd_opt(2021, 6, 11).unwrap());
+    for (week, seeds) in [(w23, [40, 41]), (w24(), [42, 43])] {
+        let filing = Filing {
+            input: UpdateInput {
+                week,
+                ..update("二批设备进场")
+            },
+            raise: None,
+            photos: seeds.into_iter().map(small).collect(),
+        };
+        db.file_update("KP21-01", &filing, &person("王工")).unwrap();
+    }
+    let kp01 = db.project_by_code("KP21-01").unwrap().id;
+    let latest = db.latest_photos(w24()).unwrap();
+    assert_eq!(latest.len(), 1, "only KP21-01 has photos");
+    assert_eq!(latest[&kp01].photo.file_name, "IMG_42.JPG");
+    assert_eq!(latest[&kp01].jpeg, small(42).jpeg);
+    assert_eq!(
+        db.latest_photos(w23).unwrap()[&kp01].photo.file_name,
+        "IMG_40.JPG"
+    );
+}
+
 /// A photo taken on one laptop reaches the shared file and, from it, another laptop, bytes and
 /// all; each file still verifies.
 #[test]

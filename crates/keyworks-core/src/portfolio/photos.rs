@@ -181,18 +181,23 @@ impl Db {
     /// Each project's latest photo up to `week`: of its latest update that has photos, the
     /// first attached.
     pub fn latest_photos(&self, week: IsoWeek) -> Result<HashMap<ProjectId, StoredPhoto>> {
+        // One row per project is chosen before any JPEG is read: a year of weekly photos would
+        // otherwise all be loaded to keep fifteen.
         let sql = format!(
-            "SELECT {}, u.project_id, u.iso_week, f.jpeg FROM photos p \
-             JOIN weekly_updates u ON u.id = p.update_id \
-             JOIN photo_files f ON f.sha256 = p.sha256 \
-             WHERE u.iso_week <= ?1 ORDER BY u.project_id, u.iso_week DESC, p.id",
-            photo_columns("p")
+            "SELECT {}, latest.project_id, latest.iso_week, f.jpeg FROM ( \
+                 SELECT p.*, u.project_id, u.iso_week, row_number() OVER ( \
+                     PARTITION BY u.project_id ORDER BY u.iso_week DESC, p.id) AS n \
+                 FROM photos p JOIN weekly_updates u ON u.id = p.update_id \
+                 JOIN photo_files s ON s.sha256 = p.sha256 \
+                 WHERE u.iso_week <= ?1) latest \
+             JOIN photo_files f ON f.sha256 = latest.sha256 WHERE latest.n = 1",
+            photo_columns("latest")
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut out = HashMap::new();
         for row in stmt.query_map([week], stored_photo)? {
             let row = row?;
-            out.entry(row.project_id).or_insert(row);
+            out.insert(row.project_id, row);
         }
         Ok(out)
     }

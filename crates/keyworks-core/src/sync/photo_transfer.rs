@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -27,26 +27,31 @@ pub(crate) fn stored_keys(conn: &Connection) -> Result<BTreeSet<String>> {
 }
 
 /// The photo files `from` holds that are not among `present` (all of them when `wanted` is
-/// None, else only those keys).
+/// None, else only those keys). Keys are compared first; only the missing files' bytes are read.
 pub(crate) fn files_missing(
     from: &Connection,
     present: &BTreeSet<String>,
     wanted: Option<&BTreeSet<String>>,
 ) -> Result<Vec<PhotoFile>> {
+    let missing: Vec<String> = match wanted {
+        Some(keys) => keys.difference(present).cloned().collect(),
+        None => stored_keys(from)?.difference(present).cloned().collect(),
+    };
     let mut stmt =
-        from.prepare_cached("SELECT sha256, jpeg, thumbnail FROM photo_files ORDER BY sha256")?;
+        from.prepare_cached("SELECT jpeg, thumbnail FROM photo_files WHERE sha256 = ?1")?;
     let mut out = Vec::new();
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let sha256: String = r.get(0)?;
-        if present.contains(&sha256) || wanted.is_some_and(|w| !w.contains(&sha256)) {
-            continue;
+    for sha256 in missing {
+        // A wanted key `from` lacks too (its bytes not yet arrived there) is simply not sent.
+        if let Some((jpeg, thumbnail)) = stmt
+            .query_row([&sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+        {
+            out.push(PhotoFile {
+                sha256,
+                jpeg,
+                thumbnail,
+            });
         }
-        out.push(PhotoFile {
-            sha256,
-            jpeg: r.get(1)?,
-            thumbnail: r.get(2)?,
-        });
     }
     Ok(out)
 }
