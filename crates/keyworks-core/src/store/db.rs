@@ -20,7 +20,8 @@ struct Migration {
 }
 
 /// Numbered migrations; migration N brings a file to `user_version` N.
-/// Shipped entries are never edited: add a new file instead.
+/// Shipped entries are never edited: add a new file instead. A migration that adds logged
+/// fields runs `fill_field_labels` after it (the auditors' views join `field_labels`, since 10).
 const MIGRATIONS: &[Migration] = &[
     Migration {
         sql: include_str!("../../migrations/0001_initial.sql"),
@@ -60,7 +61,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         sql: include_str!("../../migrations/0010_photos.sql"),
-        after: None,
+        after: Some(crate::audit::history::words::fill_field_labels),
     },
 ];
 

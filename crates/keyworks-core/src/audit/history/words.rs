@@ -135,6 +135,19 @@ pub const FIELD_LABELS: &[(&str, &str, &str)] = &[
     ("sha256", "校验码", "SHA-256"),
 ];
 
+/// Writes FIELD_LABELS into the file's `field_labels` table, which the auditors' views
+/// (`v_change_fields`, `v_change_log`) join: run after migration 10, which made the table,
+/// and after any later migration that adds fields, so the views and the app say the same words.
+pub(crate) fn fill_field_labels(tx: &rusqlite::Transaction<'_>) -> crate::error::Result<()> {
+    tx.execute("DELETE FROM field_labels", [])?;
+    let mut insert =
+        tx.prepare_cached("INSERT INTO field_labels (field, zh, en) VALUES (?1, ?2, ?3)")?;
+    for (field, zh, en) in FIELD_LABELS {
+        insert.execute([field, zh, en])?;
+    }
+    Ok(())
+}
+
 /// The label of a field, or None for bookkeeping fields that readers are not shown.
 pub fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
     FIELD_LABELS
