@@ -4,6 +4,7 @@
 #   bash scripts/bench-launch.sh                       # release build, then measure
 #   APP=/path/keyworks-app CLI=/path/keyworks bash scripts/bench-launch.sh   # no build
 #   WARM_RUNS=5 TASKS=50000 bash scripts/bench-launch.sh
+#   RENDERERS=no-dmabuf TASKS=0 bash scripts/bench-launch.sh   # one renderer, no Gantt memory run
 #
 # (a) Launch → dashboard painted, measured from outside the app: a small X client (compiled
 #     below) records the clock, forks and execs the app, then reads 32 horizontal lines of the
@@ -31,6 +32,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keyworks/target}"
 warm_runs="${WARM_RUNS:-5}"
 pairs="${PAIRS:-7}"
 tasks="${TASKS:-50000}"
+renderers="${RENDERERS:-default no-dmabuf}"
 settle_ms="${SETTLE_MS:-2000}"
 out="${BENCH_OUT:-$CARGO_TARGET_DIR/bench-launch}"
 mkdir -p "$out"
@@ -139,6 +141,7 @@ pss_of() {
   total=0
   for p in $pid $(pgrep -P "$pid"; for c in $(pgrep -P "$pid"); do pgrep -P "$c"; done); do
     kb=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+    echo "  $(basename "$program") · $(cat "/proc/$p/comm" 2>/dev/null): $(( ${kb:-0} / 1024 )) MB" >&2
     total=$((total + ${kb:-0}))
   done
   kill "$pid" 2>/dev/null || true
@@ -149,7 +152,7 @@ pss_of() {
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else print a[int((NR+1)/2)]}'; }
 
-for renderer in default no-dmabuf; do
+for renderer in $renderers; do
   if [ "$renderer" = no-dmabuf ]; then export WEBKIT_DISABLE_DMABUF_RENDERER=1; else unset WEBKIT_DISABLE_DMABUF_RENDERER; fi
   echo "== WebKitGTK renderer: $renderer"
   data="$(new_data)"
@@ -179,9 +182,13 @@ for renderer in default no-dmabuf; do
 done
 kill "$xvfb_pid" 2>/dev/null || true
 
+if [ "$tasks" = 0 ]; then
+  echo "machine load (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+  exit 0
+fi
 file="$out/gantt-$tasks.sqlite"
 [ -e "$file" ] || "$cli" --db "$file" --author bench generate --projects 1 --tasks "$tasks"
-for renderer in default no-dmabuf; do
+for renderer in $renderers; do
   if [ "$renderer" = no-dmabuf ]; then export WEBKIT_DISABLE_DMABUF_RENDERER=1; else unset WEBKIT_DISABLE_DMABUF_RENDERER; fi
   echo "== memory, WebKitGTK renderer: $renderer"
   xvfb-run -a -s "-screen 0 1280x800x24 -noreset" node ui/e2e/launch-bench.mjs "$app" "$(realpath "$file")"

@@ -91,6 +91,8 @@ export class Session {
   /** Picks an option of a <select> from the keyboard, as a person does on a focused list:
    *  the arrow keys step to it (WebKitWebDriver does not click <option>s). */
   async choose(selectCss, value) {
+    // A view's code loads on first use: wait for the list to be shown, as a person does.
+    const el = await this.one(selectCss);
     const [from, to] = await this.run(
       `const s = document.querySelector(arguments[0]);
        return [s.selectedIndex, [...s.options].findIndex((o) => o.value === arguments[1])];`,
@@ -99,7 +101,6 @@ export class Session {
     );
     if (to < 0) throw new Error(`${selectCss} has no option ${value}`);
     if (to !== from) {
-      const el = await this.one(selectCss);
       const step = to > from ? KEY.down : KEY.up;
       await wd("POST", this.path(`/element/${el}/value`), { text: step.repeat(Math.abs(to - from)) });
     }
