@@ -2,7 +2,8 @@
 // stored codes, the preferences, the open file and its dashboard on the day it opens on (the
 // sample's own date for the sample portfolio). The app is mounted once that answer is in, so
 // the first frame is the finished dashboard: no frame of an empty shell, no second wave of
-// requests behind it. ECharts is a chunk of its own, loaded when the chart scrolls into view.
+// requests behind it. ECharts is a chunk of its own, loaded when the chart scrolls into view,
+// and every other view and dialog is loaded on first use (views/LazyView.svelte).
 // Measured with scripts/bench-launch.sh.
 
 import type { Dashboard, OpenFileInfo, VocabularyLabels } from "../bindings";
