@@ -292,6 +292,64 @@ async function dragABar(s) {
   await until("the drag undone", async () => (await s.text(`${row(name)} .c-date`)) === before);
 }
 
+async function linkByDragging(s) {
+  // A dependency drawn with the mouse: from the dot at the end of 消防、环保等专项验收's bar onto
+  // 二阶段量产's row. Drawn again onto 竣工验收备案, which already follows it, nothing is added.
+  const from = "消防、环保等专项验收";
+  const fromId = Number(await attr(s, row(from), "data-id"));
+  const idOf = async (name) => Number(await attr(s, row(name), "data-id"));
+  const links = () => cliJson("show", "KP21-01").dependencies.filter((d) => d.predecessor_id === fromId);
+  const before = links();
+  await s.click('[data-testid="zoom-month"]'); // the whole bar and its dot on screen
+  await selectRow(s, from);
+  const drawLink = async (to) => {
+    const toId = await idOf(to);
+    const path = await s.run(
+      `const dot = document.querySelector('[data-testid="link-handle"][data-id="' + arguments[0] + '"]').getBoundingClientRect();
+       const target = document.querySelector('[data-testid="task-row"][data-id="' + arguments[1] + '"]').getBoundingClientRect();
+       const chart = document.querySelector('[data-testid="gantt"]').getBoundingClientRect();
+       const x = Math.round(dot.left + dot.width / 2), y = Math.round(dot.top + dot.height / 2);
+       if (x <= chart.left || x >= Math.min(chart.right, window.innerWidth) || y >= Math.min(chart.bottom, window.innerHeight)) return null;
+       return { x, y, dx: 40, dy: Math.round(target.top + target.height / 2) - y };`,
+      fromId,
+      toId,
+    );
+    check(path !== null, `the link dot of ${from} is not on screen`);
+    await wd("POST", s.path("/actions"), {
+      actions: [
+        {
+          type: "pointer",
+          id: "mouse",
+          parameters: { pointerType: "mouse" },
+          actions: [
+            { type: "pointerMove", origin: "viewport", x: path.x, y: path.y },
+            { type: "pointerDown", button: 0 },
+            { type: "pointerMove", origin: "pointer", x: path.dx / 2, y: path.dy / 2, duration: 100 },
+            { type: "pointerMove", origin: "pointer", x: path.dx / 2, y: path.dy / 2, duration: 100 },
+            { type: "pointerUp", button: 0 },
+          ],
+        },
+      ],
+    });
+    await wd("DELETE", s.path("/actions")).catch(() => {});
+    return toId;
+  };
+  const added = await drawLink("二阶段量产");
+  await until("the new dependency saved", async () => links().length === before.length + 1);
+  const made = links().find((d) => d.successor_id === added);
+  check(made?.kind === "FS" && made.lag_days === 0, `the drawn link is ${JSON.stringify(made)}`);
+  const existing = await idOf("竣工验收备案");
+  check(before.some((d) => d.successor_id === existing), `${from} → 竣工验收备案 is not in the plan`);
+  await drawLink("竣工验收备案");
+  await sleep(800);
+  check((await banner(s)) === null, `drawing an existing link again shows ${await banner(s)}`);
+  check(links().length === before.length + 1, "drawing an existing link again added one");
+  log(`a dependency drawn from ${from}'s dot onto 二阶段量产 is saved (FS, no lag); drawn again onto 竣工验收备案, which already follows, nothing is added`);
+  await s.press([KEY.control, "z"]);
+  await until("the link undone", async () => links().length === before.length);
+  await s.click('[data-testid="zoom-week"]');
+}
+
 async function dialogsAndFocus(s) {
   // An impossible completion date is told inside the dialog, beside the field.
   await selectRow(s, "竣工验收备案");
@@ -631,6 +689,7 @@ async function main() {
     await addBesideSelected(s);
     await indentByKeys(s);
     await dragABar(s);
+    await linkByDragging(s);
     await dialogsAndFocus(s);
     await lateMilestone(s);
     await history(s, narrative);
