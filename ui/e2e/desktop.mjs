@@ -236,6 +236,27 @@ async function indentByKeys(s) {
   log(`a looping indent is refused before saving: ${refused.replace(/\s+/g, " ").slice(0, 80)}…`);
 }
 
+/** Presses the left button at `at` (window coordinates), moves by each of `moves` in turn and
+ *  lets go: a drag as the mouse makes it, pointer events and all. */
+async function dragWithMouse(s, at, moves) {
+  await wd("POST", s.path("/actions"), {
+    actions: [
+      {
+        type: "pointer",
+        id: "mouse",
+        parameters: { pointerType: "mouse" },
+        actions: [
+          { type: "pointerMove", origin: "viewport", x: at.x, y: at.y },
+          { type: "pointerDown", button: 0 },
+          ...moves.map((m) => ({ type: "pointerMove", origin: "pointer", x: m.x, y: m.y, duration: m.duration })),
+          { type: "pointerUp", button: 0 },
+        ],
+      },
+    ],
+  });
+  await wd("DELETE", s.path("/actions")).catch(() => {});
+}
+
 async function dragABar(s) {
   // A bar dragged with the mouse onto Saturday 12 June, in the Dragon Boat Festival holiday:
   // it lands on Tuesday the 15th and keeps its working days, as the preview showed.
@@ -267,23 +288,10 @@ async function dragABar(s) {
   );
   check(at !== null, `the bar of ${name} is not on screen`);
   const step = Math.round((px * 5) / 2);
-  await wd("POST", s.path("/actions"), {
-    actions: [
-      {
-        type: "pointer",
-        id: "mouse",
-        parameters: { pointerType: "mouse" },
-        actions: [
-          { type: "pointerMove", origin: "viewport", x: at.x, y: at.y },
-          { type: "pointerDown", button: 0 },
-          { type: "pointerMove", origin: "pointer", x: step, y: 0, duration: 150 },
-          { type: "pointerMove", origin: "pointer", x: px * 5 - step, y: 0, duration: 150 },
-          { type: "pointerUp", button: 0 },
-        ],
-      },
-    ],
-  });
-  await wd("DELETE", s.path("/actions")).catch(() => {});
+  await dragWithMouse(s, at, [
+    { x: step, y: 0, duration: 150 },
+    { x: px * 5 - step, y: 0, duration: 150 },
+  ]);
   await until("the bar moved", async () => (await s.text(`${row(name)} .c-date`)) !== before);
   const after = await s.text(`${row(name)} .c-date`);
   check(after === "6月15日", `the dragged bar starts on ${after}, not the first working day after the holiday`);
@@ -315,23 +323,8 @@ async function linkByDragging(s) {
       toId,
     );
     check(path !== null, `the link dot of ${from} is not on screen`);
-    await wd("POST", s.path("/actions"), {
-      actions: [
-        {
-          type: "pointer",
-          id: "mouse",
-          parameters: { pointerType: "mouse" },
-          actions: [
-            { type: "pointerMove", origin: "viewport", x: path.x, y: path.y },
-            { type: "pointerDown", button: 0 },
-            { type: "pointerMove", origin: "pointer", x: path.dx / 2, y: path.dy / 2, duration: 100 },
-            { type: "pointerMove", origin: "pointer", x: path.dx / 2, y: path.dy / 2, duration: 100 },
-            { type: "pointerUp", button: 0 },
-          ],
-        },
-      ],
-    });
-    await wd("DELETE", s.path("/actions")).catch(() => {});
+    const half = { x: path.dx / 2, y: path.dy / 2, duration: 100 };
+    await dragWithMouse(s, path, [half, half]);
     return toId;
   };
   const added = await drawLink("二阶段量产");
