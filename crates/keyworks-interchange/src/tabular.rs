@@ -321,10 +321,6 @@ pub fn gather(db: &Db, scope: &Scope, as_of: NaiveDate, lang: Lang) -> Result<Ta
     }
 
     let code = only.as_ref().map(|p| p.code.as_str());
-    let word = |zh: &'static str, en: &'static str| match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    };
     let mut approval_rows = Vec::new();
     for p in db.approvals(code, as_of)? {
         for line in &p.items {
@@ -332,7 +328,10 @@ pub fn gather(db: &Db, scope: &Scope, as_of: NaiveDate, lang: Lang) -> Result<Ta
             approval_rows.push(vec![
                 Cell::text(&p.code),
                 Cell::text(&p.name),
-                Cell::text(p.funding.map_or("", |f| word(f.label_zh(), f.label_en()))),
+                Cell::text(
+                    p.funding
+                        .map_or("", |f| lang.pick(f.label_zh(), f.label_en())),
+                ),
                 Cell::text(&a.item),
                 Cell::Date(a.submitted),
                 Cell::date(a.approved),
@@ -347,7 +346,7 @@ pub fn gather(db: &Db, scope: &Scope, as_of: NaiveDate, lang: Lang) -> Result<Ta
                     .as_ref()
                     .map_or(Cell::Empty, |c| Cell::Int(c.days_used)),
                 p.process.as_ref().map_or(Cell::Empty, |c| {
-                    Cell::text(word(c.state.label_zh(), c.state.label_en()))
+                    Cell::text(lang.pick(c.state.label_zh(), c.state.label_en()))
                 }),
             ]);
         }
@@ -366,11 +365,15 @@ pub fn gather(db: &Db, scope: &Scope, as_of: NaiveDate, lang: Lang) -> Result<Ta
                 Cell::Text(q.unit),
                 Cell::Text(q.coordinator.unwrap_or_default()),
                 Cell::date(q.due),
-                Cell::text(word(q.level.label_zh(), q.level.label_en())),
-                Cell::text(word(q.state.label_zh(), q.state.label_en())),
+                Cell::text(lang.pick(q.level.label_zh(), q.level.label_en())),
+                Cell::text(lang.pick(q.state.label_zh(), q.state.label_en())),
                 Cell::Int(l.age_days),
                 Cell::Int(l.days_overdue),
-                Cell::text(if l.escalate { word("是", "yes") } else { "" }),
+                Cell::text(if l.escalate {
+                    lang.pick("是", "yes")
+                } else {
+                    ""
+                }),
                 Cell::Text(q.note),
             ]
         })
