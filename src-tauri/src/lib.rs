@@ -131,6 +131,22 @@ pub enum StartFile {
     Path(PathBuf),
 }
 
+impl StartFile {
+    /// The file named by the app's first argument. An option (`--db`, `--version`: the CLI's
+    /// words, given to the app) is refused rather than opened as a file of that name, which
+    /// would create a database called `--version` with its edit lock beside it.
+    pub fn from_argument(first: Option<std::ffi::OsString>) -> Result<StartFile, String> {
+        match first {
+            None => Ok(StartFile::AppData),
+            Some(arg) if arg.to_string_lossy().starts_with('-') => Err(format!(
+                "KeyWorks：不认识的选项 {}。要打开文件，请给出文件路径（如 ./重点项目.keyworks）；命令行工具是 keyworks。",
+                arg.to_string_lossy()
+            )),
+            Some(path) => Ok(StartFile::Path(PathBuf::from(path))),
+        }
+    }
+}
+
 /// Where the per-user preferences (author, stale-lock hours, recent files) are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigDir {
@@ -233,15 +249,43 @@ pub fn run() {
     allocator_tuning::tune();
     #[cfg(target_os = "linux")]
     renderer_choice::apply();
-    let start = std::env::args_os()
-        .nth(1)
-        .map(|p| StartFile::Path(PathBuf::from(p)))
-        .unwrap_or(StartFile::AppData);
+    let start = match StartFile::from_argument(std::env::args_os().nth(1)) {
+        Ok(start) => start,
+        Err(refusal) => {
+            eprintln!("{refusal}");
+            std::process::exit(2);
+        }
+    };
     match build_app(tauri::Builder::default(), start) {
         Ok(app) => app.run(|app, event| on_run_event(app, &event)),
         Err(e) => {
             eprintln!("KeyWorks 无法启动：{e}");
             std::process::exit(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_argument_names_a_file_and_an_option_is_refused() {
+        assert_eq!(StartFile::from_argument(None), Ok(StartFile::AppData));
+        assert_eq!(
+            StartFile::from_argument(Some("重点项目.keyworks".into())),
+            Ok(StartFile::Path(PathBuf::from("重点项目.keyworks")))
+        );
+        assert_eq!(
+            StartFile::from_argument(Some("./-草稿.keyworks".into())),
+            Ok(StartFile::Path(PathBuf::from("./-草稿.keyworks")))
+        );
+        for option in ["--db", "--version", "-h"] {
+            let refusal = StartFile::from_argument(Some(option.into())).unwrap_err();
+            assert!(
+                refusal.contains(option) && refusal.contains("keyworks"),
+                "{refusal}"
+            );
         }
     }
 }
